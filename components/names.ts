@@ -1,0 +1,42 @@
+/**
+ * Names that more than one part of the localnet must agree on. Defined once, imported everywhere:
+ * the genesis generator writes supplier endpoints with the relayer Service DNS name, the RelayerSet
+ * creates that Service, the status command and the relayer/miner configs share the Redis key prefix.
+ */
+
+/** Kubernetes object names of the long-lived Services (stable DNS inside the namespace). */
+export const serviceNames = {
+  redis: "redis",
+  redisExporter: "redis-exporter",
+  redisCommander: "redis-commander",
+  validator: "validator",
+  miner: "miner",
+  relayer: "relayer",
+  backend: "backend",
+  prometheus: "prometheus",
+  grafana: "grafana",
+} as const;
+
+/** Default namespace when the stack config does not name one. */
+export const defaultNamespace = "relayminer-localnet";
+
+/** In-cluster DNS name of a Service: `<service>.<namespace>.svc.cluster.local`. */
+export function serviceDns(service: string, namespace: string): string {
+  return `${service}.${namespace}.svc.cluster.local`;
+}
+
+/** Redis key prefix of the relay-miner's HA keys (leader lock, leases, relay streams). */
+export const redisKeyPrefix = "ha";
+
+/** Redis keys and key shapes the relay-miner writes (reference §4); used by the relayer gate and `npm run status`. */
+export const redisKeys = {
+  leaderLock: `${redisKeyPrefix}:miner:global_leader`,
+  relayStream: (supplier: string) => `${redisKeyPrefix}:relays:${supplier}`,
+} as const;
+
+/** Where key Secrets are mounted inside relay-miner and validator pods. */
+export const mountPaths = {
+  supplierKeys: "/etc/relayminer/keys",
+  relayMinerConfig: "/etc/relayminer/config",
+  validatorHome: "/home/pocket/.pocket",
+} as const;
