@@ -40,3 +40,11 @@ export const mountPaths = {
   relayMinerConfig: "/etc/relayminer/config",
   validatorHome: "/home/pocket/.pocket",
 } as const;
+
+/**
+ * The URL suppliers advertise on chain for their relays: the relayer Service, in the namespace the
+ * localnet is deployed to. The genesis generator writes it; the RelayerSet creates that Service.
+ */
+export function relayerEndpointUrl(namespace: string, relayPort: number): string {
+  return `http://${serviceDns(serviceNames.relayer, namespace)}:${relayPort}`;
+}
