@@ -1,0 +1,165 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseStackConfig, mergeRawConfig } from "./load";
+import { ConfigError } from "./errors";
+
+/** A project dir with the files the default config references. */
+function projectDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "rml-config-"));
+  mkdirSync(join(dir, "genesis"));
+  writeFileSync(join(dir, "genesis", "localnet.yaml"), "chainId: pocket\n");
+  return dir;
+}
+const ctx = { projectDir: projectDir() };
+const P = "relayminer-localnet:";
+
+function parse(raw: Record<string, string>) {
+  return parseStackConfig(raw, ctx);
+}
+
+function problemsOf(raw: Record<string, string>): string[] {
+  try {
+    parse(raw);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
+    return e.problems.map((p) => `${p.key}${p.value === undefined ? "" : ` = ${JSON.stringify(p.value)}`}: ${p.message}`);
+  }
+  assert.fail("expected the config to be rejected");
+}
+
+describe("stack config", () => {
+  test("an empty stack gives the seed topology", () => {
+    const c = parse({});
+    assert.equal(c.miner.count, 2);
+    assert.equal(c.relayer.count, 2);
+    assert.equal(c.redis.mode, "standalone");
+    assert.equal(c.observability.enabled, true);
+    assert.equal(c.relayer.validationMode, "optimistic");
+    assert.equal(c.ports.relayerRelay, 8180);
+  });
+
+  test("flat key relayer.count gives 5 relayers", () => {
+    assert.equal(parse({ [`${P}relayer.count`]: "5" }).relayer.count, 5);
+  });
+
+  test("structured (--path) relayer.count gives 5 relayers", () => {
+    assert.equal(parse({ [`${P}relayer`]: JSON.stringify({ count: 5 }) }).relayer.count, 5);
+  });
+
+  test("a flat key overrides the structured one, and other structured fields stay", () => {
+    const c = parse({ [`${P}relayer`]: JSON.stringify({ count: 3, validationMode: "eager" }), [`${P}relayer.count`]: "4" });
+    assert.equal(c.relayer.count, 4);
+    assert.equal(c.relayer.validationMode, "eager");
+  });
+
+  test("keys of other namespaces are ignored", () => {
+    assert.equal(parse({ "kubernetes:context": "kind-x", "pulumi:autonaming": "{}" }).namespace, "relayminer-localnet");
+  });
+
+  test("flat booleans and JSON overrides are coerced", () => {
+    const c = parse({ [`${P}observability.enabled`]: "false", [`${P}miner.config`]: '{"batch_size":10}' });
+    assert.equal(c.observability.enabled, false);
+    assert.deepEqual(c.miner.config, { batch_size: 10 });
+  });
+
+  test("a flat key below a scalar is reported", () => {
+    const { problems } = mergeRawConfig({ [`${P}namespace`]: "x", [`${P}namespace.sub`]: "y" });
+    assert.match(problems[0].message, /namespace is "x", not an object/);
+  });
+});
+
+describe("config errors name the key, the value and what is allowed", () => {
+  test("unknown nested key suggests the right one", () => {
+    const [p] = problemsOf({ [`${P}relayer.cuont`]: "5" });
+    assert.equal(p, "relayer.cuont: unknown key; did you mean relayer.count?");
+  });
+
+  test("unknown top-level key suggests the right one", () => {
+    const [p] = problemsOf({ [`${P}relayers.count`]: "5" });
+    assert.match(p, /^relayers: unknown key; did you mean relayer\?/);
+  });
+
+  test("unknown key with no close match lists the known keys", () => {
+    const [p] = problemsOf({ [`${P}redis.zzzzzzzz`]: "1" });
+    assert.match(p, /known keys here: enabled, mode, cluster/);
+  });
+
+  test("counts have bounds", () => {
+    assert.deepEqual(problemsOf({ [`${P}relayer.count`]: "21" }), ['relayer.count = "21": must be an integer from 0 to 20']);
+    assert.deepEqual(problemsOf({ [`${P}miner.count`]: "-1" }), ['miner.count = "-1": must be an integer from 0 to 10']);
+    assert.deepEqual(problemsOf({ [`${P}relayer.count`]: "many" }), ['relayer.count = "many": must be an integer from 0 to 20']);
+  });
+
+  test("redis.mode is standalone or cluster", () => {
+    assert.deepEqual(problemsOf({ [`${P}redis.mode`]: "sentinel" }), ['redis.mode = "sentinel": must be one of standalone, cluster']);
+  });
+
+  test("relayer validation mode is eager or optimistic", () => {
+    assert.deepEqual(problemsOf({ [`${P}relayer.validationMode`]: "lazy" }), [
+      'relayer.validationMode = "lazy": must be one of eager, optimistic',
+    ]);
+  });
+
+  test("namespace must be a DNS label", () => {
+    const [p] = problemsOf({ [`${P}namespace`]: "My_Namespace" });
+    assert.match(p, /^namespace = "My_Namespace": must be a DNS label/);
+  });
+
+  test("Redis is required when relay-miners are deployed", () => {
+    const [p] = problemsOf({ [`${P}redis.enabled`]: "false" });
+    assert.match(p, /^redis.enabled = false: Redis is required while relay-miners are deployed \(miner.count = 2, relayer.count = 2\)/);
+    assert.equal(parse({ [`${P}redis.enabled`]: "false", [`${P}miner.count`]: "0", [`${P}relayer.count`]: "0" }).redis.enabled, false);
+  });
+
+  test("relayers need a miner", () => {
+    const [p] = problemsOf({ [`${P}miner.count`]: "0" });
+    assert.match(p, /^miner.count = 0: relayers \(relayer.count = 2\) need at least 1 miner/);
+  });
+
+  test("relayers need a backend, or an external one", () => {
+    const [p] = problemsOf({ [`${P}backend.enabled`]: "false" });
+    assert.match(p, /^backend.enabled = false: relayers \(relayer.count = 2\) need a backend/);
+    const c = parse({ [`${P}backend.enabled`]: "false", [`${P}backend.externalHost`]: "my-node.default.svc" });
+    assert.equal(c.backend.externalHost, "my-node.default.svc");
+  });
+
+  test("referenced files must exist", () => {
+    const [p] = problemsOf({ [`${P}validator.genesisFile`]: "nope.yaml" });
+    assert.match(p, /^validator.genesisFile = "nope.yaml": no such file/);
+    const [q] = problemsOf({ [`${P}build.relayminerSource`]: "../no-such-checkout" });
+    assert.match(q, /^build.relayminerSource = "..\/no-such-checkout": no such directory/);
+  });
+
+  test("two host ports may not clash, replicas included", () => {
+    const [p] = problemsOf({ [`${P}ports.grafana`]: "6379" });
+    assert.match(p, /host port 6379 is used by ports.redis and ports.grafana/);
+    // relayer replica 1 takes relayerRelay + 1
+    const [q] = problemsOf({ [`${P}ports.relayerHealth`]: "8181" });
+    assert.match(q, /host port 8181 is used by ports.relayerRelay \(replica 1\) and ports.relayerHealth \(replica 0\)/);
+  });
+
+  test("disabled parts free their host ports", () => {
+    // Grafana is not deployed, so its host port may equal Redis's without a clash.
+    const c = parse({ [`${P}observability.enabled`]: "false", [`${P}ports.grafana`]: "6379" });
+    assert.equal(c.ports.grafana, 6379);
+  });
+
+  test("every problem is reported at once", () => {
+    const problems = problemsOf({ [`${P}redis.mode`]: "x", [`${P}relayer.count`]: "99", [`${P}nope`]: "1" });
+    assert.equal(problems.length, 3);
+  });
+
+  test("the message is readable and says how to fix it", () => {
+    try {
+      parse({ [`${P}redis.mode`]: "x" });
+      assert.fail("expected an error");
+    } catch (e) {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /^Invalid relayminer-localnet stack configuration \(1 problem\):\n  - redis.mode = "x"/);
+      assert.match(e.message, /pulumi config set/);
+    }
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * Rules that span several keys. Each returns problems that name the key, its value and what would
+ * be allowed; all rules run, so one `pulumi up` reports every mistake at once.
+ */
+import { existsSync, statSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import type { LocalnetConfig } from "./schema";
+import type { ConfigProblem } from "./errors";
+import { findHostPortClashes } from "../ports";
+import { forwardsOf } from "../forwards";
+
+export interface RuleContext {
+  /** Directory relative paths in the config are resolved against (the Pulumi project dir). */
+  projectDir: string;
+}
+
+type Rule = (c: LocalnetConfig, ctx: RuleContext) => ConfigProblem[];
+
+const redisRequired: Rule = (c) =>
+  !c.redis.enabled && (c.miner.count > 0 || c.relayer.count > 0)
+    ? [
+        {
+          key: "redis.enabled",
+          value: false,
+          message: `Redis is required while relay-miners are deployed (miner.count = ${c.miner.count}, relayer.count = ${c.relayer.count}); set redis.enabled = true, or both counts to 0`,
+        },
+      ]
+    : [];
+
+const relayersNeedMiner: Rule = (c) =>
+  c.relayer.count > 0 && c.miner.count === 0
+    ? [
+        {
+          key: "miner.count",
+          value: 0,
+          message: `relayers (relayer.count = ${c.relayer.count}) need at least 1 miner: they learn block heights only from the miner leader; allowed: miner.count from 1 to 10, or relayer.count = 0`,
+        },
+      ]
+    : [];
+
+const relayersNeedBackend: Rule = (c) =>
+  c.relayer.count > 0 && !c.backend.enabled && !c.backend.externalHost
+    ? [
+        {
+          key: "backend.enabled",
+          value: false,
+          message: `relayers (relayer.count = ${c.relayer.count}) need a backend to forward to: set backend.enabled = true, or backend.externalHost to your own backend's host`,
+        },
+      ]
+    : [];
+
+function pathProblem(key: string, value: string, ctx: RuleContext, kind: "file" | "directory"): ConfigProblem[] {
+  const full = isAbsolute(value) ? value : resolve(ctx.projectDir, value);
+  if (!existsSync(full)) return [{ key, value, message: `no such ${kind} (looked at ${full}); allowed: an existing ${kind}, absolute or relative to the project directory` }];
+  const isDir = statSync(full).isDirectory();
+  if (kind === "file" && isDir) return [{ key, value, message: `is a directory; allowed: a ${kind}` }];
+  if (kind === "directory" && !isDir) return [{ key, value, message: `is a file; allowed: a ${kind}` }];
+  return [];
+}
+
+const referencedFilesExist: Rule = (c, ctx) => [
+  ...pathProblem("validator.genesisFile", c.validator.genesisFile, ctx, "file"),
+  ...(c.build.relayminerSource ? pathProblem("build.relayminerSource", c.build.relayminerSource, ctx, "directory") : []),
+  ...(c.kube.kubeconfig ? pathProblem("kube.kubeconfig", c.kube.kubeconfig, ctx, "file") : []),
+];
+
+const hostPortsDistinct: Rule = (c) =>
+  findHostPortClashes(forwardsOf(c)).map((clash) => ({
+    key: clash.users[0].split(" ")[0],
+    value: clash.hostPort,
+    message: `host port ${clash.hostPort} is used by ${clash.users.join(" and ")}; allowed: a port no other forward uses (per-replica ports take base + replica index)`,
+  }));
+
+const rules: Rule[] = [redisRequired, relayersNeedMiner, relayersNeedBackend, referencedFilesExist, hostPortsDistinct];
+
+export function checkRules(config: LocalnetConfig, ctx: RuleContext): ConfigProblem[] {
+  return rules.flatMap((rule) => rule(config, ctx));
+}

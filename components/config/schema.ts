@@ -1,0 +1,167 @@
+/**
+ * The one schema of the stack configuration. Every type the components use derives from it, the
+ * README's configuration reference and Pulumi.yaml's `config:` block are generated from it, and
+ * every value has a default, so an empty stack deploys the seed topology: 2 miners, 2 relayers,
+ * standalone Redis, observability on.
+ *
+ * Values arrive as strings when set as flat keys (`pulumi config set relayer.count 5`), so numbers
+ * and booleans accept their string forms; `load.ts` merges flat keys over structured ones.
+ */
+import { z } from "zod";
+import { defaultNamespace } from "../names";
+import { hostPortDefaults, type HostPortName } from "../ports";
+
+const toNumber = (v: unknown) => (typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v)) ? Number(v) : v);
+const toBoolean = (v: unknown) => (v === "true" ? true : v === "false" ? false : v);
+const toObject = (v: unknown) => {
+  if (typeof v !== "string") return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+};
+
+/** An integer in [min, max]; accepts "5" as well as 5. */
+export const int = (min: number, max: number) => z.preprocess(toNumber, z.number().int().min(min).max(max));
+/** A boolean; accepts "true"/"false". */
+export const bool = () => z.preprocess(toBoolean, z.boolean());
+/** A free-form object (config overrides); accepts a JSON string. */
+export const overrides = () => z.preprocess(toObject, z.record(z.string(), z.unknown()));
+
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a DNS label: lowercase letters, digits and '-', at most 63 characters");
+const image = z.string().regex(/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, "an image reference such as redis:8.4-alpine");
+const logLevel = z.enum(["debug", "info", "warn", "error"]);
+const quantity = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)?$/, "a Kubernetes quantity such as 2Gi");
+
+const kube = z
+  .strictObject({
+    context: z.string().min(1).optional().describe("kubeconfig context to deploy to. Default: the kubeconfig's current context."),
+    kubeconfig: z.string().min(1).optional().describe("Path of the kubeconfig file. Default: $KUBECONFIG, else ~/.kube/config."),
+    renderDir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Write manifests to this directory instead of applying them (no cluster needed; Secrets are written in plain text). Default: unset."),
+    storageClass: z.string().min(1).optional().describe("StorageClass of persistent volumes. Default: the cluster's default class."),
+    imagePullPolicy: z.enum(["IfNotPresent", "Always", "Never"]).default("IfNotPresent").describe("Pull policy of every container."),
+  })
+  .prefault({});
+
+const images = z
+  .strictObject({
+    pocketd: image.default("ghcr.io/pokt-network/pocketd:0.1.35").describe("Chain node image (pocketd)."),
+    relayMiner: image.default("ghcr.io/pokt-network/pocket-relay-miner:0.1.35").describe("Relayer and miner image (pocket-relay-miner)."),
+    redis: image.default("redis:8.4-alpine").describe("Redis image; 8.2 or newer (the miner acknowledges with XACKDEL)."),
+    redisExporter: image.default("oliver006/redis_exporter:v1.74.0").describe("Prometheus exporter for Redis."),
+    redisCommander: image.default("ghcr.io/joeferner/redis-commander:0.9.0").describe("Redis Commander web UI."),
+    prometheus: image.default("prom/prometheus:v3.5.0").describe("Prometheus image."),
+    grafana: image.default("grafana/grafana:12.1.0").describe("Grafana image."),
+    backend: image.default("relayminer-localnet/backend:dev").describe("Demo backend image (built from services/backend when build.enabled)."),
+    busybox: image.default("busybox:1.37").describe("Small image for init containers and readiness gates."),
+  })
+  .prefault({});
+
+const build = z
+  .strictObject({
+    enabled: bool().default(false).describe("Build images (backend; relay-miner when relayminerSource is set) with the Docker engine. Off: use the image tags as given."),
+    registry: z.string().default("localhost:5001").describe("Registry built images are pushed to (kind's local registry)."),
+    relayminerSource: z.string().min(1).optional().describe("Path of a pocket-relay-miner checkout to build the relayer/miner image from. Default: unset (use images.relayMiner)."),
+  })
+  .prefault({});
+
+const redis = z
+  .strictObject({
+    enabled: bool().default(true).describe("Deploy Redis. Required while any relayer or miner is deployed."),
+    mode: z.enum(["standalone", "cluster"]).default("standalone").describe("One Redis server, or a Redis Cluster formed by a Job."),
+    cluster: z
+      .strictObject({
+        shards: int(3, 9).default(3).describe("Primary nodes of the cluster (cluster mode)."),
+        replicasPerShard: int(0, 2).default(1).describe("Replicas of each primary (cluster mode)."),
+      })
+      .prefault({}),
+    maxMemoryMb: int(64, 65536).default(1024).describe("maxmemory of each Redis node, in MiB."),
+    evictionPolicy: z
+      .enum(["noeviction", "allkeys-lru", "volatile-lru"])
+      .default("noeviction")
+      .describe("maxmemory-policy. noeviction keeps session trees from being silently evicted."),
+    persistence: bool().default(false).describe("Keep Redis data on a volume across restarts (keep it with validator.keepState)."),
+    commander: bool().default(true).describe("Deploy the Redis Commander web UI."),
+  })
+  .prefault({});
+
+const validator = z
+  .strictObject({
+    genesisFile: z.string().default("genesis/localnet.yaml").describe("Genesis description (YAML) the genesis is generated from."),
+    blockTimeSeconds: int(1, 60).default(2).describe("Target block time (CometBFT timeout_commit); the miners are told the same."),
+    keepState: bool().default(false).describe("Keep chain data on a volume across pod restarts. Off: every restart starts a fresh chain."),
+    storageSize: quantity.default("2Gi").describe("Volume size when keepState is on."),
+    logLevel: logLevel.default("info").describe("pocketd log level."),
+  })
+  .prefault({});
+
+const miner = z
+  .strictObject({
+    count: int(0, 10).default(2).describe("Miner replicas (leader elected through Redis)."),
+    logLevel: logLevel.default("info").describe("Miner log level."),
+    config: overrides().default({}).describe("Overrides deep-merged into the rendered miner config.yaml."),
+  })
+  .prefault({});
+
+const relayer = z
+  .strictObject({
+    count: int(0, 20).default(2).describe("Relayer replicas."),
+    validationMode: z.enum(["eager", "optimistic"]).default("optimistic").describe("default_validation_mode: validate before forwarding (eager) or after (optimistic)."),
+    logLevel: logLevel.default("info").describe("Relayer log level."),
+    config: overrides().default({}).describe("Overrides deep-merged into the rendered relayer config.yaml."),
+  })
+  .prefault({});
+
+const backend = z
+  .strictObject({
+    enabled: bool().default(true).describe("Deploy the demo backend."),
+    replicas: int(1, 10).default(1).describe("Backend pods."),
+    workers: int(0, 64).default(0).describe("Worker processes per pod; 0 = one per CPU."),
+    externalHost: z.string().min(1).optional().describe("Host relayers forward to when the backend is disabled (your own backend). Default: unset."),
+    config: overrides().default({}).describe("Backend behaviour (services/backend config.yaml: error_rate, delay_ms, fault rules, …)."),
+  })
+  .prefault({});
+
+const observability = z
+  .strictObject({
+    enabled: bool().default(true).describe("Deploy Prometheus and Grafana."),
+    scrapeIntervalSeconds: int(1, 300).default(5).describe("Prometheus scrape interval."),
+    grafanaAnonymous: bool().default(true).describe("Let anyone on localhost view Grafana without logging in (Viewer role)."),
+    grafanaAdminPassword: z.string().min(1).default("admin").describe("Grafana admin password; set it with --secret. Kept in a Kubernetes Secret."),
+  })
+  .prefault({});
+
+const portShape = Object.fromEntries(
+  (Object.keys(hostPortDefaults) as HostPortName[]).map((name) => [
+    name,
+    int(1024, 65535).default(hostPortDefaults[name]).describe(`Host port (127.0.0.1) for ${name}.`),
+  ]),
+) as Record<HostPortName, z.ZodDefault<ReturnType<typeof int>>>;
+const ports = z.strictObject(portShape).prefault({});
+
+export const localnetSchema = z.strictObject({
+  namespace: dnsLabel.default(defaultNamespace).describe("Kubernetes namespace of every localnet object."),
+  kube,
+  images,
+  build,
+  redis,
+  validator,
+  miner,
+  relayer,
+  backend,
+  observability,
+  ports,
+});
+
+/** The parsed, defaulted, checked stack configuration every component receives. */
+export type LocalnetConfig = z.output<typeof localnetSchema>;
+/** The shape a user may write (everything optional). */
+export type LocalnetConfigInput = z.input<typeof localnetSchema>;
+export type TopLevelKey = keyof LocalnetConfig;
