@@ -1,0 +1,284 @@
+#!/usr/bin/env bash
+# Build the pinned real binaries used by the real-binary tests (issue 7) from the Go module proxy:
+#   pocketd, pocket-relay-miner, pulumi, pulumi-language-nodejs, pulumi-resource-kubernetes.
+#
+# Versions live only in tools/versions.env. Binaries go to
+#   ${RELAYMINER_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/relayminer-localnet/tools}/<hash>/bin
+# where <hash> is derived from versions.env, so a second run builds nothing.
+#
+# Nothing built or downloaded here is part of this repository: wrapper modules and any
+# provider source are created under the cache directory, never under the work tree.
+#
+# Usage: bash tools/build.sh [options]   (npm run tools:build -- [options])
+#   --only a,b       build/check only these tools (default: all)
+#   --force          rebuild even if the binary is present and works
+#   --check          build nothing; report which tools are present and working (exit 1 if any missing)
+#   --print-env      build nothing; print shell lines (PATH, offline Pulumi vars) to eval
+#   --print-bin-dir  build nothing; print the bin directory
+#   -h, --help
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+VERSIONS_FILE="$HERE/versions.env"
+ALL_TOOLS=(pocketd pocket-relay-miner pulumi pulumi-language-nodejs pulumi-resource-kubernetes)
+
+die() { echo "tools/build.sh: error: $*" >&2; exit 1; }
+log() { echo "[tools] $*" >&2; }
+
+# ---------------------------------------------------------------- versions (parsed, not sourced)
+[[ -f "$VERSIONS_FILE" ]] || die "missing $VERSIONS_FILE"
+declare -A V=()
+while IFS= read -r line || [[ -n "$line" ]]; do
+  [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
+  [[ "$line" =~ ^([A-Z0-9_]+)=([^[:space:]\"\'\$\`]*)$ ]] || die "bad line in versions.env: $line"
+  V["${BASH_REMATCH[1]}"]="${BASH_REMATCH[2]}"
+done <"$VERSIONS_FILE"
+need() { [[ -n "${V[$1]:-}" ]] || die "versions.env lacks $1"; echo "${V[$1]}"; }
+
+HASH="$(sha256sum "$VERSIONS_FILE" | cut -c1-16)"
+TOOLS_ROOT="${RELAYMINER_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/relayminer-localnet/tools}"
+DIR="$TOOLS_ROOT/$HASH"
+BIN="$DIR/bin"
+WORK="$DIR/work"
+LOGS="$DIR/logs"
+
+# ---------------------------------------------------------------- options
+ONLY=""; FORCE=0; MODE=build; INTERNAL_TOOL=""; INTERNAL_OUT=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    # internal: run one recipe in a child process so `set -e` really stops it on the first error
+    --internal-build) [[ $# -ge 3 ]] || die "--internal-build TOOL OUT"; MODE=internal
+      INTERNAL_TOOL="$2"; INTERNAL_OUT="$3"; shift 3 ;;
+    --only) [[ $# -ge 2 ]] || die "--only needs a value"; ONLY="$2"; shift 2 ;;
+    --only=*) ONLY="${1#--only=}"; shift ;;
+    --force) FORCE=1; shift ;;
+    --check) MODE=check; shift ;;
+    --print-env) MODE=env; shift ;;
+    --print-bin-dir) MODE=bindir; shift ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option: $1 (see --help)" ;;
+  esac
+done
+
+TOOLS=("${ALL_TOOLS[@]}")
+if [[ -n "$ONLY" ]]; then
+  IFS=',' read -r -a TOOLS <<<"$ONLY"
+  for t in "${TOOLS[@]}"; do
+    [[ " ${ALL_TOOLS[*]} " == *" $t "* ]] || die "unknown tool '$t' (known: ${ALL_TOOLS[*]})"
+  done
+fi
+
+# Offline Pulumi environment for tests and for the version checks below.
+# PULUMI_HOME is per cache dir so tests never touch ~/.pulumi; tests may override it per run.
+print_env() {
+  cat <<EOF
+export RELAYMINER_TOOLS_BIN='$BIN'
+export PATH='$BIN':"\$PATH"
+export PULUMI_HOME="\${PULUMI_HOME:-$DIR/pulumi-home}"
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
+export PULUMI_CONFIG_PASSPHRASE="\${PULUMI_CONFIG_PASSPHRASE-}"
+export PULUMI_NODEJS_TRANSPILE_ONLY=true
+EOF
+}
+
+case "$MODE" in
+  env) print_env; exit 0 ;;
+  bindir) echo "$BIN"; exit 0 ;;
+esac
+
+# ---------------------------------------------------------------- checks of built binaries
+# Each check runs the binary briefly with the offline env and prints one line of evidence.
+run_offline() {
+  env PULUMI_HOME="$DIR/pulumi-home" PULUMI_SKIP_UPDATE_CHECK=true \
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true HOME="$DIR/pulumi-home" \
+    timeout 20 "$@"
+}
+check_tool() {
+  local t="$1" exe="$BIN/$1" out
+  [[ -x "$exe" ]] || return 1
+  case "$t" in
+    pocketd)
+      out="$(run_offline "$exe" version 2>&1)" || return 1
+      [[ "$out" == *"$(need POCKETD_VERSION_STRING)"* ]] || return 1 ;;
+    pocket-relay-miner)
+      out="$(run_offline "$exe" version 2>&1)" || return 1 ;;
+    pulumi)
+      out="$(run_offline "$exe" version 2>&1)" || return 1
+      [[ "$out" == "$(need PULUMI_VERSION)" ]] || return 1 ;;
+    pulumi-language-nodejs|pulumi-resource-kubernetes)
+      # Plugins: started with no engine address they print a port or a usage error; the stamp
+      # written after a successful build records the version they were built at.
+      out="$(cat "$DIR/stamps/$t" 2>/dev/null)" || return 1
+      "$exe" -version >/dev/null 2>&1 || true ;;
+  esac
+  echo "$(head -n1 <<<"$out")"
+}
+
+if [[ "$MODE" == check ]]; then
+  missing=0
+  for t in "${TOOLS[@]}"; do
+    if ev="$(check_tool "$t")"; then echo "ok       $t: $ev"; else echo "MISSING  $t"; missing=1; fi
+  done
+  echo "bin dir: $BIN"
+  exit "$missing"
+fi
+
+# ---------------------------------------------------------------- Go environment
+command -v go >/dev/null || die "go is not on PATH (need Go >= $(need GO_MIN))"
+GOVER="$(go env GOVERSION)"; GOVER="${GOVER#go}"
+if [[ "$(printf '%s\n%s\n' "$(need GO_MIN)" "$GOVER" | sort -V | head -n1)" != "$(need GO_MIN)" ]]; then
+  die "Go $GOVER is older than $(need GO_MIN); set GOTOOLCHAIN=go$(need GO_MIN) or newer"
+fi
+export CGO_ENABLED=0
+export GOFLAGS="-trimpath -mod=mod -buildvcs=false"
+export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
+# GOMODCACHE / GOCACHE are the user's (reused across runs and cache dirs); override via env.
+export GOMODCACHE="${GOMODCACHE:-$(go env GOMODCACHE)}"
+export GOCACHE="${GOCACHE:-$(go env GOCACHE)}"
+
+mkdir -p "$BIN" "$WORK" "$LOGS" "$DIR/stamps" "$DIR/pulumi-home"
+cp "$VERSIONS_FILE" "$DIR/versions.env"
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", b-a}'; }
+
+# new_wrapper NAME: fresh wrapper module dir under $WORK, prints its path.
+new_wrapper() {
+  local d="$WORK/$1"
+  rm -rf "$d"; mkdir -p "$d"
+  (cd "$d" && go mod init "local.invalid/relayminer-localnet-tools/$1" >/dev/null 2>&1 \
+    && go mod edit -go="$(need GO_MIN)")
+  echo "$d"
+}
+poktroll_replaces() {
+  local i=1
+  while [[ -n "${V[POKTROLL_REPLACE_$i]:-}" ]]; do
+    go mod edit -replace="${V[POKTROLL_REPLACE_$i]}"
+    i=$((i + 1))
+  done
+}
+# shannon-sdk's substitute is unknown to the checksum database: skip sumdb for it alone and
+# check the h1: sum pinned in versions.env instead.
+export GONOSUMDB="github.com/pokt-network/shannon-sdk${GONOSUMDB:+,$GONOSUMDB}"
+check_shannon_sum() {
+  local want; want="$(need SHANNON_SDK_SUM)"
+  if ! grep -q "^github.com/pokt-network/shannon-sdk v[^ ]* $want\$" go.sum; then
+    echo "shannon-sdk checksum mismatch: go.sum has"; grep '^github.com/pokt-network/shannon-sdk ' go.sum || true
+    echo "versions.env expects $want"; return 1
+  fi
+}
+
+# ---------------------------------------------------------------- per-tool recipes
+# Each runs in a subshell with stdout/stderr going to $LOGS/<tool>.log and writes $2 (a temp file).
+build_pocketd() {
+  local out="$1" d; d="$(new_wrapper pocketd)"; cd "$d"
+  poktroll_replaces
+  go get -tool "$(need POKTROLL_MODULE)/cmd/pocketd@$(need POKTROLL_VERSION)"
+  check_shannon_sum
+  local sdkv="github.com/cosmos/cosmos-sdk/version"
+  go build -ldflags "-s -w -X $sdkv.Name=pocket -X $sdkv.AppName=pocketd -X $sdkv.Version=$(need POCKETD_VERSION_STRING)" \
+    -o "$out" "$(need POKTROLL_MODULE)/cmd/pocketd"
+}
+
+build_pocket_relay_miner() {
+  local out="$1" d; d="$(new_wrapper pocket-relay-miner)"; cd "$d"
+  poktroll_replaces
+  go get -tool "$(need RELAY_MINER_MODULE)@$(need RELAY_MINER_VERSION)" \
+    "$(need POKTROLL_MODULE)@$(need POKTROLL_VERSION)"
+  check_shannon_sum
+  go build -ldflags "-s -w -X main.Version=$(need RELAY_MINER_VERSION)" -o "$out" "$(need RELAY_MINER_MODULE)"
+}
+
+PULUMI_VERSION_LDFLAG() { echo "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(need PULUMI_VERSION)"; }
+
+build_pulumi() {
+  local out="$1" d; d="$(new_wrapper pulumi)"; cd "$d"
+  go get -tool "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$(need PULUMI_VERSION)" \
+    "github.com/pulumi/pulumi/sdk/v3@$(need PULUMI_VERSION)"
+  go list -m github.com/pulumi/pulumi/pkg/v3 github.com/pulumi/pulumi/sdk/v3
+  # Same tags as the upstream release build; the ldflag makes `pulumi version` print the pin.
+  go build -tags osusergo,grpcnotrace -ldflags "-s -w $(PULUMI_VERSION_LDFLAG)" -o "$out" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+}
+build_pulumi_language_nodejs() {
+  local out="$1" d; d="$(new_wrapper pulumi-language-nodejs)"; cd "$d"
+  local m=github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
+  go get -tool "$m@$(need PULUMI_LANGUAGE_NODEJS_VERSION)" \
+    "github.com/pulumi/pulumi/pkg/v3@$(need PULUMI_VERSION)" "github.com/pulumi/pulumi/sdk/v3@$(need PULUMI_VERSION)"
+  go list -m github.com/pulumi/pulumi/pkg/v3 github.com/pulumi/pulumi/sdk/v3
+  go build -tags osusergo,grpcnotrace -ldflags "-s -w $(PULUMI_VERSION_LDFLAG)" -o "$out" "$m"
+}
+
+build_pulumi_resource_kubernetes() {
+  local out="$1" mod="github.com/pulumi/pulumi-kubernetes/provider/v4"
+  local ver; ver="$(need PULUMI_KUBERNETES_PROVIDER_VERSION)"
+  local kv; kv="$(need PULUMI_KUBERNETES_VERSION)"
+  # The module zip lacks the generated *-embed.json files and has a relative replace for sdk/v4,
+  # so `go install` cannot build it: copy the module to a writable dir and finish it there.
+  local srcdir
+  srcdir="$(cd "$WORK" && go mod download -json "$mod@$ver" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [[ -n "$srcdir" && -d "$srcdir" ]] || { echo "go mod download $mod@$ver gave no Dir"; return 1; }
+  local d="$WORK/pulumi-resource-kubernetes"
+  rm -rf "$d"; mkdir -p "$d"; cp -R "$srcdir/." "$d/"; chmod -R u+w "$d"; cd "$d"
+  go mod edit -dropreplace=github.com/pulumi/pulumi-kubernetes/sdk/v4 \
+    -require="github.com/pulumi/pulumi-kubernetes/sdk/v4@$(need PULUMI_KUBERNETES_SDK_VERSION)"
+  (cd cmd/pulumi-resource-kubernetes && VERSION="$kv" go run generate.go)
+  ls -l cmd/pulumi-resource-kubernetes/*-embed.json
+  go build -ldflags "-s -w -X $mod/pkg/version.Version=$kv" -o "$out" "./cmd/pulumi-resource-kubernetes"
+}
+
+stamp_text() {
+  case "$1" in
+    pocketd) echo "pocketd $(need POKTROLL_MODULE)@$(need POKTROLL_VERSION)" ;;
+    pocket-relay-miner) echo "pocket-relay-miner $(need RELAY_MINER_MODULE)@$(need RELAY_MINER_VERSION)" ;;
+    pulumi) echo "pulumi $(need PULUMI_VERSION)" ;;
+    pulumi-language-nodejs) echo "pulumi-language-nodejs $(need PULUMI_LANGUAGE_NODEJS_VERSION) (pulumi $(need PULUMI_VERSION))" ;;
+    pulumi-resource-kubernetes) echo "pulumi-resource-kubernetes $(need PULUMI_KUBERNETES_VERSION) ($(need PULUMI_KUBERNETES_PROVIDER_VERSION))" ;;
+  esac
+}
+
+if [[ "$MODE" == internal ]]; then
+  set -x
+  "build_${INTERNAL_TOOL//-/_}" "$INTERNAL_OUT"
+  exit 0
+fi
+
+# ---------------------------------------------------------------- main loop
+log "versions: $VERSIONS_FILE (hash $HASH)"
+log "bin dir:  $BIN"
+log "go $GOVER, GOMODCACHE=$GOMODCACHE, GOCACHE=$GOCACHE, CGO_ENABLED=0"
+total_start="$(now)"; built=0; failed=(); summary=()
+for t in "${TOOLS[@]}"; do
+  if [[ "$FORCE" == 0 ]] && ev="$(check_tool "$t")"; then
+    summary+=("$(printf '%-28s cached  %s' "$t" "$ev")"); continue
+  fi
+  logf="$LOGS/$t.log"; tmp="$BIN/.$t.tmp.$$"
+  log "building $t (log: $logf) ..."
+  s="$(now)"
+  if bash "${BASH_SOURCE[0]}" --internal-build "$t" "$tmp" >"$logf" 2>&1 && [[ -x "$tmp" ]]; then
+    mv -f "$tmp" "$BIN/$t"; stamp_text "$t" >"$DIR/stamps/$t"
+    dt="$(secs "$s" "$(now)")"; built=$((built + 1))
+    if ev="$(check_tool "$t")"; then
+      log "built $t in ${dt}s: $ev"; summary+=("$(printf '%-28s built   %7ss  %s' "$t" "$dt" "$ev")")
+    else
+      log "built $t in ${dt}s but its version check FAILED"; failed+=("$t")
+      summary+=("$(printf '%-28s BROKEN  %7ss  (version check failed)' "$t" "$dt")")
+    fi
+  else
+    rm -f "$tmp"; dt="$(secs "$s" "$(now)")"; failed+=("$t")
+    log "FAILED $t after ${dt}s; last lines of $logf:"; tail -n 25 "$logf" | sed 's/^/    /' >&2
+    summary+=("$(printf '%-28s FAILED  %7ss  see %s' "$t" "$dt" "$logf")")
+  fi
+done
+total="$(secs "$total_start" "$(now)")"
+
+echo "---- tools ($HASH) ----"
+printf '%s\n' "${summary[@]}"
+echo "built $built tool(s); wall time ${total}s; bin dir: $BIN"
+echo "use: eval \"\$(bash tools/build.sh --print-env)\""
+if [[ ${#failed[@]} -gt 0 ]]; then
+  echo "FAILED: ${failed[*]}" >&2
+  exit 1
+fi
