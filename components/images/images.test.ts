@@ -1,0 +1,148 @@
+/**
+ * LocalnetImages under Pulumi mocks: which resources it registers and which tags it pushes.
+ * Mocks are set before the component module is imported (pulumi-notes §2.1).
+ */
+import { test, describe, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { localnetSchema, type LocalnetConfig, type LocalnetConfigInput } from "../config/schema";
+
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+const registered: Registered[] = [];
+
+pulumi.runtime.setMocks(
+  {
+    newResource(args) {
+      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+      // docker-build reports `ref` as tag@digest after a push; imitate it so consumers resolve.
+      const tags = (args.inputs.tags as string[] | undefined) ?? [];
+      const state = args.type === "docker-build:index:Image" ? { ...args.inputs, ref: `${tags[0]}@sha256:${"0".repeat(64)}` } : args.inputs;
+      return { id: `${args.name}-id`, state };
+    },
+    call: (args) => args.inputs,
+  },
+  "relayminer-localnet",
+  "test",
+  false,
+);
+
+let images: typeof import("../images");
+before(async () => {
+  images = await import("../images");
+});
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function write(dir: string, path: string, content: string): void {
+  mkdirSync(dirname(join(dir, path)), { recursive: true });
+  writeFileSync(join(dir, path), content);
+}
+
+/** A project directory with a backend context and a relay-miner checkout. */
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), "rml-images-"));
+  dirs.push(dir);
+  write(dir, "services/backend/Dockerfile", "FROM node:20-alpine\nCOPY . /app\n");
+  write(dir, "services/backend/src/main.ts", "export const v = 1;\n");
+  write(dir, "services/backend/.dockerignore", "node_modules\n");
+  write(dir, "relay-miner/Dockerfile", "FROM golang:1.26-alpine\n");
+  write(dir, "relay-miner/main.go", "package main\n");
+  return dir;
+}
+
+const config = (input: LocalnetConfigInput): LocalnetConfig => localnetSchema.parse(input);
+const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+
+let seq = 0;
+/** Registers a component and returns its refs plus the docker-build Images it registered. */
+async function deploy(input: LocalnetConfigInput, projectDir: string) {
+  const from = registered.length;
+  const c = new images.LocalnetImages(`images-${seq++}`, { config: config(input), projectDir });
+  const refs = { backend: await value(c.backend), relayMiner: await value(c.relayMiner) };
+  const docker = registered.slice(from).filter((r) => r.type.startsWith("docker"));
+  return { refs, docker };
+}
+
+const building = { build: { enabled: true } };
+
+describe("LocalnetImages", () => {
+  test("build.enabled=false: configured tags unchanged and no docker resource at all", async () => {
+    const { refs, docker } = await deploy({ images: { backend: "me/backend:7" } }, project());
+    assert.deepEqual(refs, { backend: "me/backend:7", relayMiner: "ghcr.io/pokt-network/pocket-relay-miner:0.1.35" });
+    assert.deepEqual(docker, []);
+  });
+
+  test("build.enabled=false registers nothing even when the sources are missing", async () => {
+    const { docker } = await deploy({ build: { relayminerSource: "nowhere" } }, "/nonexistent");
+    assert.deepEqual(docker, []);
+  });
+
+  test("build.enabled=true: the backend is built, pushed to the registry, never on preview", async () => {
+    const dir = project();
+    const { refs, docker } = await deploy(building, dir);
+    assert.equal(docker.length, 1);
+    const [img] = docker;
+    assert.equal(img.type, "docker-build:index:Image");
+    assert.equal(img.inputs.push, true);
+    assert.equal(img.inputs.buildOnPreview, false);
+    assert.deepEqual(img.inputs.context, { location: join(dir, "services/backend") });
+    const hash = images.contextHash(join(dir, "services/backend")).slice(0, images.tagHashLength);
+    assert.deepEqual(img.inputs.tags, [`localhost:5001/relayminer-localnet/backend:${hash}`]);
+    assert.equal(refs.backend, `localhost:5001/relayminer-localnet/backend:${hash}`);
+    assert.equal(refs.relayMiner, "ghcr.io/pokt-network/pocket-relay-miner:0.1.35", "no source: the configured tag");
+  });
+
+  test("relayminerSource set: the relay-miner is built too, under the configured registry", async () => {
+    const dir = project();
+    const { refs, docker } = await deploy({ build: { enabled: true, registry: "reg.local:5000", relayminerSource: "relay-miner" } }, dir);
+    assert.equal(docker.length, 2);
+    assert.match(refs.relayMiner, /^reg\.local:5000\/pokt-network\/pocket-relay-miner:[a-f0-9]{20}$/);
+    assert.deepEqual(docker.find((d) => d.name.endsWith("relay-miner"))?.inputs.tags, [refs.relayMiner]);
+  });
+
+  test("tags change exactly when the build context changes", async () => {
+    const dir = project();
+    const src = { build: { enabled: true, relayminerSource: "relay-miner" } };
+    const first = (await deploy(src, dir)).refs;
+    assert.deepEqual((await deploy(src, dir)).refs, first, "unchanged sources keep their tags");
+
+    write(dir, "services/backend/node_modules/dep/index.js", "ignored by .dockerignore");
+    assert.deepEqual((await deploy(src, dir)).refs, first, "a .dockerignored file does not roll pods");
+
+    write(dir, "services/backend/src/main.ts", "export const v = 2;\n");
+    const second = (await deploy(src, dir)).refs;
+    assert.notEqual(second.backend, first.backend, "a backend edit gives a new backend tag");
+    assert.equal(second.relayMiner, first.relayMiner, "and leaves the relay-miner tag alone");
+
+    write(dir, "relay-miner/main.go", "package main // edited\n");
+    const third = (await deploy(src, dir)).refs;
+    assert.notEqual(third.relayMiner, second.relayMiner);
+    assert.equal(third.backend, second.backend);
+  });
+
+  test("a relay-miner checkout without a Dockerfile is a config error naming the key", async () => {
+    const dir = project();
+    rmSync(join(dir, "relay-miner/Dockerfile"));
+    await assert.rejects(
+      async () => deploy({ build: { enabled: true, relayminerSource: "relay-miner" } }, dir),
+      (e: Error) => e.name === "ConfigError" && /build\.relayminerSource = "relay-miner": the build context has no Dockerfile/.test(e.message),
+    );
+  });
+});
+
+describe("image refs", () => {
+  test("repositoryOf drops the registry host, tag and digest", () => {
+    assert.equal(images.repositoryOf("ghcr.io/pokt-network/pocket-relay-miner:0.1.35"), "pokt-network/pocket-relay-miner");
+    assert.equal(images.repositoryOf("localhost:5001/a/b:1@sha256:" + "1".repeat(64)), "a/b");
+    assert.equal(images.repositoryOf("relayminer-localnet/backend:dev"), "relayminer-localnet/backend");
+    assert.equal(images.repositoryOf("busybox"), "busybox");
+  });
+});
