@@ -48,3 +48,31 @@ export const mountPaths = {
 export function relayerEndpointUrl(namespace: string, relayPort: number): string {
   return `http://${serviceDns(serviceNames.relayer, namespace)}:${relayPort}`;
 }
+
+/**
+ * The rest of the relay-miner's HA key shapes that `npm run status` reads (reference §4.2, §4.3),
+ * next to `redisKeys` so every reader agrees with one spelling. `*Pattern` values are SCAN globs.
+ */
+export const minerRedisKeys = {
+  /** Set of miner instance ids that registered as active. */
+  activeSet: `${redisKeyPrefix}:miner:active`,
+  /** Heartbeat of one miner instance: unix nanoseconds, TTL 90 s. */
+  instance: (instanceId: string) => `${redisKeyPrefix}:miner:instance:${instanceId}`,
+  instancePattern: `${redisKeyPrefix}:miner:instance:*`,
+  /** Supplier lease: value = owning instance id, SET NX EX 90 s. */
+  supplierLease: (supplier: string) => `${redisKeyPrefix}:miner:claim:${supplier}`,
+  supplierLeasePattern: `${redisKeyPrefix}:miner:claim:*`,
+  relayStreamPattern: `${redisKeyPrefix}:relays:*`,
+  /** Consumer group of the miners on every relay stream. */
+  relayConsumerGroup: `${redisKeyPrefix}-miners`,
+  /** Session metadata (JSON). */
+  session: (supplier: string, sessionId: string) => `${redisKeyPrefix}:miner:sessions:${supplier}:${sessionId}`,
+  /** Set of a supplier's session ids. */
+  sessionIndex: (supplier: string) => `${redisKeyPrefix}:miner:sessions:${supplier}:index`,
+  sessionIndexPattern: `${redisKeyPrefix}:miner:sessions:*:index`,
+  /** Set of a supplier's session ids in one lifecycle state. */
+  sessionState: (supplier: string, state: string) => `${redisKeyPrefix}:miner:sessions:${supplier}:state:${state}`,
+  sessionStatePattern: `${redisKeyPrefix}:miner:sessions:*:state:*`,
+  /** Pub/sub channel of block events `{height, hash?, timestamp}`, published by the miner leader. */
+  blockEventsChannel: `${redisKeyPrefix}:events:blocks`,
+} as const;
