@@ -1,0 +1,173 @@
+/**
+ * Reading a genesis YAML: YAML syntax, then the schema (types, unknown keys), then defaults, then the
+ * semantic and chain-rule checks of validate.ts. Every stage reports all of its problems at once.
+ */
+import { readFileSync } from "node:fs";
+import YAML from "yaml";
+import type { z } from "zod";
+import type { Coin } from "./coins";
+import { GenesisInputError, type Problem, formatPath, showValue } from "./errors";
+import { keyringOf } from "./keyring";
+import { mergeParams } from "./params";
+import { type GenesisDocument, type SupplierServiceDoc, genesisDocumentSchema } from "./schema";
+import type { GenesisInput, SupplierServiceInput } from "./types";
+import { checkInput } from "./validate";
+
+export function loadGenesisInput(path: string): GenesisInput {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (err as Error).message;
+    throw new GenesisInputError(path, [{ path: "", message: `cannot read the file: ${reason}` }]);
+  }
+  return parseGenesisInput(text, path);
+}
+
+export function parseGenesisInput(yamlText: string, sourceName = "<genesis yaml>"): GenesisInput {
+  const raw = parseYaml(yamlText, sourceName);
+  const parsed = genesisDocumentSchema.safeParse(raw);
+  if (!parsed.success) throw new GenesisInputError(sourceName, schemaProblems(parsed.error, raw));
+  const { input, problems } = resolve(parsed.data, sourceName);
+  problems.push(...checkInput(input, keyringOf(input)));
+  if (problems.length > 0) throw new GenesisInputError(sourceName, dedupe(problems));
+  return input;
+}
+
+function parseYaml(text: string, source: string): unknown {
+  const doc = YAML.parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new GenesisInputError(
+      source,
+      doc.errors.map((e) => ({
+        path: "",
+        message: `not valid YAML${e.linePos ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : ""}: ${e.message.split("\n")[0]}`,
+      })),
+    );
+  }
+  const value: unknown = doc.toJS();
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new GenesisInputError(source, [
+      { path: "", message: `expected a YAML mapping (chainId, accounts, validator, ...), got ${showValue(value)}` },
+    ]);
+  }
+  return value;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = root;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function schemaProblems(error: z.ZodError, raw: unknown): Problem[] {
+  return error.issues.map((issue) => {
+    const path = formatPath(issue.path);
+    const value = valueAt(raw, issue.path);
+    // Zod says what was expected; add what was found, except for secrets and for missing keys.
+    const showGot =
+      (issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "too_small" || issue.code === "too_big") &&
+      !path.endsWith("mnemonic");
+    const got = showGot ? (value === undefined ? " (missing)" : ` (got ${showValue(value)})`) : "";
+    return { path, message: `${issue.message}${got}` };
+  });
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const zeroStake: Coin = { denom: "upokt", amount: 0n };
+
+/** Go's RFC3339Nano: fractional seconds without trailing zeros. */
+function normalizeTime(time: string): string {
+  return time.replace(/\.([0-9]*?)0+Z$/, (_m, digits: string) => (digits === "" ? "Z" : `.${digits}Z`));
+}
+
+/** Applies defaults. Missing required-by-default values become problems (and placeholder values). */
+function resolve(doc: GenesisDocument, source: string): { input: GenesisInput; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const d = doc.defaults ?? {};
+  const stakeOr = (own: Coin | undefined, fallback: Coin | undefined, at: string, defaultPath: string): Coin => {
+    if (own) return own;
+    if (fallback) return fallback;
+    problems.push({ path: `${at}.stake`, message: `no stake; set it here or in ${defaultPath}` });
+    return zeroStake;
+  };
+  const supplierServices = (own: SupplierServiceDoc[] | undefined, at: string): SupplierServiceInput[] => {
+    const declared = own ? { list: own, at: `${at}.services` } : d.supplier?.services ? { list: d.supplier.services, at: "defaults.supplier.services" } : undefined;
+    if (!declared) {
+      problems.push({ path: `${at}.services`, message: "no services; set them here or in defaults.supplier.services" });
+      return [];
+    }
+    return declared.list.map((s, i) => ({
+      at: `${declared.at}[${i}]`,
+      id: s.id,
+      endpoints: s.endpoints.map((e) => ({ rpcType: e.rpcType, ...(e.url !== undefined ? { url: e.url } : {}) })),
+      revShare: s.revShare ?? [],
+    }));
+  };
+
+  const input: GenesisInput = {
+    source,
+    chainId: doc.chainId,
+    genesisTime: normalizeTime(doc.genesisTime),
+    appVersion: doc.appVersion ?? "",
+    denoms: doc.denoms,
+    accounts: doc.accounts.map((a, i) => ({
+      at: `accounts[${i}]`,
+      name: a.name,
+      ...(a.mnemonic !== undefined ? { mnemonic: a.mnemonic } : {}),
+      ...(a.address !== undefined ? { address: a.address } : {}),
+      balance: a.balance ?? d.balance ?? [],
+    })),
+    validator: {
+      account: doc.validator.account,
+      moniker: doc.validator.moniker ?? doc.validator.account,
+      selfDelegation: doc.validator.selfDelegation,
+      commission: doc.validator.commission ?? { rate: "0.1", maxRate: "0.2", maxChangeRate: "0.01" },
+      ...(doc.validator.consensusKeySecret !== undefined ? { consensusKeySecret: doc.validator.consensusKeySecret } : {}),
+      ...(doc.validator.nodeKeySecret !== undefined ? { nodeKeySecret: doc.validator.nodeKeySecret } : {}),
+    },
+    services: doc.services.map((s, i) => ({
+      at: `services[${i}]`,
+      id: s.id,
+      name: s.name ?? s.id,
+      computeUnitsPerRelay: s.computeUnitsPerRelay,
+      owner: s.owner,
+    })),
+    applications: (doc.applications ?? []).map((a, i) => ({
+      at: `applications[${i}]`,
+      account: a.account,
+      stake: stakeOr(a.stake, d.application?.stake, `applications[${i}]`, "defaults.application.stake"),
+      services: a.services,
+      delegateeGateways: a.delegateeGateways ?? d.application?.delegateeGateways ?? [],
+    })),
+    gateways: (doc.gateways ?? []).map((g, i) => ({
+      at: `gateways[${i}]`,
+      account: g.account,
+      stake: stakeOr(g.stake, d.gateway?.stake, `gateways[${i}]`, "defaults.gateway.stake"),
+    })),
+    suppliers: (doc.suppliers ?? []).map((s, i) => ({
+      at: `suppliers[${i}]`,
+      operator: s.operator,
+      owner: s.owner ?? s.operator,
+      stake: stakeOr(s.stake, d.supplier?.stake, `suppliers[${i}]`, "defaults.supplier.stake"),
+      services: supplierServices(s.services, `suppliers[${i}]`),
+    })),
+    supplierKeys: { extraAccounts: doc.supplierKeys?.extraAccounts ?? [] },
+    ...(doc.authz ? { authz: { grantee: doc.authz.grantee } } : {}),
+    params: mergeParams(doc.params),
+  };
+  return { input, problems };
+}
