@@ -8,6 +8,7 @@ import type { LocalnetConfig } from "./schema";
 import type { ConfigProblem } from "./errors";
 import { findHostPortClashes } from "../ports";
 import { forwardsOf } from "../forwards";
+import { ownedKeysIn, ownedMinerKeys, ownedRelayerKeys } from "../relayminer-config";
 
 export interface RuleContext {
   /** Directory relative paths in the config are resolved against (the Pulumi project dir). */
@@ -71,7 +72,17 @@ const hostPortsDistinct: Rule = (c) =>
     message: `host port ${clash.hostPort} is used by ${clash.users.join(" and ")}; allowed: a port no other forward uses (per-replica ports take base + replica index)`,
   }));
 
-const rules: Rule[] = [redisRequired, relayersNeedMiner, relayersNeedBackend, referencedFilesExist, hostPortsDistinct];
+/** Overrides may not move what the port registry and topology own, or pods and probes would disagree. */
+const overridesLeaveOwnedKeys: Rule = (c) => {
+  const owned = (role: "relayer" | "miner", overrides: Record<string, unknown>, keys: readonly string[]) =>
+    ownedKeysIn(overrides, keys).map((k) => ({
+      key: `${role}.config.${k}`,
+      message: `is set by the localnet (ports come from ports.*, URLs from the topology, keys from the genesis); remove it from ${role}.config`,
+    }));
+  return [...owned("relayer", c.relayer.config, ownedRelayerKeys), ...owned("miner", c.miner.config, ownedMinerKeys)];
+};
+
+const rules: Rule[] = [redisRequired, relayersNeedMiner, relayersNeedBackend, referencedFilesExist, hostPortsDistinct, overridesLeaveOwnedKeys];
 
 export function checkRules(config: LocalnetConfig, ctx: RuleContext): ConfigProblem[] {
   return rules.flatMap((rule) => rule(config, ctx));
