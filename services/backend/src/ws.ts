@@ -1,0 +1,209 @@
+/**
+ * WebSocket on `/ws` (same port as JSON-RPC).
+ *
+ * Reference behaviour: every JSON message is answered with `repeat_count` frames (directive in
+ * `params[0]`, default 1) spaced `delay_ms` apart, each result carrying `sequence` and `total`.
+ * Added: `eth_subscribe("newHeads")` / `eth_unsubscribe` pushing one header per simulated block,
+ * chain methods answered like over HTTP, fault rules per message (and on the handshake as method
+ * `connection`), and clean errors: malformed JSON gets a -32700 frame instead of silence; protocol
+ * violations (oversized or invalid frames) are closed by `ws` with 1009/1002 and never crash us.
+ */
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { FaultAction } from "./config";
+import { faultLabel, type FaultDecision } from "./faults";
+import { chainResult } from "./http/jsonrpc";
+import { sampleLatency, sleep } from "./latency";
+import { since, type Outcome } from "./metrics";
+import type { Runtime } from "./runtime";
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const errorFrame = (id: unknown, code: number, message: string, data?: unknown) =>
+  JSON.stringify({ error: data === undefined ? { code, message } : { code, message, data }, id: id ?? null, jsonrpc: "2.0" });
+
+export interface WsHandler {
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  close(): void;
+}
+
+function rejectHandshake(socket: Duplex, status: number, text: string, backendId: string): void {
+  socket.end(
+    `HTTP/1.1 ${status} Injected\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n` +
+      `X-Backend-Id: ${backendId}\r\nConnection: close\r\n\r\n${text}`,
+  );
+}
+
+export function createWsHandler(rt: Runtime): WsHandler {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: rt.config.websocket.max_payload_bytes,
+    // Compression costs CPU on every frame and relayers do not need it for test traffic.
+    perMessageDeflate: false,
+  });
+  // Give the handshake response our identity header too.
+  wss.on("headers", (headers) => headers.push(`X-Backend-Id: ${rt.backendId}`));
+
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const start = performance.now();
+    socket.on("error", () => socket.destroy());
+    if (rt.draining) return rejectHandshake(socket, 503, "draining", rt.backendId);
+    let d: FaultDecision | null = null;
+    if (!rt.faults.empty) {
+      const r = rt.faults.decide("websocket", "connection", (n) => req.headers[n] as string | undefined);
+      d = r instanceof Promise ? await r : r;
+    }
+    const fault = faultLabel(d);
+    if (d && d.ttfbMs > 0) await sleep(d.ttfbMs);
+    const a = d?.action;
+    if (a && a.type !== "none" && a.type !== "disconnect" && a.type !== "truncate") {
+      rt.metrics.observe("websocket", "connection", "injected", fault, since(start));
+      if (a.type === "reset") return void (socket as import("node:net").Socket).resetAndDestroy();
+      if (a.type === "empty") return void socket.destroy();
+      const status = a.type === "http_status" ? a.status : 500;
+      return rejectHandshake(socket, status, a.type === "http_status" && a.body !== undefined ? a.body : `injected error (code: ${status})`, rt.backendId);
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      rt.metrics.observe("websocket", "connection", fault === "none" ? "ok" : "injected", fault, since(start));
+      onConnection(rt, ws, req, socket);
+    });
+  }
+
+  return {
+    handleUpgrade: (req, socket, head) => void handleUpgrade(req, socket, head),
+    close: () => {
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+    },
+  };
+}
+
+function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: Duplex): void {
+  const subs = new Map<string, () => void>();
+  let closed = false;
+  rt.metrics.activeStreams.inc({ protocol: "websocket" });
+  const stop = () => ws.close(1001, "server shutting down");
+  rt.streams.add(stop);
+  ws.on("error", (err) => rt.log.debug("websocket protocol error", { error: err.message }));
+  ws.on("close", () => {
+    closed = true;
+    rt.streams.delete(stop);
+    for (const unsub of subs.values()) unsub();
+    subs.clear();
+    rt.metrics.activeStreams.dec({ protocol: "websocket" });
+  });
+  const header = (n: string) => req.headers[n] as string | undefined;
+  const send = (text: string, cb?: () => void) => {
+    if (!closed && ws.readyState === ws.OPEN) ws.send(text, cb);
+  };
+  /** Cut the connection after the frame just sent is flushed (FIN, no close frame). */
+  const drop = () => socket.destroy();
+
+  ws.on("message", async (data, isBinary) => {
+    const start = performance.now();
+    const text = isBinary ? Buffer.from(data as Buffer).toString("utf8") : data.toString();
+    const done = (method: string, outcome: Outcome, fault: string, rule?: string) => {
+      rt.metrics.observe("websocket", method, outcome, fault, since(start));
+      rt.journal.record({ protocol: "websocket", method, path: req.url ?? "/ws", headers: req.headers as Record<string, string>, body: text, fault, rule });
+    };
+    let msg: unknown;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      send(errorFrame(null, -32700, "Parse error"));
+      return done("parse_error", "client_error", "none");
+    }
+    if (!isObject(msg) || typeof msg.method !== "string") {
+      send(errorFrame(isObject(msg) ? msg.id : null, -32600, "Invalid request"));
+      return done("invalid_request", "client_error", "none");
+    }
+    const method = msg.method;
+    const id = msg.id ?? null;
+    let d: FaultDecision | null = null;
+    if (!rt.faults.empty) {
+      const r = rt.faults.decide("websocket", method, header);
+      d = r instanceof Promise ? await r : r;
+    }
+    const fault = faultLabel(d);
+    const outcome: Outcome = fault === "none" ? "ok" : "injected";
+    if (d && d.ttfbMs > 0) await sleep(d.ttfbMs);
+    if (closed) return done(method, "cancelled", fault, d?.rule);
+    const a: FaultAction = d?.action ?? { type: "none" };
+    const disconnectAfter = a.type === "disconnect" ? a.after_events : undefined;
+
+    switch (a.type) {
+      case "jsonrpc_error":
+        send(errorFrame(id, a.code, a.message, a.data));
+        return done(method, outcome, fault, d?.rule);
+      case "http_status":
+      case "grpc_status":
+        ws.close(1011, `injected status ${a.type === "http_status" ? a.status : a.code}`);
+        return done(method, outcome, fault, d?.rule);
+      case "reset":
+        (socket as import("node:net").Socket).resetAndDestroy();
+        return done(method, outcome, fault, d?.rule);
+      case "empty":
+        return done(method, outcome, fault, d?.rule);
+      case "truncate": {
+        const full = JSON.stringify({ id, jsonrpc: "2.0", result: { backend_id: rt.backendId, method, status: "ok" } });
+        send(full.slice(0, Math.floor(full.length * a.fraction)));
+        return done(method, outcome, fault, d?.rule);
+      }
+      default:
+        break;
+    }
+    if (disconnectAfter === 0) {
+      drop();
+      return done(method, outcome, fault, d?.rule);
+    }
+
+    if (rt.config.chain.enabled && method === "eth_subscribe") {
+      const params = Array.isArray(msg.params) ? msg.params : [];
+      if (params[0] !== "newHeads") {
+        send(errorFrame(id, -32602, `unsupported subscription ${JSON.stringify(params[0] ?? null)}; supported: newHeads`));
+        return done(method, "client_error", fault, d?.rule);
+      }
+      const subId = `0x${Math.floor(rt.rng.next() * 2 ** 32).toString(16).padStart(8, "0")}${(subs.size + 1).toString(16).padStart(8, "0")}`;
+      send(JSON.stringify({ id, jsonrpc: "2.0", result: subId }));
+      let pushed = 0;
+      const unsub = rt.chain.onBlock((h) => {
+        pushed++;
+        const last = disconnectAfter !== undefined && pushed >= disconnectAfter;
+        send(JSON.stringify({ jsonrpc: "2.0", method: "eth_subscription", params: { subscription: subId, result: rt.chain.header(h) } }), last ? drop : undefined);
+      });
+      subs.set(subId, unsub);
+      return done(method, outcome, fault, d?.rule);
+    }
+    if (rt.config.chain.enabled && method === "eth_unsubscribe") {
+      const target = Array.isArray(msg.params) ? msg.params[0] : undefined;
+      const unsub = typeof target === "string" ? subs.get(target) : undefined;
+      if (unsub) {
+        unsub();
+        subs.delete(target as string);
+      }
+      send(JSON.stringify({ id, jsonrpc: "2.0", result: unsub !== undefined }));
+      return done(method, outcome, fault, d?.rule);
+    }
+    const chainAnswer = rt.config.chain.enabled ? chainResult(rt, { id, method, params: msg.params }) : undefined;
+    if (chainAnswer) {
+      send(JSON.stringify(chainAnswer));
+      return done(method, outcome, fault, d?.rule);
+    }
+
+    // The reference's subscription simulation: N frames, delay_ms apart.
+    const directive = Array.isArray(msg.params) && isObject(msg.params[0]) ? msg.params[0] : {};
+    const rc = Number(directive.repeat_count ?? 1);
+    const total = Number.isInteger(rc) && rc >= 1 ? Math.min(rc, rt.config.websocket.max_repeat_count) : 1;
+    const dm = Number(directive.delay_ms ?? 0);
+    const delay = Number.isFinite(dm) && dm > 0 ? dm : 0;
+    const params = msg.params ?? null;
+    for (let seq = 1; seq <= total && !closed; seq++) {
+      const result = { backend_id: rt.backendId, method, params, sequence: seq, status: "ok", total };
+      const last = disconnectAfter !== undefined && seq >= disconnectAfter;
+      send(JSON.stringify({ id, jsonrpc: "2.0", result }), last ? drop : undefined);
+      if (last) break;
+      if (seq < total) await sleep(d?.interval ? sampleLatency(d.interval, rt.rng) : delay);
+    }
+    done(method, closed ? "cancelled" : outcome, fault, d?.rule);
+  });
+}
