@@ -5,7 +5,7 @@
  * and private keys are not carried around in it (nor printed if someone logs it).
  */
 import { type AccountKey, addressProblem, deriveAccountKey, mnemonicProblem } from "./keys";
-import type { GenesisInput } from "./types";
+import type { AccountInput, GenesisInput } from "./types";
 
 export interface KeyringEntry {
   name: string;
@@ -17,6 +17,18 @@ export interface KeyringEntry {
 export type Keyring = Map<string, KeyringEntry>;
 
 const cache = new WeakMap<GenesisInput, Keyring>();
+const mnemonicChecks = new WeakMap<AccountInput, { problem: string | undefined }>();
+
+/** mnemonicProblem of an account's mnemonic, computed once per account object (it is not free). */
+export function accountMnemonicProblem(account: AccountInput): string | undefined {
+  if (account.mnemonic === undefined) return undefined;
+  let check = mnemonicChecks.get(account);
+  if (!check) {
+    check = { problem: mnemonicProblem(account.mnemonic) };
+    mnemonicChecks.set(account, check);
+  }
+  return check.problem;
+}
 
 /**
  * Keys of every account whose mnemonic or address is valid (invalid ones are left out; validation
@@ -29,7 +41,7 @@ export function keyringOf(input: GenesisInput): Keyring {
   for (const account of input.accounts) {
     if (keyring.has(account.name)) continue;
     if (account.mnemonic !== undefined) {
-      if (mnemonicProblem(account.mnemonic) !== undefined) continue;
+      if (accountMnemonicProblem(account) !== undefined) continue;
       const key = deriveAccountKey(account.mnemonic);
       keyring.set(account.name, { name: account.name, address: key.address, key });
     } else if (account.address !== undefined && addressProblem(account.address) === undefined) {

@@ -39,6 +39,8 @@ export function normalizeMnemonic(mnemonic: string): string {
   return mnemonic.trim().split(/\s+/).join(" ");
 }
 
+const englishWords = new Set(EnglishMnemonic.wordlist);
+
 /**
  * Why a mnemonic is not valid BIP-39 English, or undefined if it is. The reason never repeats the
  * words themselves (mnemonics are secrets in general, even if the localnet ones are public).
@@ -48,8 +50,7 @@ export function mnemonicProblem(mnemonic: string): string | undefined {
   if (![12, 15, 18, 21, 24].includes(words.length)) {
     return `has ${words.length} words; a BIP-39 mnemonic has 12, 15, 18, 21 or 24`;
   }
-  const known = new Set(EnglishMnemonic.wordlist);
-  const unknown = words.flatMap((w, i) => (known.has(w) ? [] : [i + 1]));
+  const unknown = words.flatMap((w, i) => (englishWords.has(w) ? [] : [i + 1]));
   if (unknown.length > 0) {
     return `word(s) at position ${unknown.join(", ")} are not in the BIP-39 English word list`;
   }

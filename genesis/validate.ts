@@ -2,12 +2,12 @@
  * Semantic checks of a resolved GenesisInput: keys, references between entries, stakes against the
  * module minimums and the validator's own rules. Supplier/app/gateway checks live in validate-actors.ts.
  */
-import { addressProblem, mnemonicProblem } from "./keys";
+import { addressProblem } from "./keys";
 import { bondDenom, chainIdMaxLength, minSelfDelegation, moduleAccountAddresses, monikerMaxLength } from "./chain";
 import { formatCoin } from "./coins";
 import { decToScaled, ONE_DEC } from "./decimal";
 import type { Problem } from "./errors";
-import type { Keyring } from "./keyring";
+import { accountMnemonicProblem, type Keyring } from "./keyring";
 import { checkParams } from "./params";
 import type { GenesisInput } from "./types";
 import { checkActors } from "./validate-actors";
@@ -59,7 +59,7 @@ function checkAccounts(input: GenesisInput, keyring: Keyring, add: Add): void {
     if ((account.mnemonic === undefined) === (account.address === undefined)) {
       add(account.at, `account "${account.name}" needs exactly one of mnemonic or address`);
     } else if (account.mnemonic !== undefined) {
-      const problem = mnemonicProblem(account.mnemonic);
+      const problem = accountMnemonicProblem(account);
       if (problem) add(`${account.at}.mnemonic`, `account "${account.name}": invalid mnemonic: ${problem}`);
     } else if (account.address !== undefined) {
       const problem = addressProblem(account.address);
