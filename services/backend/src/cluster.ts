@@ -188,6 +188,8 @@ export async function runWorker(config: BackendConfig, log: Logger): Promise<voi
   const worker = Number(process.env.BACKEND_WORKER_ID ?? cluster.worker?.id ?? 1);
   const counter = new ClusterCounter();
   const rt = createRuntime(config, { counter, worker, log });
+  // prom-client installs its worker-side IPC listener only in the constructor.
+  new AggregatorRegistry();
   AggregatorRegistry.setRegistries([rt.metrics.registry]);
   // Handle control messages before listening so the primary's snapshot is never missed.
   let draining = false;
