@@ -1,0 +1,143 @@
+/**
+ * Relayers: throughput, latency percentiles, errors by service and RPC type, validation, relay
+ * metering and backend health. Every query is filtered by the `service_id` and `replica` variables.
+ */
+import { buildDashboard } from "./lib/dashboard";
+import { stat, timeseries, upMappings } from "./lib/panels";
+import { eq, isVar, max, min, nre, quantile, ratio, sel, sum, sumRate } from "./lib/promql";
+import { scrapeJobs } from "./scrape-jobs";
+import { crossLinks, dashboardUids } from "./uids";
+
+/** Every relayer query is narrowed to the selected services and replicas. */
+const svc = [isVar("service_id"), isVar("replica")];
+/** For metrics without a service_id label. */
+const rep = [isVar("replica")];
+
+const p = (q: number) => `p${Math.round(q * 100)}`;
+
+export function relayerDashboard() {
+  return buildDashboard({
+    uid: dashboardUids.relayer,
+    title: "Localnet / Relayers",
+    description: "pocket-relay-miner relayers: RPS, latency, errors, validation, backend health.",
+    tags: ["relayer"],
+    links: crossLinks,
+    variables: [
+      { name: "service_id", label: "Service", selector: "ha_relayer_relays_received_total" },
+      { name: "replica", label: "Replica", selector: sel("up", eq("job", scrapeJobs.relayers)) },
+    ],
+    sections: [
+      {
+        title: "Replicas",
+        panels: [
+          stat({
+            title: "Relayer targets",
+            queries: [{ expr: max(sel("up", eq("job", scrapeJobs.relayers), ...rep), ["pod"]), legend: "{{pod}}" }],
+            mappings: upMappings,
+            w: 12,
+          }),
+          stat({ title: "Active connections", queries: [{ expr: sum(sel("ha_relayer_active_connections", ...rep), ["pod"]), legend: "{{pod}}" }], w: 6 }),
+          stat({ title: "Block height seen", queries: [{ expr: max(sel("ha_relayer_current_block_height", ...rep), ["pod"]), legend: "{{pod}}" }], w: 6 }),
+        ],
+      },
+      {
+        title: "Throughput",
+        panels: [
+          timeseries({ title: "Relays received by service", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_relays_received_total", ["service_id"], ...svc), legend: "{{service_id}}" }] }),
+          timeseries({ title: "Relays received by RPC type", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_relays_received_total", ["rpc_type"], ...svc), legend: "{{rpc_type}}" }] }),
+          timeseries({ title: "Relays served by status code", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_relays_served_total", ["status_code"], ...svc), legend: "{{status_code}}" }] }),
+          timeseries({ title: "Relays received by replica", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_relays_received_total", ["pod"], ...svc), legend: "{{pod}}" }] }),
+          timeseries({
+            title: "Relays mined and published",
+            description: "Relays that meet the mining difficulty are published to the supplier's Redis stream for the miners.",
+            unit: "reqps",
+            queries: [
+              { expr: sumRate("ha_relayer_relays_mined_total", ["service_id"], ...svc), legend: "mined {{service_id}}" },
+              { expr: sumRate("ha_relayer_relays_published_total", ["service_id"], ...svc), legend: "published {{service_id}}" },
+              { expr: sumRate("ha_relayer_relays_skipped_difficulty_total", ["service_id"], ...svc), legend: "below difficulty {{service_id}}" },
+            ],
+          }),
+          timeseries({ title: "Inbound requests by HTTP protocol", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_inbound_requests_by_proto_total", ["proto"], ...rep), legend: "{{proto}}" }] }),
+        ],
+      },
+      {
+        title: "Latency",
+        panels: [
+          timeseries({
+            title: "Relay latency percentiles",
+            unit: "s",
+            queries: [0.5, 0.95, 0.99].map((q) => ({ expr: quantile(q, "ha_relayer_relay_latency_seconds", [], ...svc), legend: p(q) })),
+          }),
+          timeseries({ title: "Relay latency p95 by service", unit: "s", queries: [{ expr: quantile(0.95, "ha_relayer_relay_latency_seconds", ["service_id"], ...svc), legend: "{{service_id}}" }] }),
+          timeseries({ title: "Relay latency p95 by RPC type", unit: "s", queries: [{ expr: quantile(0.95, "ha_relayer_relay_latency_seconds", ["rpc_type"], ...svc), legend: "{{rpc_type}}" }] }),
+          timeseries({
+            title: "Where the time goes (p95)",
+            description: "Before the backend call (parse, meter, eager validation), the backend itself, and after it (signing, publishing).",
+            unit: "s",
+            queries: [
+              { expr: quantile(0.95, "ha_relayer_relay_pre_backend_seconds", [], ...svc), legend: "pre-backend" },
+              { expr: quantile(0.95, "ha_relayer_backend_latency_seconds", [], ...svc), legend: "backend" },
+              { expr: quantile(0.95, "ha_relayer_relay_post_backend_seconds", [], ...svc), legend: "post-backend" },
+            ],
+          }),
+        ],
+      },
+      {
+        title: "Errors",
+        panels: [
+          timeseries({ title: "Rejected by service and reason", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_relays_rejected_total", ["service_id", "reason"], ...svc), legend: "{{service_id}} {{reason}}" }] }),
+          timeseries({ title: "Rejected by RPC type and reason", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_relays_rejected_total", ["rpc_type", "reason"], ...svc), legend: "{{rpc_type}} {{reason}}" }] }),
+          timeseries({
+            title: "Non-2xx served by service",
+            unit: "reqps",
+            queries: [{ expr: sumRate("ha_relayer_relays_served_total", ["service_id", "status_code"], ...svc, nre("status_code", "2..")), legend: "{{service_id}} {{status_code}}" }],
+          }),
+          timeseries({
+            title: "Error ratio by service",
+            description: "Rejected relays over received relays.",
+            unit: "percentunit",
+            queries: [
+              {
+                expr: ratio(sumRate("ha_relayer_relays_rejected_total", ["service_id"], ...svc), sumRate("ha_relayer_relays_received_total", ["service_id"], ...svc)),
+                legend: "{{service_id}}",
+              },
+            ],
+          }),
+          timeseries({ title: "Dropped relays by reason", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_relays_dropped_total", ["service_id", "reason"], ...svc), legend: "{{service_id}} {{reason}}" }] }),
+          timeseries({ title: "Backend not configured for transport", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_backend_missing_total", ["service_id", "rpc_type"], ...svc), legend: "{{service_id}} {{rpc_type}}" }] }),
+        ],
+      },
+      {
+        title: "Validation and metering",
+        panels: [
+          timeseries({ title: "Validation failures by reason", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_validation_failures_total", ["service_id", "reason"], ...svc), legend: "{{service_id}} {{reason}}" }] }),
+          timeseries({ title: "Validation latency p95 by mode", unit: "s", queries: [{ expr: quantile(0.95, "ha_relayer_validation_latency_seconds", ["mode"], ...svc), legend: "{{mode}}" }] }),
+          timeseries({ title: "Served optimistically (validated after the backend)", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_relays_served_optimistically_total", ["service_id"], ...svc), legend: "{{service_id}}" }] }),
+          timeseries({ title: "Relay meter consumptions by result", unit: "ops", queries: [{ expr: sumRate("ha_relayer_relay_meter_consumptions_total", ["service_id", "result"], ...svc), legend: "{{service_id}} {{result}}" }] }),
+          timeseries({ title: "Metered sessions active", queries: [{ expr: sum(sel("ha_relayer_relay_meter_sessions_active", ...svc), ["service_id"]), legend: "{{service_id}}" }] }),
+          timeseries({ title: "Relay meter Redis errors", unit: "ops", queries: [{ expr: sumRate("ha_relayer_relay_meter_redis_errors_total", ["operation"], ...rep), legend: "{{operation}}" }] }),
+        ],
+      },
+      {
+        title: "Backend health",
+        panels: [
+          stat({
+            title: "Backend health by endpoint",
+            description: "The relayer's own health checks of each configured backend (1 = healthy; worst replica shown).",
+            queries: [{ expr: min(sel("ha_relayer_backend_health_status", ...svc), ["service_id", "endpoint"]), legend: "{{service_id}} {{endpoint}}" }],
+            mappings: [
+              { value: 1, text: "healthy", color: "green" },
+              { value: 0, text: "unhealthy", color: "red" },
+            ],
+            w: 24,
+          }),
+          timeseries({ title: "Backend requests by outcome", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_backend_requests_total", ["service_id", "outcome"], ...svc), legend: "{{service_id}} {{outcome}}" }] }),
+          timeseries({ title: "Health check failures", unit: "ops", queries: [{ expr: sumRate("ha_relayer_health_check_failures_total", ["service_id", "endpoint"], ...svc), legend: "{{service_id}} {{endpoint}}" }] }),
+          timeseries({ title: "Backend connection pool in flight", queries: [{ expr: sum(sel("ha_relayer_http_pool_in_flight", ...svc), ["service_id"]), legend: "{{service_id}}" }] }),
+          timeseries({ title: "Backend pool wait p95", unit: "s", queries: [{ expr: quantile(0.95, "ha_relayer_http_pool_wait_seconds", ["service_id"], ...svc), legend: "{{service_id}}" }] }),
+        ],
+      },
+    ],
+  });
+}
+
