@@ -238,6 +238,15 @@ describe("structural comparison with the reference genesis", () => {
     assert.deepEqual({ missing, extra }, { missing: [], extra: [] });
   });
 
+  it("default params of the poktroll modules have the reference localnet's values", () => {
+    // Compare values, not encodings: the reference mixes numbers and strings for the same kinds.
+    const norm = (v: Json): Json =>
+      v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, norm(x)]).sort()) : String(v);
+    for (const module of ["shared", "session", "proof", "tokenomics", "application", "gateway", "supplier", "service", "migration"]) {
+      assert.deepEqual(norm(app[module].params), norm(referenceGenesis.app_state[module].params), module);
+    }
+  });
+
   it("writes 64-bit integers and coin amounts as strings", () => {
     assert.equal(app.shared.params.num_blocks_per_session, "10");
     assert.equal(app.service.serviceList[0].compute_units_per_relay, "1000");

@@ -36,13 +36,14 @@ export function parseGenesisInput(yamlText: string, sourceName = "<genesis yaml>
 }
 
 function parseYaml(text: string, source: string): unknown {
-  const doc = YAML.parseDocument(text, { prettyErrors: false });
+  const doc = YAML.parseDocument(text);
   if (doc.errors.length > 0) {
     throw new GenesisInputError(
       source,
       doc.errors.map((e) => ({
         path: "",
-        message: `not valid YAML${e.linePos ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : ""}: ${e.message.split("\n")[0]}`,
+        // With prettyErrors (the default) the first line ends in "at line L, column C:".
+        message: `not valid YAML: ${e.message.split("\n")[0]!.replace(/:$/, "")}`,
       })),
     );
   }
