@@ -18,7 +18,7 @@ export interface RedisArgs {
 
 export class Redis extends pulumi.ComponentResource {
   /** URL the relay-miners use: `redis://host:port` or `redis-cluster://h1:p,h2:p,…`. */
-  readonly url: pulumi.Output<string>;
+  readonly url: string;
   /** Number of Redis server pods. */
   readonly nodeCount: number;
 
@@ -118,7 +118,7 @@ export class Redis extends pulumi.ComponentResource {
       }, { ...child, dependsOn: [statefulSet] }));
     }
 
-    this.url = pulumi.output(redisUrlFor(c.redis.mode, hosts, port));
+    this.url = redisUrlFor(c.redis.mode, hosts, port);
     const exporterAddr = `redis://${hosts[0]}:${port}`;
     const exporterLabels = labelsFor(serviceNames.redisExporter, "redis");
     new k8s.apps.v1.Deployment(`${name}-exporter`, {

@@ -9,6 +9,8 @@ import type { ConfigProblem } from "./errors";
 import { findHostPortClashes } from "../ports";
 import { forwardsOf } from "../forwards";
 import { ownedKeysIn, ownedMinerKeys, ownedRelayerKeys } from "../relayminer-config";
+import { backendConfigSchema } from "../../services/backend/src/config";
+import { backendConfigObject, ownedBackendKeys } from "../backend";
 
 export interface RuleContext {
   /** Directory relative paths in the config are resolved against (the Pulumi project dir). */
@@ -82,7 +84,25 @@ const overridesLeaveOwnedKeys: Rule = (c) => {
   return [...owned("relayer", c.relayer.config, ownedRelayerKeys), ...owned("miner", c.miner.config, ownedMinerKeys)];
 };
 
-const rules: Rule[] = [redisRequired, relayersNeedMiner, relayersNeedBackend, referencedFilesExist, hostPortsDistinct, overridesLeaveOwnedKeys];
+/** backend.config is checked with the backend's own schema now, not when the pod starts. */
+const backendConfigValid: Rule = (c) => {
+  if (!c.backend.enabled) return [];
+  const owned = ownedKeysIn(c.backend.config, ownedBackendKeys).map((k) => ({
+    key: `backend.config.${k}`,
+    message: "is set by the localnet (ports from the port registry, workers from backend.workers, the id from the pod name); remove it",
+  }));
+  if (owned.length > 0) return owned;
+  const result = backendConfigSchema.safeParse(backendConfigObject(c));
+  if (result.success) return [];
+  return result.error.issues.map((issue) => {
+    const path = issue.path.map(String);
+    let value: unknown = c.backend.config;
+    for (const k of path) value = value && typeof value === "object" ? (value as Record<string, unknown>)[k] : undefined;
+    return { key: ["backend.config", ...path].join("."), value, message: issue.message };
+  });
+};
+
+const rules: Rule[] = [backendConfigValid, redisRequired, relayersNeedMiner, relayersNeedBackend, referencedFilesExist, hostPortsDistinct, overridesLeaveOwnedKeys];
 
 export function checkRules(config: LocalnetConfig, ctx: RuleContext): ConfigProblem[] {
   return rules.flatMap((rule) => rule(config, ctx));

@@ -1,0 +1,99 @@
+/**
+ * The demo backend relayers forward relays to (services/backend). Its behaviour (error rates,
+ * latency, fault rules, simulated chain) comes from stack config `backend.config`, rendered into a
+ * ConfigMap: changing it rolls the pods, no image rebuild.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { stringify } from "yaml";
+import type { LocalnetConfig } from "./config/schema";
+import { serviceNames } from "./names";
+import { containerPorts } from "./ports";
+import { configHashAnnotation, containerBase, contentHash, httpProbe, labelsFor, resources, selectorFor } from "./k8s";
+
+export interface BackendArgs {
+  config: LocalnetConfig;
+  /** Image to run (from LocalnetImages: a built, content-addressed tag or the configured one). */
+  image: pulumi.Input<string>;
+}
+
+/** Keys of the backend's config.yaml the component sets itself (ports from the registry). */
+export const ownedBackendKeys = ["host", "http_port", "admin_port", "grpc_port", "metrics_port", "workers", "backend_id"];
+
+/** The backend's config.yaml: the user's `backend.config` plus the listeners from the port registry. */
+export function backendConfigObject(c: LocalnetConfig): Record<string, unknown> {
+  const p = containerPorts.backend;
+  return {
+    ...c.backend.config,
+    host: "0.0.0.0",
+    http_port: p.http,
+    admin_port: p.admin,
+    grpc_port: p.grpc,
+    metrics_port: p.metrics,
+    workers: c.backend.workers === 0 ? "auto" : c.backend.workers,
+  };
+}
+
+export class Backend extends pulumi.ComponentResource {
+  /** Host relayers forward to. */
+  readonly host: string;
+
+  constructor(name: string, args: BackendArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("relayminer-localnet:localnet:Backend", name, {}, opts);
+    const c = args.config;
+    const n = serviceNames.backend;
+    const p = containerPorts.backend;
+    const labels = labelsFor(n, "backend");
+    const child = { parent: this };
+    const configYaml = stringify(backendConfigObject(c), { lineWidth: 0 });
+
+    const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
+      metadata: { name: "backend-config", namespace: c.namespace, labels },
+      data: { "config.yaml": configYaml },
+    }, child);
+
+    const ports = [
+      { name: "http", port: p.http },
+      { name: "admin", port: p.admin },
+      { name: "grpc", port: p.grpc },
+      { name: "metrics", port: p.metrics },
+    ];
+    new k8s.apps.v1.Deployment(`${name}-deployment`, {
+      metadata: { name: n, namespace: c.namespace, labels },
+      spec: {
+        replicas: c.backend.replicas,
+        selector: { matchLabels: selectorFor(n) },
+        template: {
+          metadata: { labels, annotations: { [configHashAnnotation]: contentHash(configYaml) } },
+          spec: {
+            terminationGracePeriodSeconds: 15,
+            containers: [{
+              name: "backend",
+              image: args.image,
+              ...containerBase(c),
+              env: [
+                { name: "BACKEND_CONFIG", value: "/etc/backend/config.yaml" },
+                // Each pod names itself in results and the X-Backend-Id header.
+                { name: "BACKEND_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+              ],
+              ports: ports.map((x) => ({ name: x.name, containerPort: x.port })),
+              readinessProbe: httpProbe("/health", p.http, { initialDelaySeconds: 1 }),
+              livenessProbe: httpProbe("/health", p.http, { initialDelaySeconds: 10, periodSeconds: 10 }),
+              resources: resources("100m", "128Mi", "2", "1Gi"),
+              volumeMounts: [{ name: "config", mountPath: "/etc/backend", readOnly: true }],
+            }],
+            volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }],
+          },
+        },
+      },
+    }, child);
+
+    new k8s.core.v1.Service(`${name}-service`, {
+      metadata: { name: n, namespace: c.namespace, labels },
+      spec: { selector: selectorFor(n), ports: ports.map((x) => ({ name: x.name, port: x.port, targetPort: x.port })) },
+    }, child);
+
+    this.host = `${n}.${c.namespace}.svc.cluster.local`;
+    this.registerOutputs({ host: this.host });
+  }
+}

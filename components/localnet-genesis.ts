@@ -1,0 +1,46 @@
+/**
+ * The genesis the Validator runs, generated in-process from the YAML description the stack points
+ * at, with supplier endpoints naming the relayer Service of this stack's namespace.
+ */
+import { resolve } from "node:path";
+import { generateGenesis, type GenesisArtifacts } from "../genesis/build";
+import { loadGenesisInput } from "../genesis/input";
+import type { GenesisInput } from "../genesis/types";
+import type { RpcType as ChainRpcType } from "../genesis/schema";
+import type { LocalnetConfig } from "./config/schema";
+import { relayerEndpointUrl } from "./names";
+import { containerPorts } from "./ports";
+import type { RelayerService, RpcType } from "./relayminer-config";
+
+export interface LocalnetGenesis {
+  input: GenesisInput;
+  artifacts: GenesisArtifacts;
+}
+
+export function localnetGenesis(config: LocalnetConfig, projectDir: string): LocalnetGenesis {
+  const input = loadGenesisInput(resolve(projectDir, config.validator.genesisFile));
+  const artifacts = generateGenesis(input, { relayerEndpoint: relayerEndpointUrl(config.namespace, containerPorts.relayer.relay) });
+  return { input, artifacts };
+}
+
+/** The chain's RPC type names to the relay-miner's backend keys. */
+const backendKeyOf: Record<ChainRpcType, RpcType> = {
+  JSON_RPC: "jsonrpc",
+  WEBSOCKET: "websocket",
+  REST: "rest",
+  GRPC: "grpc",
+  COMET_BFT: "cometbft",
+};
+
+/** One relayer service per service id any supplier stakes, with the RPC types advertised for it. */
+export function relayerServicesOf(input: GenesisInput): RelayerService[] {
+  const byId = new Map<string, Set<RpcType>>();
+  for (const s of input.suppliers) {
+    for (const svc of s.services) {
+      const set = byId.get(svc.id) ?? new Set<RpcType>();
+      for (const e of svc.endpoints) set.add(backendKeyOf[e.rpcType]);
+      byId.set(svc.id, set);
+    }
+  }
+  return [...byId.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([id, types]) => ({ id, rpcTypes: [...types].sort() }));
+}
