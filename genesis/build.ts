@@ -207,6 +207,8 @@ function keysListing(input: GenesisInput, keyring: Keyring, summary: GenesisSumm
     if (s.owner !== s.operator) role(s.owner, "supplier-owner");
   });
   input.services.forEach((s) => role(s.owner, `service-owner:${s.id}`));
+  role(input.params.tokenomics.dao_reward_address, "dao-reward");
+  if (input.authz) role(input.authz.grantee, "authz-grantee");
   const listing = {
     chainId: input.chainId,
     accounts: input.accounts.map((a) => {

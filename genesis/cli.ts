@@ -99,6 +99,11 @@ function writeAtomically(out: string, publicFiles: Record<string, string>, secre
   }
 }
 
+// `npm run genesis -- --help | head` closes the pipe early; that is not an error.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+});
+
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (err) {
