@@ -1,0 +1,195 @@
+/**
+ * The resource graph of the program under Pulumi's mocks, for the default config and the
+ * variants users reach for. Real behaviour (the engine, the chain, the relay-miner) is checked by
+ * the `*.real.test.ts` tier; this file checks what the program asks for.
+ */
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { parse } from "yaml";
+import { runProgram, k, isSecret, unsecret, type ProgramRun } from "./test/mock-program";
+
+const podSpec = (r: { inputs: Record<string, any> }) => r.inputs.spec.template.spec;
+const container = (r: { inputs: Record<string, any> }, name: string) => {
+  const c = podSpec(r).containers.find((x: { name: string }) => x.name === name);
+  assert.ok(c, `container ${name} missing`);
+  return c;
+};
+const configYaml = (run: ProgramRun, name: string) => parse(run.named(k.configMap, name).inputs.data["config.yaml"]);
+
+describe("default stack: the seed topology", async () => {
+  const run = await runProgram();
+
+  test("kinds and counts", () => {
+    assert.deepEqual(run.ofType(k.statefulSet).map((r) => [r.inputs.metadata.name, r.inputs.spec.replicas]).sort(), [
+      ["miner", 2],
+      ["redis", 1],
+      ["relayer", 2],
+    ]);
+    assert.deepEqual(run.ofType(k.deployment).map((r) => r.inputs.metadata.name).sort(), [
+      "backend",
+      "grafana",
+      "prometheus",
+      "redis-commander",
+      "redis-exporter",
+      "validator",
+    ]);
+    assert.equal(run.ofType(k.job).length, 0, "no cluster-create Job in standalone mode");
+    assert.equal(run.ofType(k.pvc).length, 0, "fresh chain by default: no volume");
+    assert.equal(run.ofType(k.namespace)[0].inputs.metadata.name, "relayminer-localnet");
+  });
+
+  test("every Kubernetes object is in the namespace and uses the one provider", () => {
+    const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== k.namespace && !r.type.startsWith("pulumi:"));
+    assert.ok(objects.length > 20);
+    for (const r of objects) {
+      assert.equal(r.inputs.metadata?.namespace, "relayminer-localnet", `${r.type} ${r.name}`);
+      assert.match(r.provider ?? "", /pulumi:providers:kubernetes::k8s::/, `${r.type} ${r.name} provider`);
+    }
+  });
+
+  test("images come from config", () => {
+    assert.equal(container(run.named(k.statefulSet, "relayer"), "relayer").image, "ghcr.io/pokt-network/pocket-relay-miner:0.1.35");
+    assert.equal(container(run.named(k.statefulSet, "miner"), "miner").image, "ghcr.io/pokt-network/pocket-relay-miner:0.1.35");
+    assert.equal(container(run.named(k.deployment, "validator"), "pocketd").image, "ghcr.io/pokt-network/pocketd:0.1.35");
+    assert.equal(container(run.named(k.statefulSet, "redis"), "redis").image, "redis:8.4-alpine");
+    assert.equal(container(run.named(k.deployment, "backend"), "backend").image, "relayminer-localnet/backend:dev");
+  });
+
+  test("probes and ports", () => {
+    const relayer = container(run.named(k.statefulSet, "relayer"), "relayer");
+    assert.deepEqual(relayer.readinessProbe.httpGet, { path: "/ready", port: 8081 });
+    assert.deepEqual(relayer.ports.map((p: { containerPort: number }) => p.containerPort), [8080, 8081, 9090, 6060]);
+    const miner = container(run.named(k.statefulSet, "miner"), "miner");
+    assert.deepEqual(miner.readinessProbe.httpGet, { path: "/ready", port: 9092 });
+    const gate = container(run.named(k.deployment, "validator"), "height-gate");
+    assert.match(gate.readinessProbe.exec.command[2], /latest_block_height.*\[1-9\]/);
+    assert.deepEqual(container(run.named(k.statefulSet, "redis"), "redis").readinessProbe.exec.command, ["sh", "-c", "redis-cli ping | grep -q PONG"]);
+    assert.deepEqual(run.named(k.service, "relayer").inputs.spec.ports.map((p: { port: number }) => p.port), [8080, 8081, 9090, 6060]);
+  });
+
+  test("start-up gates: miners wait for Redis and block 1, relayers for a leader", () => {
+    const minerInits = podSpec(run.named(k.statefulSet, "miner")).initContainers.map((c: { name: string }) => c.name);
+    assert.deepEqual(minerInits, ["wait-for-redis", "wait-for-chain"]);
+    const [leader] = podSpec(run.named(k.statefulSet, "relayer")).initContainers;
+    assert.equal(leader.name, "wait-for-leader");
+    assert.match(leader.command[2], /exists ha:miner:global_leader/);
+  });
+
+  test("dependency order: relayers → miners → Redis + validator", () => {
+    const deps = (type: string) => run.captured.find((c) => c.type === type)?.dependsOn ?? [];
+    assert.deepEqual(new Set(deps("relayminer-localnet:localnet:RelayerSet")), new Set(["namespace", "miners", "backend"]));
+    assert.deepEqual(new Set(deps("relayminer-localnet:localnet:MinerSet")), new Set(["namespace", "redis", "validator"]));
+    const relayerChildren = run.captured.filter((c) => c.parent === "relayers").map((c) => c.type);
+    assert.ok(relayerChildren.includes(k.statefulSet), "relayer StatefulSet is a child of the RelayerSet");
+  });
+
+  test("rendered relay-miner configs point at the topology", () => {
+    const relayer = configYaml(run, "relayer-config");
+    assert.equal(relayer.redis.url, "redis://redis.relayminer-localnet.svc.cluster.local:6379");
+    assert.equal(relayer.pocket_node.query_node_rpc_url, "http://validator.relayminer-localnet.svc.cluster.local:26657");
+    assert.equal(relayer.default_validation_mode, "optimistic");
+    assert.deepEqual(Object.keys(relayer.services).sort(), ["develop-cometbft", "develop-grpc", "develop-http", "develop-stream", "develop-websocket"]);
+    assert.equal(relayer.services["develop-http"].backends.jsonrpc.url, "http://backend.relayminer-localnet.svc.cluster.local:8545");
+    const miner = configYaml(run, "miner-config");
+    assert.equal(miner.known_applications.length, 5);
+    assert.equal(miner.block_time_seconds, 2);
+    assert.equal(miner.pocket_node.chain_id, "pocket");
+  });
+
+  test("a config change rolls the pods: the pod template carries the config hash", () => {
+    const annotations = run.named(k.statefulSet, "relayer").inputs.spec.template.metadata.annotations;
+    assert.match(annotations["relayminer-localnet/config-hash"], /^[0-9a-f]{16}$/);
+  });
+
+  test("secrets never land in ConfigMaps", () => {
+    const secrets = run.ofType(k.secret);
+    for (const s of secrets) {
+      const marked = isSecret(s.inputs.stringData) || Object.values(s.inputs.stringData ?? {}).some(isSecret);
+      assert.ok(marked, `Secret ${s.inputs.metadata.name} holds its data as a Pulumi secret`);
+    }
+    const plain = (s: { inputs: Record<string, any> }) => unsecret<Record<string, unknown>>(s.inputs.stringData ?? {});
+    const secretTexts = secrets.flatMap((s) => Object.values(plain(s)).map((v) => unsecret<string>(v)));
+    assert.ok(secretTexts.length >= 4, "validator keys, supplier keys and the Grafana password are Secrets");
+    const privateHex = secretTexts.join("\n").match(/[0-9a-f]{64}/g) ?? [];
+    assert.ok(privateHex.length >= 15, "supplier keys are in a Secret");
+    const configMapText = run.ofType(k.configMap).map((c) => JSON.stringify(c.inputs.data)).join("\n");
+    for (const key of privateHex) assert.ok(!configMapText.includes(key), "a supplier private key is in a ConfigMap");
+    const validatorKey = JSON.parse(plain(run.named(k.secret, "validator-keys"))["priv_validator_key.json"] as string);
+    assert.ok(!configMapText.includes(validatorKey.priv_key.value), "the consensus private key is in a ConfigMap");
+  });
+
+  test("outputs: one relayer URL per replica and every service URL", () => {
+    const urls = run.outputs.urls;
+    assert.deepEqual(urls.relayers, ["http://127.0.0.1:8180", "http://127.0.0.1:8181"]);
+    for (const key of ["validatorRpc", "validatorGrpc", "validatorRest", "backendHttp", "backendGrpc", "backendMetrics", "prometheus", "grafana", "redis", "redisCommander"]) {
+      assert.ok(urls[key], `urls.${key}`);
+    }
+    assert.equal(urls.redis, "redis://127.0.0.1:6379");
+    assert.equal(run.outputs.chain.chainId, "pocket");
+    assert.ok(Object.values<string>(run.outputs.dashboards).every((u) => u.startsWith("http://127.0.0.1:3000/d/")));
+    assert.ok(run.outputs.forwards.every((f: { url: string }) => f.url.includes("127.0.0.1")));
+  });
+});
+
+describe("variants", () => {
+  test("relayer.count=5, flat and --path forms alike", async () => {
+    for (const config of [{ "relayer.count": "5" }, { relayer: JSON.stringify({ count: 5 }) }]) {
+      const run = await runProgram(config);
+      assert.equal(run.named(k.statefulSet, "relayer").inputs.spec.replicas, 5);
+      assert.equal(run.outputs.urls.relayers.length, 5);
+      assert.equal(run.outputs.urls.relayers[4], "http://127.0.0.1:8184");
+    }
+  });
+
+  test("miner.count=3", async () => {
+    const run = await runProgram({ "miner.count": "3" });
+    assert.equal(run.named(k.statefulSet, "miner").inputs.spec.replicas, 3);
+    assert.equal(run.outputs.urls.minerMetrics.length, 3);
+  });
+
+  test("redis.mode=cluster: 6 nodes, a Job that forms the cluster, cluster URLs everywhere", async () => {
+    const run = await runProgram({ "redis.mode": "cluster" });
+    const redis = run.named(k.statefulSet, "redis");
+    assert.equal(redis.inputs.spec.replicas, 6);
+    assert.equal(run.named(k.service, "redis").inputs.spec.clusterIP, "None");
+    const job = run.named(k.job, "redis-cluster-create");
+    assert.match(job.inputs.spec.template.spec.containers[0].command[2], /--cluster-replicas 1 --cluster-yes/);
+    assert.match(configYaml(run, "relayer-config").redis.url, /^redis-cluster:\/\/redis-0\.redis\..*,redis-5\.redis\./);
+    assert.match(configYaml(run, "miner-config").redis.url, /^redis-cluster:\/\//);
+    assert.match(podSpec(run.named(k.statefulSet, "relayer")).initContainers[0].command[2], / -c exists /);
+    const exporterEnv = container(run.named(k.deployment, "redis-exporter"), "exporter").env;
+    assert.ok(exporterEnv.some((e: { name: string; value: string }) => e.name === "REDIS_EXPORTER_IS_CLUSTER" && e.value === "true"));
+  });
+
+  test("observability off removes Prometheus and Grafana and their URLs", async () => {
+    const run = await runProgram({ "observability.enabled": "false" });
+    const names = run.ofType(k.deployment).map((r) => r.inputs.metadata.name);
+    assert.ok(!names.includes("prometheus") && !names.includes("grafana"));
+    assert.equal(run.outputs.urls.prometheus, undefined);
+    assert.equal(run.outputs.urls.grafana, undefined);
+    assert.deepEqual(run.outputs.dashboards, {});
+  });
+
+  test("backend off with an external backend: no backend objects, relayers forward there", async () => {
+    const run = await runProgram({ "backend.enabled": "false", "backend.externalHost": "my-node.other.svc" });
+    assert.ok(!run.ofType(k.deployment).some((r) => r.inputs.metadata.name === "backend"));
+    assert.equal(configYaml(run, "relayer-config").services["develop-http"].backends.jsonrpc.url, "http://my-node.other.svc:8545");
+    assert.equal(run.outputs.urls.backendHttp, undefined);
+    const deps = run.captured.find((c) => c.type === "relayminer-localnet:localnet:RelayerSet")!.dependsOn;
+    assert.deepEqual(new Set(deps), new Set(["namespace", "miners"]));
+  });
+
+  test("keep-state on: the validator home is a volume claim", async () => {
+    const run = await runProgram({ "validator.keepState": "true", "validator.storageSize": "5Gi" });
+    const pvc = run.named(k.pvc, "validator-data");
+    assert.equal(pvc.inputs.spec.resources.requests.storage, "5Gi");
+    const home = podSpec(run.named(k.deployment, "validator")).volumes.find((v: { name: string }) => v.name === "home");
+    assert.ok(home.persistentVolumeClaim, "home volume is the claim");
+  });
+
+  test("relay-miner overrides are deep-merged into the rendered configs", async () => {
+    const run = await runProgram({ "miner.config": JSON.stringify({ leader_election: { leader_ttl_seconds: 15 } }) });
+    assert.equal(configYaml(run, "miner-config").leader_election.leader_ttl_seconds, 15);
+    assert.equal(configYaml(run, "miner-config").metrics.addr, "0.0.0.0:9092", "owned keys keep their values");
+  });
+});
