@@ -1,7 +1,7 @@
 /**
  * End to end on this machine: the real demo backend, scraped by a real Prometheus with the backend
- * job of our generated config (only its DNS discovery is swapped for the backend's loopback
- * address), shows the target up, and every Backend dashboard query returns data once traffic,
+ * job of our generated config (only the in-cluster address is swapped for the backend's loopback
+ * address, labels kept), shows the target up, and every Backend dashboard query returns data once traffic,
  * including an injected fault and a stream, has gone through.
  */
 import assert from "node:assert/strict";
@@ -18,14 +18,13 @@ import { startPrometheus, type RunningPrometheus } from "./test-support/promethe
 const scrapeSeconds = 1;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The generated backend job, pointed at 127.0.0.1:<port> instead of the in-cluster DNS name. */
+/** The generated backend job (one replica), pointed at 127.0.0.1:<port> instead of the Service. */
 function backendJobYaml(metricsPort: number): string {
   const generated = prometheusConfig(localnetSchema.parse({}));
   const job = generated.scrape_configs.find((j) => j.job_name === scrapeJobs.backend);
-  assert.ok(job && "dns_sd_configs" in job, "the generated config has a DNS-discovered backend job");
-  const { dns_sd_configs: _discovery, ...rest } = job;
-  void _discovery;
-  const local = { ...rest, static_configs: [{ targets: [`127.0.0.1:${metricsPort}`] }] };
+  assert.ok(job && "static_configs" in job, "the generated config has a static backend job for one replica");
+  const labels = (job.static_configs as Array<{ labels: Record<string, string> }>)[0].labels;
+  const local = { ...job, static_configs: [{ targets: [`127.0.0.1:${metricsPort}`], labels }] };
   return stringify({ global: { scrape_interval: `${scrapeSeconds}s`, scrape_timeout: `${scrapeSeconds}s` }, scrape_configs: [local] });
 }
 

@@ -124,7 +124,12 @@ export function overviewDashboard() {
             queries: [{ expr: histogramMean("cometbft_consensus_block_interval_seconds", []), legend: "interval" }],
             w: 4,
           }),
-          stat({ title: "Relays in Redis streams", queries: [{ expr: orZero(sum("redis_stream_length")), legend: "entries" }], w: 4 }),
+          stat({
+            title: "Relays in Redis streams",
+            description: "Per stream the max over nodes: cluster replicas hold copies of their primary's streams.",
+            queries: [{ expr: orZero(sum(max("redis_stream_length", ["stream"]))), legend: "entries" }],
+            w: 4,
+          }),
           timeseries({
             title: "Block height by component",
             description: "Validator, miners and relayers should agree within a block or two.",

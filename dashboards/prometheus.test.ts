@@ -13,6 +13,7 @@ const topologies: Record<string, LocalnetConfigInput> = {
   default: {},
   "relayer.count=5": { relayer: { count: 5 } },
   "redis cluster 3x1": { redis: { mode: "cluster", cluster: { shards: 3, replicasPerShard: 1 } } },
+  "3 backend replicas (DNS discovery)": { backend: { replicas: 3 } },
   "backend off, 1 s scrape": { backend: { enabled: false }, observability: { scrapeIntervalSeconds: 1 } },
   "no relay-miners, 60 s scrape": { relayer: { count: 0 }, miner: { count: 0 }, observability: { scrapeIntervalSeconds: 60 } },
 };
@@ -37,6 +38,14 @@ describe("prometheus config", () => {
     assert.deepEqual(targetsOf(relayers), [0, 1, 2, 3, 4].map((i) => `relayer-${i}.relayer.relayminer-localnet.svc.cluster.local:9090`));
     assert.deepEqual(relayers?.static_configs?.[4].labels, { instance: "relayer-4", pod: "relayer-4", replica: "4" });
     assert.deepEqual(targetsOf(job({ miner: { count: 3 } }, scrapeJobs.miners)), [0, 1, 2].map((i) => `miner-${i}.miner.relayminer-localnet.svc.cluster.local:9092`));
+  });
+
+  it("scrapes one backend through its Service, several through DNS discovery of their pods", () => {
+    const one = job({}, scrapeJobs.backend);
+    assert.deepEqual(targetsOf(one), ["backend.relayminer-localnet.svc.cluster.local:9095"]);
+    assert.deepEqual(one?.static_configs?.[0].labels, { instance: "backend" });
+    const many = prometheusConfig(cfg({ backend: { replicas: 3 } })).scrape_configs.find((j) => j.job_name === scrapeJobs.backend);
+    assert.deepEqual(many?.dns_sd_configs, [{ names: ["backend-metrics.relayminer-localnet.svc.cluster.local"], type: "A", port: 9095 }]);
   });
 
   it("scrapes every Redis node in cluster mode and only the one server in standalone mode", () => {

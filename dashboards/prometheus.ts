@@ -9,9 +9,9 @@
  *   replica that does not exist, and Prometheus needs no Kubernetes API access at all. (Debian's
  *   promtool, which CI validates with, is built without kubernetes_sd, so pod discovery could not
  *   even be checked there.) A pod that is not ready has no DNS record, so its target shows down.
- * - Backend pods come from a Deployment; scraping the Service would interleave the counters of
- *   several replicas in one series, so they are discovered by DNS (one A record per pod of the
- *   headless `backend` Service) and told apart by `instance` = podIP:9095.
+ * - Backend: one replica is scraped through its Service. Several replicas are discovered by DNS
+ *   (one A record per pod of a headless Service), because scraping a load-balancing Service would
+ *   interleave the counters of several pods in one series.
  * - Redis uses the redis_exporter multi-target pattern: one target per Redis node (1 in standalone
  *   mode, shards x (1 + replicasPerShard) in cluster mode), each scraped through the exporter's
  *   `/scrape?target=redis://node:6379`. Per-node memory/clients/ops, and never a node the
@@ -48,14 +48,25 @@ function statefulSetJob(job: string, statefulSet: string, count: number, port: n
 }
 
 /**
- * Backend pods come from a Deployment (random names), so they are found by DNS: an A lookup of the
- * `backend` Service returns one address per ready pod when that Service is headless. `instance`
- * (podIP:port) then tells replicas apart.
+ * Headless Service over the backend pods, used only for discovery when there are several replicas
+ * (the `backend` Service itself stays a ClusterIP Service that load-balances relay traffic).
  */
-function backendJob(namespace: string): ScrapeConfig {
+export const backendPodsServiceName = `${serviceNames.backend}-metrics`;
+
+/**
+ * One backend pod: scrape it through the `backend` Service (instance "backend"). Several pods (a
+ * Deployment, random names): a Service would interleave their counters in one series, so each pod
+ * is found by DNS (one A record per ready pod of the headless backend-metrics Service) and told
+ * apart by `instance` = podIP:9095.
+ */
+function backendJob(config: LocalnetConfig): ScrapeConfig {
+  const port = containerPorts.backend.metrics;
+  if (config.backend.replicas === 1) {
+    return staticJob(scrapeJobs.backend, `${serviceDns(serviceNames.backend, config.namespace)}:${port}`, serviceNames.backend);
+  }
   return {
     job_name: scrapeJobs.backend,
-    dns_sd_configs: [{ names: [serviceDns(serviceNames.backend, namespace)], type: "A", port: containerPorts.backend.metrics }],
+    dns_sd_configs: [{ names: [serviceDns(backendPodsServiceName, config.namespace)], type: "A", port }],
   };
 }
 
@@ -120,7 +131,7 @@ export function prometheusConfig(config: LocalnetConfig): { global: Record<strin
   if (config.miner.count > 0) {
     jobs.push(statefulSetJob(scrapeJobs.miners, serviceNames.miner, config.miner.count, containerPorts.miner.metrics, ns));
   }
-  if (config.backend.enabled) jobs.push(backendJob(ns));
+  if (config.backend.enabled) jobs.push(backendJob(config));
   return {
     global: {
       scrape_interval: `${interval}s`,

@@ -16,7 +16,8 @@ export type ScrapeJob = (typeof scrapeJobs)[keyof typeof scrapeJobs];
 
 /**
  * Labels each job's targets carry. `instance` is rewritten to something readable (the pod name, or
- * the service name for single-instance targets; backend pods: podIP:port). `replica` is the
+ * the service name for single-instance targets; backend: "backend", or podIP:port per pod when
+ * there are several). `replica` is the
  * StatefulSet ordinal ("0", "1", …); backend pods come from a Deployment and have no ordinal.
  */
 export const jobTargetLabels: Readonly<Record<ScrapeJob, readonly string[]>> = {
