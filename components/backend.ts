@@ -9,6 +9,7 @@ import { stringify } from "yaml";
 import type { LocalnetConfig } from "./config/schema";
 import { serviceNames } from "./names";
 import { containerPorts } from "./ports";
+import { backendPodsServiceName } from "../dashboards/prometheus";
 import { configHashAnnotation, containerBase, contentHash, httpProbe, labelsFor, resources, selectorFor } from "./k8s";
 
 export interface BackendArgs {
@@ -91,6 +92,12 @@ export class Backend extends pulumi.ComponentResource {
     new k8s.core.v1.Service(`${name}-service`, {
       metadata: { name: n, namespace: c.namespace, labels },
       spec: { selector: selectorFor(n), ports: ports.map((x) => ({ name: x.name, port: x.port, targetPort: x.port })) },
+    }, child);
+
+    // Per-pod addresses for Prometheus' DNS discovery when there are several backend pods.
+    new k8s.core.v1.Service(`${name}-pods-service`, {
+      metadata: { name: backendPodsServiceName, namespace: c.namespace, labels },
+      spec: { clusterIP: "None", selector: selectorFor(n), ports: [{ name: "metrics", port: p.metrics, targetPort: p.metrics }] },
     }, child);
 
     this.host = `${n}.${c.namespace}.svc.cluster.local`;

@@ -147,6 +147,22 @@ describe("config errors name the key, the value and what is allowed", () => {
     assert.equal(c.ports.grafana, 6379);
   });
 
+  test("backend.config is checked with the backend's own schema", () => {
+    const [p] = problemsOf({ [`${P}backend.config`]: JSON.stringify({ error_rate: 2 }) });
+    assert.match(p, /^backend\.config\.error_rate = 2: /);
+    const [q] = problemsOf({ [`${P}backend.config`]: JSON.stringify({ eror_rate: 0.1 }) });
+    assert.match(q, /^backend\.config\.eror_rate: unknown field "eror_rate"; allowed fields: backend_id, /);
+    assert.equal(parse({ [`${P}backend.config`]: JSON.stringify({ error_rate: 0.1, delay_ms: 5 }) }).backend.config.error_rate, 0.1);
+  });
+
+  test("overrides may not move what the localnet owns", () => {
+    assert.deepEqual(problemsOf({ [`${P}relayer.config`]: JSON.stringify({ listen_addr: "0.0.0.0:1", logging: { level: "debug" } }) }), [
+      "relayer.config.listen_addr: is set by the localnet (ports come from ports.*, URLs from the topology, keys from the genesis); remove it from relayer.config",
+    ]);
+    const [p] = problemsOf({ [`${P}backend.config`]: JSON.stringify({ http_port: 1 }) });
+    assert.match(p, /^backend\.config\.http_port: is set by the localnet/);
+  });
+
   test("every problem is reported at once", () => {
     const problems = problemsOf({ [`${P}redis.mode`]: "x", [`${P}relayer.count`]: "99", [`${P}nope`]: "1" });
     assert.equal(problems.length, 3);

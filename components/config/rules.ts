@@ -94,11 +94,14 @@ const backendConfigValid: Rule = (c) => {
   if (owned.length > 0) return owned;
   const result = backendConfigSchema.safeParse(backendConfigObject(c));
   if (result.success) return [];
-  return result.error.issues.map((issue) => {
+  return result.error.issues.flatMap((issue): ConfigProblem[] => {
     const path = issue.path.map(String);
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((k) => ({ key: ["backend.config", ...path, k].join("."), message: issue.message }));
+    }
     let value: unknown = c.backend.config;
     for (const k of path) value = value && typeof value === "object" ? (value as Record<string, unknown>)[k] : undefined;
-    return { key: ["backend.config", ...path].join("."), value, message: issue.message };
+    return [{ key: ["backend.config", ...path].join("."), value, message: issue.message }];
   });
 };
 
