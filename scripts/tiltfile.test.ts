@@ -61,7 +61,7 @@ describe("Tiltfile", () => {
     const resources = deployed?.record?.resources ?? [];
     assert.deepEqual(resources.map((r) => r.name), ["localnet", "port-forwards"]);
     assert.ok(resources[0].deps.includes("../pocket-relay-miner"));
-    assert.equal(resources[1].links.length, 3);
+    assert.equal(resources[1].links.length, 4);
     const down = report.scenarios.find((s) => s.name === "tilt down");
     assert.ok(down?.record?.local.some((c) => c.command === "pulumi destroy --stack local --yes --skip-preview"));
   });

@@ -56,7 +56,14 @@ class Checks:
 
 
 CONFIG_GET = "pulumi config get*build.relayminerSource*"
-URLS = {"grafana": "http://127.0.0.1:3000", "redis": "redis://127.0.0.1:6379", "relayerRelay[0]": "http://127.0.0.1:8180"}
+# The shape of the stack output `urls`: strings, and lists for per-replica URLs.
+URLS = {"grafana": "http://127.0.0.1:3000", "redis": "redis://127.0.0.1:6379", "relayers": ["http://127.0.0.1:8180", "http://127.0.0.1:8181"]}
+URL_LINKS = [
+    {"url": "http://127.0.0.1:3000", "name": "grafana"},
+    {"url": "redis://127.0.0.1:6379", "name": "redis"},
+    {"url": "http://127.0.0.1:8180", "name": "relayers[0]"},
+    {"url": "http://127.0.0.1:8181", "name": "relayers[1]"},
+]
 SOURCE_DEPS = ["index.ts", "Pulumi.yaml", "components", "services", "genesis", "dashboards"]
 
 
@@ -102,8 +109,7 @@ def scenario_fresh(c, rec):
 def scenario_deployed(c, rec):
     check_common(c, rec, "local")
     res = by_name(rec)
-    c.eq("links from the stack output urls", res["port-forwards"]["links"],
-         [{"url": URLS[k], "name": k} for k in sorted(URLS)])
+    c.eq("links from the stack output urls, one per replica", res["port-forwards"]["links"], URL_LINKS)
     c.true("relay-miner checkout from pulumi config is a dep: %s" % res["localnet"]["deps"],
            "../pocket-relay-miner" in res["localnet"]["deps"])
 
