@@ -28,3 +28,9 @@ test("Pulumi.yaml declares every top-level key with type, default and descriptio
     assert.deepEqual(entry.default, (defaults as Record<string, unknown>)[key], `default of ${key}`);
   }
 });
+
+test("README links straight to every provisioned dashboard", async () => {
+  const { dashboardList, dashboardUrl } = await import("../dashboards");
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  for (const d of dashboardList) assert.ok(readme.includes(dashboardUrl("http://127.0.0.1:3000", d.uid)), `README links ${d.title}`);
+});
