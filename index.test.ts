@@ -65,6 +65,10 @@ describe("default stack: the seed topology", async () => {
     assert.match(gate.readinessProbe.exec.command[2], /latest_block_height.*\[1-9\]/);
     assert.deepEqual(container(run.named(k.statefulSet, "redis"), "redis").readinessProbe.exec.command, ["sh", "-c", "redis-cli ping | grep -q PONG"]);
     assert.deepEqual(run.named(k.service, "relayer").inputs.spec.ports.map((p: { port: number }) => p.port), [8080, 8081, 9090, 6060]);
+    const backend = run.named(k.deployment, "backend");
+    assert.deepEqual(container(backend, "backend").readinessProbe.httpGet, { path: "/ready", port: 8545 });
+    assert.equal(podSpec(backend).securityContext.runAsNonRoot, true);
+    assert.equal(parse(run.named(k.configMap, "backend-config").inputs.data["config.yaml"]).workers, 2);
   });
 
   test("start-up gates: miners wait for Redis and block 1, relayers for a leader", () => {

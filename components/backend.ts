@@ -18,6 +18,9 @@ export interface BackendArgs {
   image: pulumi.Input<string>;
 }
 
+/** CPU limit of a backend pod; `backend.workers = 0` means one worker per CPU of this limit. */
+export const backendCpuLimit = 2;
+
 /** Keys of the backend's config.yaml the component sets itself (ports from the registry). */
 export const ownedBackendKeys = ["host", "http_port", "admin_port", "grpc_port", "metrics_port", "workers", "backend_id"];
 
@@ -31,7 +34,8 @@ export function backendConfigObject(c: LocalnetConfig): Record<string, unknown> 
     admin_port: p.admin,
     grpc_port: p.grpc,
     metrics_port: p.metrics,
-    workers: c.backend.workers === 0 ? "auto" : c.backend.workers,
+    // Node's CPU count ignores the cgroup limit, so "one per CPU" is the pod's limit, set here.
+    workers: c.backend.workers === 0 ? backendCpuLimit : c.backend.workers,
   };
 }
 
@@ -67,7 +71,9 @@ export class Backend extends pulumi.ComponentResource {
         template: {
           metadata: { labels, annotations: { [configHashAnnotation]: contentHash(configYaml) } },
           spec: {
+            // The backend drains for shutdown_grace_ms (10 s by default) after SIGTERM.
             terminationGracePeriodSeconds: 15,
+            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
             containers: [{
               name: "backend",
               image: args.image,
@@ -78,9 +84,12 @@ export class Backend extends pulumi.ComponentResource {
                 { name: "BACKEND_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
               ],
               ports: ports.map((x) => ({ name: x.name, containerPort: x.port })),
-              readinessProbe: httpProbe("/health", p.http, { initialDelaySeconds: 1 }),
+              securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
+              // /ready turns 503 while draining, so the Service stops sending before listeners close.
+              readinessProbe: httpProbe("/ready", p.http, { initialDelaySeconds: 1 }),
               livenessProbe: httpProbe("/health", p.http, { initialDelaySeconds: 10, periodSeconds: 10 }),
-              resources: resources("100m", "128Mi", "2", "1Gi"),
+              lifecycle: { preStop: { exec: { command: ["sleep", "3"] } } },
+              resources: resources("100m", "128Mi", String(backendCpuLimit), "1Gi"),
               volumeMounts: [{ name: "config", mountPath: "/etc/backend", readOnly: true }],
             }],
             volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }],
@@ -91,7 +100,10 @@ export class Backend extends pulumi.ComponentResource {
 
     new k8s.core.v1.Service(`${name}-service`, {
       metadata: { name: n, namespace: c.namespace, labels },
-      spec: { selector: selectorFor(n), ports: ports.map((x) => ({ name: x.name, port: x.port, targetPort: x.port })) },
+      spec: {
+        selector: selectorFor(n),
+        ports: ports.map((x) => ({ name: x.name, port: x.port, targetPort: x.port, ...(x.name === "grpc" ? { appProtocol: "grpc" } : {}) })),
+      },
     }, child);
 
     // Per-pod addresses for Prometheus' DNS discovery when there are several backend pods.

@@ -123,7 +123,7 @@ const backend = z
   .strictObject({
     enabled: bool().default(true).describe("Deploy the demo backend."),
     replicas: int(1, 10).default(1).describe("Backend pods."),
-    workers: int(0, 64).default(0).describe("Worker processes per pod; 0 = one per CPU."),
+    workers: int(0, 64).default(0).describe("Worker processes per pod; 0 = one per CPU of the pod's limit (2)."),
     externalHost: z.string().min(1).optional().describe("Host relayers forward to when the backend is disabled (your own backend). Default: unset."),
     config: overrides().default({}).describe("Backend behaviour (services/backend config.yaml: error_rate, delay_ms, fault rules, …)."),
   })
