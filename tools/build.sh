@@ -114,11 +114,20 @@ check_tool() {
     pulumi)
       out="$(run_offline "$exe" version 2>&1)" || return 1
       [[ "$out" == "$(need PULUMI_VERSION)" ]] || return 1 ;;
-    pulumi-language-nodejs|pulumi-resource-kubernetes)
-      # Plugins: started with no engine address they print a port or a usage error; the stamp
-      # written after a successful build records the version they were built at.
-      out="$(cat "$DIR/stamps/$t" 2>/dev/null)" || return 1
-      "$exe" -version >/dev/null 2>&1 || true ;;
+    pulumi-language-nodejs)
+      # A language host needs an engine address; the stamp records the version it was built at.
+      out="$(cat "$DIR/stamps/$t" 2>/dev/null)" || return 1 ;;
+    pulumi-resource-kubernetes)
+      # A provider started with no engine prints the port it serves gRPC on; then we stop it.
+      local port f pid i
+      f="$(mktemp)"
+      "$exe" >"$f" 2>/dev/null &
+      pid=$!
+      for i in $(seq 1 100); do [[ -s "$f" ]] && break; sleep 0.1; done
+      kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+      port="$(head -n1 "$f" | tr -d '[:space:]')"; rm -f "$f"
+      [[ "$port" =~ ^[0-9]+$ ]] || return 1
+      out="$(cat "$DIR/stamps/$t" 2>/dev/null || echo "$t") (starts: port $port)" ;;
   esac
   echo "$(head -n1 <<<"$out")"
 }
