@@ -1,0 +1,109 @@
+/**
+ * A single-node pocketd chain from OUR generated genesis, set up exactly as the validator pod does
+ * it: `pocketd init`, then components/validator-scripts.ts's configure script (the same sh + sed),
+ * then `pocketd start` with every listener on a free 127.0.0.1 port.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { defaultGenesisConfigPath, generateGenesis, loadGenesisInput, type GenesisArtifacts, type GenesisInput } from "../../genesis";
+import { relayerEndpointUrl } from "../../components/names";
+import { containerPorts } from "../../components/ports";
+import { validatorConfigureScript } from "../../components/validator-scripts";
+import { freePorts, getJson, run, waitFor, type Proc, type Scratch } from "./support";
+
+export interface GeneratedGenesis {
+  input: GenesisInput;
+  artifacts: GenesisArtifacts;
+  /** genesis.json, priv_validator_state.json, keys.json (the ConfigMap's files). */
+  genesisDir: string;
+  /** priv_validator_key.json, node_key.json, supplier-keys.yaml (the Secret's files). */
+  keysDir: string;
+}
+
+/** Generates the default localnet genesis (what `pulumi up` deploys) into `dir`. */
+export function writeGenesis(dir: string, configPath = defaultGenesisConfigPath): GeneratedGenesis {
+  const input = loadGenesisInput(configPath);
+  // The endpoint suppliers advertise in the default namespace, as the stack generates it.
+  const artifacts = generateGenesis(input, { relayerEndpoint: relayerEndpointUrl("relayminer-localnet", containerPorts.relayer.relay) });
+  const genesisDir = join(dir, "genesis");
+  const keysDir = join(dir, "keys");
+  mkdirSync(genesisDir, { recursive: true });
+  mkdirSync(keysDir, { recursive: true });
+  for (const [f, text] of Object.entries(artifacts.publicFiles)) writeFileSync(join(genesisDir, f), text);
+  for (const [f, text] of Object.entries(artifacts.secretFiles)) writeFileSync(join(keysDir, f), text, { mode: 0o600 });
+  return { input, artifacts, genesisDir, keysDir };
+}
+
+export interface ChainPorts {
+  p2p: number;
+  rpc: number;
+  grpc: number;
+  rest: number;
+  metrics: number;
+  pprof: number;
+  proxyApp: number;
+}
+
+export interface RunningChain {
+  proc: Proc;
+  home: string;
+  ports: ChainPorts;
+  rpcUrl: string;
+  restUrl: string;
+  grpcAddress: string;
+  genesis: GeneratedGenesis;
+  height(): Promise<number>;
+}
+
+/** Block height from CometBFT RPC /status. */
+export async function chainHeight(rpcUrl: string): Promise<number> {
+  const s = await getJson<{ result: { sync_info: { latest_block_height: string } } }>(`${rpcUrl}/status`);
+  return Number(s.result.sync_info.latest_block_height);
+}
+
+export async function startChain(scratch: Scratch, pocketd: string, opts: { blockTimeSeconds?: number } = {}): Promise<RunningChain> {
+  const dir = scratch.dir("chain");
+  const genesis = writeGenesis(dir);
+  const home = join(dir, "home");
+  const [p2p, rpc, grpc, rest, metrics, pprof, proxyApp] = await freePorts(7) as [number, number, number, number, number, number, number];
+  const ports: ChainPorts = { p2p, rpc, grpc, rest, metrics, pprof, proxyApp };
+
+  run(pocketd, ["init", genesis.input.validator.moniker, "--chain-id", genesis.input.chainId, "--default-denom", "upokt", "--home", home]);
+  const script = validatorConfigureScript({
+    home,
+    genesisDir: genesis.genesisDir,
+    keysDir: genesis.keysDir,
+    node: { blockTimeSeconds: opts.blockTimeSeconds ?? 1, listenHost: "127.0.0.1", ports: { p2p, rpc, grpc, rest, metrics } },
+  });
+  run("sh", ["-c", script]);
+
+  // The script binds what the pod exposes; pprof and the (unused in-process) ABCI socket keep
+  // pocketd's localhost defaults, which would clash between parallel test files: move them too.
+  const proc = scratch.start("pocketd", pocketd, [
+    "start", "--home", home,
+    "--rpc.pprof_laddr", `127.0.0.1:${pprof}`,
+    "--proxy_app", `tcp://127.0.0.1:${proxyApp}`,
+    "--log_format", "plain", "--log_no_color",
+  ], { logFile: join(dir, "pocketd.log") });
+
+  const rpcUrl = `http://127.0.0.1:${rpc}`;
+  const chain: RunningChain = {
+    proc,
+    home,
+    ports,
+    rpcUrl,
+    restUrl: `http://127.0.0.1:${rest}`,
+    grpcAddress: `127.0.0.1:${grpc}`,
+    genesis,
+    height: () => chainHeight(rpcUrl),
+  };
+  return chain;
+}
+
+/** Waits until the chain has produced at least `min` blocks. */
+export async function waitForHeight(chain: RunningChain, min: number, timeoutMs = 90_000): Promise<number> {
+  return waitFor(`block height >= ${min}`, async () => {
+    const h = await chain.height();
+    return h >= min ? h : undefined;
+  }, timeoutMs, 300, chain.proc);
+}
