@@ -1,0 +1,82 @@
+/**
+ * The relayer and miner config.yaml exactly as the program renders them (ConfigMaps relayer-config
+ * and miner-config, Secret supplier-keys, from a run of index.ts under Pulumi mocks), and a
+ * "localize" step that points the in-cluster addresses at processes on 127.0.0.1.
+ */
+import { parse, stringify } from "yaml";
+import { runProgram, unsecret } from "../mock-program";
+import { supplierKeysFile } from "../../components/relayminer-config";
+
+export interface RenderedRelayMiner {
+  relayerYaml: string;
+  minerYaml: string;
+  supplierKeysYaml: string;
+  /** The path both configs name for the supplier keys (the Secret's mount). */
+  keysFilePath: string;
+}
+
+export async function renderRelayMinerConfigs(config: Record<string, string> = {}): Promise<RenderedRelayMiner> {
+  const run = await runProgram(config);
+  const data = (type: string, name: string, field: "data" | "stringData", key: string): string => {
+    const r = run.named(type, name);
+    const value = unsecret<Record<string, string>>(r.inputs[field])?.[key];
+    if (typeof value !== "string") throw new Error(`${name} has no ${field}.${key}`);
+    return unsecret<string>(value);
+  };
+  return {
+    relayerYaml: data("kubernetes:core/v1:ConfigMap", "relayer-config", "data", "config.yaml"),
+    minerYaml: data("kubernetes:core/v1:ConfigMap", "miner-config", "data", "config.yaml"),
+    supplierKeysYaml: data("kubernetes:core/v1:Secret", "supplier-keys", "stringData", "supplier-keys.yaml"),
+    keysFilePath: supplierKeysFile,
+  };
+}
+
+/** Only the keys file moves: the pod mounts it at an absolute path a test cannot write to. */
+export function withKeysFile(yaml: string, keysFile: string): string {
+  const doc = parse(yaml) as Record<string, any>;
+  if (doc.keys?.keys_file !== supplierKeysFile) throw new Error(`rendered config does not name ${supplierKeysFile}: ${JSON.stringify(doc.keys)}`);
+  doc.keys.keys_file = keysFile;
+  return stringify(doc, { lineWidth: 0 });
+}
+
+export interface LocalAddresses {
+  keysFile: string;
+  redisUrl: string;
+  rpcUrl: string;
+  grpcAddress: string;
+  backend: { http: number; grpc: number };
+  listen: Record<"relay" | "metrics" | "pprof" | "health", number>;
+}
+
+const mapStrings = (v: unknown, f: (s: string) => string): unknown =>
+  typeof v === "string" ? f(v)
+    : Array.isArray(v) ? v.map((x) => mapStrings(x, f))
+    : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapStrings(x, f)]))
+    : v;
+
+/**
+ * Rewrites every in-cluster address (Redis, validator, backend Services; 0.0.0.0 listeners) to the
+ * given 127.0.0.1 endpoints. Everything else stays as rendered. Throws if a cluster name is left.
+ */
+export function localize(yaml: string, a: LocalAddresses): string {
+  const doc = parse(yaml) as Record<string, any>;
+  doc.keys.keys_file = a.keysFile;
+  doc.redis.url = a.redisUrl;
+  doc.pocket_node.query_node_rpc_url = a.rpcUrl;
+  doc.pocket_node.query_node_grpc_url = a.grpcAddress;
+  const at = (p: number) => `127.0.0.1:${p}`;
+  if ("listen_addr" in doc) doc.listen_addr = at(a.listen.relay);
+  if (doc.metrics) doc.metrics.addr = at(a.listen.metrics);
+  if (doc.pprof) doc.pprof.addr = at(a.listen.pprof);
+  if (doc.health_check) doc.health_check.addr = at(a.listen.health);
+  const out = mapStrings(doc, (s) => s
+    .replace(/^(\w+:\/\/)?validator\.[a-z0-9.-]+\.svc\.cluster\.local:\d+/, a.rpcUrl)
+    .replace(/backend\.[a-z0-9.-]+\.svc\.cluster\.local:8545/, at(a.backend.http))
+    // Keep the rendered scheme-less host:port shape. The relayer url.Parse()s it, which only
+    // works when the host starts with a letter (it parses as "scheme:opaque"): an IP such as
+    // 127.0.0.1:port is rejected ("first path segment in URL cannot contain colon").
+    .replace(/backend\.[a-z0-9.-]+\.svc\.cluster\.local:50051/, `localhost:${a.backend.grpc}`));
+  const text = stringify(out, { lineWidth: 0 });
+  if (/svc\.cluster\.local|0\.0\.0\.0/.test(text)) throw new Error(`localize left a cluster address:\n${text}`);
+  return text;
+}
