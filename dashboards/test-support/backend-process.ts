@@ -4,10 +4,11 @@
  * line. Used by the backend scrape test; stop() ends the process and removes its config.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { stopProcess } from "../../test/support/process";
 
 const repoRoot = join(__dirname, "..", "..");
 export const backendEntryPoint = join(repoRoot, "services", "backend", "src", "main.ts");
@@ -28,16 +29,7 @@ export async function startBackendProcess(config: Record<string, unknown>, timeo
   const child = spawn(process.execPath, ["--import", "tsx", backendEntryPoint, "--config", file], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
 
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const stop = () => stopProcess(child, dir);
 
   try {
     const ports = await new Promise<BackendProcess["ports"]>((resolve, reject) => {

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { stopProcess } from "../../test/support/process";
 
 /** Absolute path of a Prometheus binary, or an Error telling how to get it. */
 export function prometheusBinary(name: "promtool" | "prometheus"): string {
@@ -87,16 +88,7 @@ export async function startPrometheus(configYaml: string): Promise<RunningPromet
   child.stdout?.on("data", (b: Buffer) => (output += b.toString()));
   child.stderr?.on("data", (b: Buffer) => (output += b.toString()));
 
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const stop = () => stopProcess(child, dir);
 
   try {
     await waitReady(url, child, () => output, 20_000);
