@@ -73,7 +73,7 @@ describe("chain: pocketd and our genesis", () => {
     });
 
     test("services match localnet.yaml", async () => {
-      const got = (await q<any>("/pokt-network/poktroll/service/service?pagination.limit=1000")).service;
+      const got: any[] = (await q<any>("/pokt-network/poktroll/service/service?pagination.limit=1000")).service;
       const want = chain.genesis.input.services.map((s) => ({
         id: s.id, name: s.name, compute_units_per_relay: String(s.computeUnitsPerRelay), owner_address: addr(s.owner),
       }));
@@ -82,7 +82,7 @@ describe("chain: pocketd and our genesis", () => {
     });
 
     test("applications, their stakes, services and delegations match", async () => {
-      const got = (await q<any>("/pokt-network/poktroll/application/application?pagination.limit=1000")).applications;
+      const got: any[] = (await q<any>("/pokt-network/poktroll/application/application?pagination.limit=1000")).applications;
       const want = chain.genesis.input.applications.map((a) => ({
         address: addr(a.account),
         stake: coin(a.stake),
@@ -100,13 +100,13 @@ describe("chain: pocketd and our genesis", () => {
     });
 
     test("gateways and their stakes match", async () => {
-      const got = (await q<any>("/pokt-network/poktroll/gateway/gateway?pagination.limit=1000")).gateways;
+      const got: any[] = (await q<any>("/pokt-network/poktroll/gateway/gateway?pagination.limit=1000")).gateways;
       const want = chain.genesis.input.gateways.map((g) => ({ address: addr(g.account), stake: coin(g.stake) }));
       assert.deepEqual(byKey(got.map((g: any) => ({ address: g.address, stake: g.stake })), (g) => g.address), byKey(want, (g) => g.address));
     });
 
     test("suppliers, their stakes, endpoints and revenue shares match", async () => {
-      const got = (await q<any>("/pokt-network/poktroll/supplier/supplier?pagination.limit=1000")).supplier;
+      const got: any[] = (await q<any>("/pokt-network/poktroll/supplier/supplier?pagination.limit=1000")).supplier;
       const endpoint = relayerEndpointUrl("relayminer-localnet", containerPorts.relayer.relay);
       const want = chain.genesis.input.suppliers.map((s) => ({
         operator: addr(s.operator),
