@@ -8,7 +8,7 @@
  * proxy does not serve it). The program is index.ts's exported `main`, exactly what `pulumi up`
  * runs, with Pulumi.yaml's project settings (its typed config block and defaults included).
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse } from "yaml";
 import { LocalWorkspace, PulumiCommand, type Stack, type ProjectSettings } from "@pulumi/pulumi/automation";
@@ -38,6 +38,25 @@ export function projectSettings(): ProjectSettings {
   return doc;
 }
 
+const program = async () => {
+  const main = (await import("../../index")) as unknown as (() => Promise<Record<string, unknown>>) & { default?: () => Promise<Record<string, unknown>> };
+  return (main.default ?? main)();
+};
+
+/** A stack of the inline program (index.ts's `main`) with flat config keys set. */
+export async function inlineStack(o: { workDir: string; env: NodeJS.ProcessEnv; name: string; config: Record<string, string> }): Promise<Stack> {
+  const pulumiCommand = await PulumiCommand.get({ root: dirname(toolsBinDir()), skipVersionCheck: true });
+  const settings = projectSettings();
+  const envVars = Object.fromEntries(Object.entries(o.env).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: o.name, projectName: settings.name, program },
+    { workDir: o.workDir, projectSettings: settings, pulumiHome: o.env.PULUMI_HOME, envVars, pulumiCommand },
+  );
+  // Flat keys, like `pulumi config set relayer.count 5` (no --path).
+  for (const [k, v] of Object.entries(o.config)) await stack.setConfig(k, { value: v });
+  return stack;
+}
+
 export async function offlineEngine(scratch: Scratch): Promise<Engine> {
   const pulumiBin = tool("pulumi");
   tool("pulumi-resource-kubernetes");
@@ -48,30 +67,16 @@ export async function offlineEngine(scratch: Scratch): Promise<Engine> {
   // No KUBECONFIG here: the SDK copies $KUBECONFIG into the provider's `kubeconfig`, and the
   // v4.25.0 provider we can build then refuses render mode ("kubeconfig" arg is not compatible
   // with "renderYamlToDirectory" arg; fixed upstream after 4.25, pulumi-kubernetes #4406).
+  // The inline program runs in this process, so its SDK reads this process's environment.
   delete env.KUBECONFIG;
-  const { mkdirSync } = await import("node:fs");
+  delete process.env.KUBECONFIG;
   for (const d of [backendDir, workDir, env.PULUMI_HOME!]) mkdirSync(d, { recursive: true });
-  const pulumiCommand = await PulumiCommand.get({ root: dirname(toolsBinDir()), skipVersionCheck: true });
-  const settings = projectSettings();
-  const program = async () => {
-    const main = (await import("../../index")) as unknown as (() => Promise<Record<string, unknown>>) & { default?: () => Promise<Record<string, unknown>> };
-    return (main.default ?? main)();
-  };
-  const envVars = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>;
   return {
     env,
     noKubeconfig: join(root, "no-kubeconfig"),
     workDir,
     backendDir,
-    async stack(name, config) {
-      const stack = await LocalWorkspace.createOrSelectStack(
-        { stackName: name, projectName: settings.name, program },
-        { workDir, projectSettings: settings, pulumiHome: env.PULUMI_HOME, envVars, pulumiCommand },
-      );
-      // Flat keys, like `pulumi config set relayer.count 5` (no --path).
-      for (const [k, v] of Object.entries(config)) await stack.setConfig(k, { value: v });
-      return stack;
-    },
+    stack: (name, config) => inlineStack({ workDir, env, name, config }),
     cli(args) {
       const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
       const r = spawnSync(pulumiBin, args, { cwd: workDir, env, encoding: "utf8", timeout: 120_000 });
