@@ -59,6 +59,15 @@ describe("relay-miner: our rendered configs with the real binary", () => {
     assert.match(r.stdout + r.stderr, /config OK/);
   });
 
+  test("both validate the configs of relayer.count=5 + redis.mode=cluster (redis-cluster:// URL)", async () => {
+    const scaled = await renderRelayMinerConfigs({ "relayer.count": "5", "redis.mode": "cluster" });
+    assert.match(scaled.relayerYaml, /redis-cluster:\/\//, "cluster mode renders a cluster URL");
+    for (const [role, yaml] of [["relayer", scaled.relayerYaml], ["miner", scaled.minerYaml]] as const) {
+      const r = validate(role, withKeysFile(yaml, keysFile));
+      assert.equal(r.status, 0, `${role} validate (cluster mode) failed:\n${r.stdout}\n${r.stderr}`);
+    }
+  });
+
   test("validate is not a rubber stamp: a wrong backend key and a missing node URL are rejected", () => {
     const bad = withKeysFile(rendered.relayerYaml, keysFile).replace(/^(\s+)jsonrpc:$/m, "$1json_rpc:");
     assert.notEqual(bad, rendered.relayerYaml);
