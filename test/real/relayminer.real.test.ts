@@ -4,8 +4,11 @@
  * chain (started from our genesis) and our demo backend get as far as: miner elected leader
  * (`ha:miner:global_leader`), block events on `ha:events:blocks`, relayer `/ready` 200.
  *
+ * Then one real relay (app1 -> develop-http, ring-signed for gateway1) goes through the relayer to
+ * our backend and into the supplier's Redis stream.
+ *
  * Known limit: Debian's redis-server is 7.0; the miner acks relay streams with XACKDEL (Redis >=
- * 8.2). Startup does not need it, so it is only recorded (see the last test), not asserted.
+ * 8.2), so it consumes the relay but cannot ack it. Recorded (last test), not asserted.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -13,6 +16,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { renderRelayMinerConfigs, localize, withKeysFile, type RenderedRelayMiner } from "./relayminer-configs";
+import { keyringOf } from "../../genesis/keyring";
 import { startChain, waitForHeight, type RunningChain } from "./chain";
 import { freePorts, httpGet, repoRoot, run, Scratch, tool, waitFor, type Proc } from "./support";
 
@@ -89,6 +93,7 @@ describe("relay-miner: our rendered configs with the real binary", () => {
     let relayerHealth: number;
     const blockEvents: string[] = [];
     let redisVersion = "";
+    let relayPort = 0;
 
     before(async () => {
       const pocketd = tool("pocketd");
@@ -96,6 +101,7 @@ describe("relay-miner: our rendered configs with the real binary", () => {
       const [redisPort, bHttp, bAdmin, bGrpc, bMetrics, ...rest] = await freePorts(11) as number[];
       const [relay, rMetrics, rPprof, rHealth, mMetrics, mPprof] = rest as [number, number, number, number, number, number];
       relayerHealth = rHealth;
+      relayPort = relay;
 
       chain = await startChain(scratch, pocketd);
       scratch.start("redis", redisBin, ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
@@ -164,6 +170,30 @@ describe("relay-miner: our rendered configs with the real binary", () => {
       assert.equal(res.status, 200);
       const svc = await httpGet(`http://127.0.0.1:${relayerHealth}/ready/develop-http`);
       console.log(`relayer /ready/develop-http: ${svc?.status} ${svc?.body}`);
+    });
+
+    test("a develop-http relay from app1 (ring-signed for gateway1) is served by our backend through the relayer", async () => {
+      // How far a real relay gets: session lookup on chain, relayer signature, backend answer,
+      // relay published to the supplier's stream, miner consuming it (XACKDEL, below).
+      const keyring = keyringOf(chain.genesis.input);
+      const hex = (name: string) => Buffer.from(keyring.get(name)!.key!.privateKey).toString("hex");
+      const app = chain.genesis.input.applications.find((a) => a.services.includes("develop-http"))!;
+      const r = run(prm, [
+        "relay", "jsonrpc", "--service", "develop-http", "--chain-id", chain.genesis.input.chainId,
+        "--app-priv-key", hex(app.account), "--gateway-priv-key", hex(app.delegateeGateways[0]!),
+        "--node", chain.grpcAddress, "--node-rpc", chain.rpcUrl, "--relayer-url", `http://127.0.0.1:${relayPort}`,
+        "--supplier", chain.genesis.artifacts.summary.suppliers[0]!, "--timeout", "30",
+      ], { allowFail: true, timeoutMs: 60_000 });
+      const relayOutcome = `exit ${r.status}\n${(r.stdout + r.stderr).split("\n").filter((l) => l.trim()).slice(-12).join("\n")}`;
+      await new Promise((res) => setTimeout(res, 3000)); // let the miner pick it up
+      const streams = await redis.keys("ha:relays:*");
+      const lengths = await Promise.all(streams.map(async (k) => `${k}=${await redis.xlen(k)}`));
+      console.log(`relay client: ${relayOutcome}\nrelay streams: ${lengths.join(", ") || "(none)"}`);
+      assert.equal(r.status, 0, `relay failed:\n${relayOutcome}`);
+      assert.match(r.stdout + r.stderr, /"jsonrpc":"2\.0","result":"0x[0-9a-f]+"/, "the backend's JSON-RPC answer came back");
+      assert.match(r.stdout, /Status: \S+ SUCCESS/);
+      assert.match(r.stdout, /Signature: \S+ VALID/, "the relayer's supplier signature verifies");
+      assert.match(r.stdout, /X-Backend-Id[\s\S]{0,4}real-test/, "answered by our backend (its X-Backend-Id)");
     });
 
     test("record: Redis version, XACKDEL support and what the miner logged about it", async () => {
