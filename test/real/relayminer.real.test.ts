@@ -4,7 +4,8 @@
  * chain (started from our genesis) and our demo backend get as far as: miner elected leader
  * (`ha:miner:global_leader`), block events on `ha:events:blocks`, relayer `/ready` 200.
  *
- * Then one real relay (app1 -> develop-http, ring-signed for gateway1) goes through the relayer to
+ * Then one real relay per service (develop-http, -websocket, -stream, -grpc, -cometbft; each from its
+ * app, ring-signed for gateway1) goes through the relayer to
  * our backend and into the supplier's Redis stream.
  *
  * Known limit: Debian's redis-server is 7.0; the miner acks relay streams with XACKDEL (Redis >=
@@ -19,6 +20,9 @@ import { renderRelayMinerConfigs, localize, withKeysFile, type RenderedRelayMine
 import { keyringOf } from "../../genesis/keyring";
 import { startChain, waitForHeight, type RunningChain } from "./chain";
 import { freePorts, httpGet, repoRoot, run, Scratch, tool, waitFor, type Proc } from "./support";
+
+/** The relay client prints raw protobuf bytes next to its report: keep logs text. */
+const printable = (s: string) => s.replace(/[\x00-\x08\x0b-\x1f\x7f\ufffd]/g, "");
 
 const LEADER_KEY = "ha:miner:global_leader";
 const BLOCKS_CHANNEL = "ha:events:blocks";
@@ -184,7 +188,7 @@ describe("relay-miner: our rendered configs with the real binary", () => {
         "--node", chain.grpcAddress, "--node-rpc", chain.rpcUrl, "--relayer-url", `http://127.0.0.1:${relayPort}`,
         "--supplier", chain.genesis.artifacts.summary.suppliers[0]!, "--timeout", "30",
       ], { allowFail: true, timeoutMs: 60_000 });
-      const relayOutcome = `exit ${r.status}\n${(r.stdout + r.stderr).split("\n").filter((l) => l.trim()).slice(-12).join("\n")}`;
+      const relayOutcome = `exit ${r.status}\n${printable(r.stdout + r.stderr).split("\n").filter((l) => l.trim()).slice(-12).join("\n")}`;
       await new Promise((res) => setTimeout(res, 3000)); // let the miner pick it up
       const streams = await redis.keys("ha:relays:*");
       const lengths = await Promise.all(streams.map(async (k) => `${k}=${await redis.xlen(k)}`));
@@ -194,6 +198,40 @@ describe("relay-miner: our rendered configs with the real binary", () => {
       assert.match(r.stdout, /Status: \S+ SUCCESS/);
       assert.match(r.stdout, /Signature: \S+ VALID/, "the relayer's supplier signature verifies");
       assert.match(r.stdout, /X-Backend-Id[\s\S]{0,4}real-test/, "answered by our backend (its X-Backend-Id)");
+    });
+
+    test("one relay for each of the other services (websocket, stream, grpc, cometbft) succeeds", () => {
+      const keyring = keyringOf(chain.genesis.input);
+      const hex = (name: string) => Buffer.from(keyring.get(name)!.key!.privateKey).toString("hex");
+      const modes: [string, string, string][] = [
+        ["develop-websocket", "websocket", `ws://127.0.0.1:${relayPort}`],
+        ["develop-stream", "stream", `http://127.0.0.1:${relayPort}`],
+        ["develop-grpc", "grpc", `http://127.0.0.1:${relayPort}`],
+        ["develop-cometbft", "cometbft", `http://127.0.0.1:${relayPort}`],
+      ];
+      const lines: string[] = [];
+      const failed: string[] = [];
+      for (const [service, mode, url] of modes) {
+        const app = chain.genesis.input.applications.find((a) => a.services.includes(service))!;
+        const r = run(prm, [
+          "relay", mode, "--service", service, "--chain-id", chain.genesis.input.chainId,
+          "--app-priv-key", hex(app.account), "--gateway-priv-key", hex(app.delegateeGateways[0]!),
+          "--node", chain.grpcAddress, "--node-rpc", chain.rpcUrl, "--relayer-url", url, "--timeout", "15",
+          "--supplier", chain.genesis.artifacts.summary.suppliers[0]!,
+          ...(mode === "stream" ? ["--batches", "2"] : []),
+        ], { allowFail: true, timeoutMs: 40_000 });
+        const out = printable(`${r.stdout}\n${r.stderr}`);
+        // Unary modes print "Status: ✅ SUCCESS" and "Signature: ✅ VALID"; stream prints
+        // "Batches Received: N" and "Signatures: ✅ ALL VALID".
+        const verdict = [/Status:[^A-Z]*([A-Z]+)/, /Signatures?:[^A-Z]*([A-Z ]+)/, /Batches Received: (\d+)/]
+          .map((re) => re.exec(out)?.[1]?.trim()).filter(Boolean).join("/");
+        const err = out.split("\n").filter((l) => /error|fail/i.test(l) && !/NO ERRORS/.test(l)).map((l) => l.slice(0, 300)).join(" | ");
+        const tail = out.split("\n").filter((l) => l.trim() && !/maxprocs/.test(l)).slice(-2).join(" / ").slice(0, 200);
+        lines.push(`${service} (${mode}): exit ${r.status}, ${verdict || "no verdict"} ${err || tail}`);
+        if (r.status !== 0 || !/VALID/.test(verdict) || /FAILED|INVALID/.test(verdict)) failed.push(`${service}: ${out.slice(-1500)}`);
+      }
+      console.log(`other services:\n${lines.join("\n")}`);
+      assert.deepEqual(failed, []);
     });
 
     test("record: Redis version, XACKDEL support and what the miner logged about it", async () => {
