@@ -137,7 +137,8 @@ describe("default stack: the seed topology", async () => {
 
 describe("variants", () => {
   test("relayer.count=5, flat and --path forms alike", async () => {
-    for (const config of [{ "relayer.count": "5" }, { relayer: JSON.stringify({ count: 5 }) }]) {
+    const forms: Record<string, string>[] = [{ "relayer.count": "5" }, { relayer: JSON.stringify({ count: 5 }) }];
+    for (const config of forms) {
       const run = await runProgram(config);
       assert.equal(run.named(k.statefulSet, "relayer").inputs.spec.replicas, 5);
       assert.equal(run.outputs.urls.relayers.length, 5);

@@ -36,7 +36,9 @@ const nameOf = (r: unknown): string => (r as { __name?: string }).__name ?? "?";
 
 async function flatten(deps: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource> | undefined): Promise<pulumi.Resource[]> {
   if (!deps) return [];
-  const value = await new Promise<unknown>((resolve) => pulumi.output(deps as pulumi.Input<unknown>).apply(resolve));
+  const value = await new Promise<unknown>((resolve) => {
+    pulumi.output(deps as pulumi.Input<unknown[]>).apply((v) => resolve(v));
+  });
   return (Array.isArray(value) ? value : [value]) as pulumi.Resource[];
 }
 

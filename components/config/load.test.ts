@@ -122,6 +122,8 @@ describe("config errors name the key, the value and what is allowed", () => {
   test("relayers need a backend, or an external one", () => {
     const [p] = problemsOf({ [`${P}backend.enabled`]: "false" });
     assert.match(p, /^backend.enabled = false: relayers \(relayer.count = 2\) need a backend/);
+    const [q] = problemsOf({ [`${P}backend.enabled`]: "false", [`${P}backend.externalHost`]: "10.0.0.5" });
+    assert.match(q, /^backend.externalHost = "10.0.0.5": must be a DNS name starting with a letter/);
     const c = parse({ [`${P}backend.enabled`]: "false", [`${P}backend.externalHost`]: "my-node.default.svc" });
     assert.equal(c.backend.externalHost, "my-node.default.svc");
   });

@@ -124,7 +124,11 @@ const backend = z
     enabled: bool().default(true).describe("Deploy the demo backend."),
     replicas: int(1, 10).default(1).describe("Backend pods."),
     workers: int(0, 64).default(0).describe("Worker processes per pod; 0 = one per CPU of the pod's limit (2)."),
-    externalHost: z.string().min(1).optional().describe("Host relayers forward to when the backend is disabled (your own backend). Default: unset."),
+    externalHost: z
+      .string()
+      .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, "a DNS name starting with a letter (the relayer rejects an IP address as a gRPC backend host)")
+      .optional()
+      .describe("Host relayers forward to when the backend is disabled (your own backend). Default: unset."),
     config: overrides().default({}).describe("Backend behaviour (services/backend config.yaml: error_rate, delay_ms, fault rules, …)."),
   })
   .prefault({});

@@ -12,9 +12,9 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { offlineEngine, type Engine } from "./engine";
-import { repoRoot, Scratch, tool } from "./support";
+import { repoRoot, Scratch, skipUnlessBuilt, tool } from "./support";
 
-describe("engine: the CLI runs the local program (pulumi-language-nodejs)", () => {
+describe("engine: the CLI runs the local program (pulumi-language-nodejs)", { skip: skipUnlessBuilt("pulumi-language-nodejs") }, () => {
   const scratch = new Scratch();
   let engine: Engine;
   let project: string;

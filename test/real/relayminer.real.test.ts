@@ -19,7 +19,7 @@ import { Redis } from "ioredis";
 import { renderRelayMinerConfigs, localize, withKeysFile, type RenderedRelayMiner } from "./relayminer-configs";
 import { keyringOf } from "../../genesis/keyring";
 import { startChain, waitForHeight, type RunningChain } from "./chain";
-import { freePorts, httpGet, repoRoot, run, Scratch, tool, waitFor, type Proc } from "./support";
+import { freePorts, httpGet, repoRoot, run, Scratch, skipUnlessBuilt, tool, waitFor, type Proc } from "./support";
 
 /** The relay client prints raw protobuf bytes next to its report: keep logs text. */
 const printable = (s: string) => s.replace(/[\x00-\x08\x0b-\x1f\x7f\ufffd]/g, "");
@@ -33,7 +33,7 @@ function redisServer(): string {
   return r.stdout.trim();
 }
 
-describe("relay-miner: our rendered configs with the real binary", () => {
+describe("relay-miner: our rendered configs with the real binary", { skip: skipUnlessBuilt("pocket-relay-miner") }, () => {
   const scratch = new Scratch();
   let prm: string;
   let rendered: RenderedRelayMiner;
