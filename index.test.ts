@@ -6,6 +6,10 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { runProgram, k, isSecret, unsecret, type ProgramRun } from "./test/mock-program";
 
 const podSpec = (r: { inputs: Record<string, any> }) => r.inputs.spec.template.spec;
@@ -196,5 +200,15 @@ describe("variants", () => {
     const run = await runProgram({ "miner.config": JSON.stringify({ leader_election: { leader_ttl_seconds: 15 } }) });
     assert.equal(configYaml(run, "miner-config").leader_election.leader_ttl_seconds, 15);
     assert.equal(configYaml(run, "miner-config").metrics.addr, "0.0.0.0:9092", "owned keys keep their values");
+  });
+
+  test("a broken genesis description stops the program with a readable error, not a stack trace", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "rml-genesis-")), "bad.yaml");
+    writeFileSync(file, "chainId: pocket\naccounts: []\n");
+    await assert.rejects(runProgram({ "validator.genesisFile": file }), (e: Error) => {
+      assert.ok(pulumi.RunError.isInstance(e), "a RunError: Pulumi prints it without a stack trace");
+      assert.match(e.message, /^validator\.genesisFile = ".*bad\.yaml": invalid genesis input/);
+      return true;
+    });
   });
 });

@@ -24,6 +24,7 @@ import { Observability } from "./components/observability";
 import { localnetOutputs } from "./components/outputs";
 import { dashboardLinks } from "./components/dashboard-links";
 import type { LocalnetConfig } from "./components/config/schema";
+import { genesisFiles } from "./genesis/build";
 
 /**
  * The topology. `extra` options go to every component (tests pass a transformation to observe
@@ -49,7 +50,7 @@ function localnet(config: LocalnetConfig, projectDir: string, extra: pulumi.Comp
         node,
         chainId: genesis.artifacts.summary.chainId,
         knownApplications: genesis.artifacts.summary.applications,
-        supplierKeysYaml: genesis.artifacts.secretFiles["supplier-keys.yaml"],
+        supplierKeysYaml: genesis.artifacts.secretFiles[genesisFiles.supplierKeys],
         image: images.relayMiner,
       }, { ...opts, dependsOn: [namespace, redis, validator] })
     : undefined;

@@ -3,7 +3,9 @@
  * at, with supplier endpoints naming the relayer Service of this stack's namespace.
  */
 import { resolve } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { generateGenesis, type GenesisArtifacts } from "../genesis/build";
+import { GenesisInputError } from "../genesis/errors";
 import { loadGenesisInput } from "../genesis/input";
 import type { GenesisInput } from "../genesis/types";
 import type { RpcType as ChainRpcType } from "../genesis/schema";
@@ -17,10 +19,16 @@ export interface LocalnetGenesis {
   artifacts: GenesisArtifacts;
 }
 
+/** Generates the genesis; a problem in the YAML becomes a RunError (printed without a stack trace). */
 export function localnetGenesis(config: LocalnetConfig, projectDir: string): LocalnetGenesis {
-  const input = loadGenesisInput(resolve(projectDir, config.validator.genesisFile));
-  const artifacts = generateGenesis(input, { relayerEndpoint: relayerEndpointUrl(config.namespace, containerPorts.relayer.relay) });
-  return { input, artifacts };
+  try {
+    const input = loadGenesisInput(resolve(projectDir, config.validator.genesisFile));
+    const artifacts = generateGenesis(input, { relayerEndpoint: relayerEndpointUrl(config.namespace, containerPorts.relayer.relay) });
+    return { input, artifacts };
+  } catch (e) {
+    if (e instanceof GenesisInputError) throw new pulumi.RunError(`validator.genesisFile = ${JSON.stringify(config.validator.genesisFile)}: ${e.message}`);
+    throw e;
+  }
 }
 
 /** The chain's RPC type names to the relay-miner's backend keys. */
