@@ -104,6 +104,17 @@ describe("default stack: the seed topology", async () => {
     assert.equal(miner.pocket_node.chain_id, "pocket");
   });
 
+  test("Prometheus targets resolve: each pod name sits under its StatefulSet's headless Service", () => {
+    const prom = parse(run.named(k.configMap, "prometheus-config").inputs.data["prometheus.yml"]);
+    for (const [job, sts] of [["relayers", "relayer"], ["miners", "miner"]] as const) {
+      const statefulSet = run.named(k.statefulSet, sts);
+      const governing = statefulSet.inputs.spec.serviceName;
+      assert.equal(run.named(k.service, governing).inputs.spec.clusterIP, "None", `${governing} is headless`);
+      const targets = prom.scrape_configs.find((j: { job_name: string }) => j.job_name === job).static_configs.map((c: { targets: string[] }) => c.targets[0]);
+      assert.deepEqual(targets, Array.from({ length: statefulSet.inputs.spec.replicas }, (_, i) => `${sts}-${i}.${governing}.relayminer-localnet.svc.cluster.local:${sts === "relayer" ? 9090 : 9092}`));
+    }
+  });
+
   test("a config change rolls the pods: the pod template carries the config hash", () => {
     const annotations = run.named(k.statefulSet, "relayer").inputs.spec.template.metadata.annotations;
     assert.match(annotations["relayminer-localnet/config-hash"], /^[0-9a-f]{16}$/);

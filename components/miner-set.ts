@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { LocalnetConfig } from "./config/schema";
-import { serviceNames } from "./names";
+import { podServiceNames, serviceNames } from "./names";
 import { containerPorts } from "./ports";
 import { httpProbe, labelsFor, resources } from "./k8s";
 import { renderMinerConfig } from "./relayminer-config";
@@ -61,7 +61,7 @@ export class MinerSet extends pulumi.ComponentResource {
       { name: "metrics", port: p.metrics },
       { name: "pprof", port: p.pprof },
     ];
-    const service = headlessService(`${name}-service`, n, c, "miner", ports, child);
+    const service = headlessService(`${name}-service`, podServiceNames.miner, c, "miner", ports, child);
     relayMinerStatefulSet({
       name: n,
       role: "miner",

@@ -17,6 +17,18 @@ export const serviceNames = {
   grafana: "grafana",
 } as const;
 
+/**
+ * Headless Services that give StatefulSet pods their DNS names (`<pod>.<service>.<ns>.svc…`).
+ * The relayers' own `relayer` Service load-balances (it is the supplier endpoint), so their pods
+ * are named through `relayer-pods`.
+ */
+export const podServiceNames = { relayer: "relayer-pods", miner: "miner", redis: "redis" } as const;
+
+/** DNS name of pod `index` of a StatefulSet (relayer, miner, redis). */
+export function podDns(statefulSet: keyof typeof podServiceNames, index: number, namespace: string): string {
+  return `${serviceNames[statefulSet]}-${index}.${serviceDns(podServiceNames[statefulSet], namespace)}`;
+}
+
 /** Default namespace when the stack config does not name one. */
 export const defaultNamespace = "relayminer-localnet";
 

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { LocalnetConfig } from "./config/schema";
-import { relayerEndpointUrl, serviceNames } from "./names";
+import { podServiceNames, relayerEndpointUrl, serviceNames } from "./names";
 import { containerPorts } from "./ports";
 import { httpProbe, labelsFor, resources, selectorFor } from "./k8s";
 import { renderRelayerConfig, type RelayerService } from "./relayminer-config";
@@ -64,7 +64,7 @@ export class RelayerSet extends pulumi.ComponentResource {
         ports: ports.map((x) => ({ name: x.name, port: x.port, targetPort: x.port })),
       },
     }, child);
-    const pods = headlessService(`${name}-pods`, `${n}-pods`, c, "relayer", ports, child);
+    const pods = headlessService(`${name}-pods`, podServiceNames.relayer, c, "relayer", ports, child);
 
     relayMinerStatefulSet({
       name: n,

@@ -22,7 +22,7 @@
  */
 import { stringify } from "yaml";
 import type { LocalnetConfig } from "../components/config/schema";
-import { serviceNames, serviceDns } from "../components/names";
+import { podDns, serviceNames, serviceDns } from "../components/names";
 import { containerPorts } from "../components/ports";
 import { scrapeJobs } from "./scrape-jobs";
 
@@ -37,12 +37,12 @@ export interface ScrapeConfig {
 }
 
 /** One static target per StatefulSet pod that the topology declares, via the headless Service. */
-function statefulSetJob(job: string, statefulSet: string, count: number, port: number, namespace: string): ScrapeConfig {
+function statefulSetJob(job: string, statefulSet: "relayer" | "miner", count: number, port: number, namespace: string): ScrapeConfig {
   return {
     job_name: job,
     static_configs: Array.from({ length: count }, (_, i) => ({
-      targets: [`${statefulSet}-${i}.${serviceDns(statefulSet, namespace)}:${port}`],
-      labels: { instance: `${statefulSet}-${i}`, pod: `${statefulSet}-${i}`, replica: String(i) },
+      targets: [`${podDns(statefulSet, i, namespace)}:${port}`],
+      labels: { instance: `${serviceNames[statefulSet]}-${i}`, pod: `${serviceNames[statefulSet]}-${i}`, replica: String(i) },
     })),
   };
 }
@@ -126,10 +126,10 @@ export function prometheusConfig(config: LocalnetConfig): { global: Record<strin
   ];
   if (config.redis.enabled) jobs.push(redisJob(config));
   if (config.relayer.count > 0) {
-    jobs.push(statefulSetJob(scrapeJobs.relayers, serviceNames.relayer, config.relayer.count, containerPorts.relayer.metrics, ns));
+    jobs.push(statefulSetJob(scrapeJobs.relayers, "relayer", config.relayer.count, containerPorts.relayer.metrics, ns));
   }
   if (config.miner.count > 0) {
-    jobs.push(statefulSetJob(scrapeJobs.miners, serviceNames.miner, config.miner.count, containerPorts.miner.metrics, ns));
+    jobs.push(statefulSetJob(scrapeJobs.miners, "miner", config.miner.count, containerPorts.miner.metrics, ns));
   }
   if (config.backend.enabled) jobs.push(backendJob(config));
   return {
