@@ -87,12 +87,12 @@ describe("Redis config, for real", () => {
   });
 
   test("relay-miners get a cluster URL naming every node, or a single-node URL", () => {
-    const hosts = redisNodeHosts("redis", "ns", 3);
+    const hosts = redisNodeHosts("ns", 3);
     assert.deepEqual(hosts, ["redis-0.redis.ns.svc.cluster.local", "redis-1.redis.ns.svc.cluster.local", "redis-2.redis.ns.svc.cluster.local"]);
     assert.equal(
       redisUrlFor("cluster", hosts, 6379),
       "redis-cluster://redis-0.redis.ns.svc.cluster.local:6379,redis-1.redis.ns.svc.cluster.local:6379,redis-2.redis.ns.svc.cluster.local:6379",
     );
-    assert.equal(redisUrlFor("standalone", redisNodeHosts("redis", "ns", 1), 6379), "redis://redis.ns.svc.cluster.local:6379");
+    assert.equal(redisUrlFor("standalone", redisNodeHosts("ns", 1), 6379), "redis://redis.ns.svc.cluster.local:6379");
   });
 });

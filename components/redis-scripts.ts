@@ -2,7 +2,7 @@
  * Text the Redis pods run: redis.conf, the cluster-forming script, and the URL relay-miners use.
  * Pure functions, so tests can run them against real redis-server processes.
  */
-import { serviceDns } from "./names";
+import { podDns, serviceDns, serviceNames } from "./names";
 
 export interface RedisConfInput {
   maxMemoryMb: number;
@@ -32,10 +32,15 @@ export function redisServerConf(i: RedisConfInput): string {
   return lines.join("\n") + "\n";
 }
 
-/** DNS names of the Redis pods of a StatefulSet behind a (headless) Service of the same name. */
-export function redisNodeHosts(service: string, namespace: string, count: number): string[] {
-  if (count === 1) return [serviceDns(service, namespace)];
-  return Array.from({ length: count }, (_, i) => `${service}-${i}.${serviceDns(service, namespace)}`);
+/** Redis server pods of a topology: 1 standalone, shards × (1 + replicas) in cluster mode. */
+export function redisNodeCount(r: { mode: "standalone" | "cluster"; cluster: { shards: number; replicasPerShard: number } }): number {
+  return r.mode === "cluster" ? r.cluster.shards * (1 + r.cluster.replicasPerShard) : 1;
+}
+
+/** DNS names of the Redis nodes: the Service for one node, each pod's own name for a cluster. */
+export function redisNodeHosts(namespace: string, count: number): string[] {
+  if (count === 1) return [serviceDns(serviceNames.redis, namespace)];
+  return Array.from({ length: count }, (_, i) => podDns("redis", i, namespace));
 }
 
 export function redisUrlFor(mode: "standalone" | "cluster", hosts: string[], port: number): string {

@@ -10,7 +10,7 @@ import type { LocalnetConfig } from "./config/schema";
 import { serviceNames } from "./names";
 import { containerPorts } from "./ports";
 import { configHashAnnotation, containerBase, contentHash, execProbe, labelsFor, resources, selectorFor } from "./k8s";
-import { redisServerConf, redisClusterCreateScript, redisNodeHosts, redisUrlFor } from "./redis-scripts";
+import { redisServerConf, redisClusterCreateScript, redisNodeCount, redisNodeHosts, redisUrlFor } from "./redis-scripts";
 
 export interface RedisArgs {
   config: LocalnetConfig;
@@ -29,8 +29,8 @@ export class Redis extends pulumi.ComponentResource {
     const cluster = c.redis.mode === "cluster";
     const svc = serviceNames.redis;
     const port = containerPorts.redis.redis;
-    this.nodeCount = cluster ? c.redis.cluster.shards * (1 + c.redis.cluster.replicasPerShard) : 1;
-    const hosts = redisNodeHosts(svc, ns, this.nodeCount);
+    this.nodeCount = redisNodeCount(c.redis);
+    const hosts = redisNodeHosts(ns, this.nodeCount);
     const labels = labelsFor(svc, "redis");
     const child = { parent: this };
 

@@ -24,6 +24,7 @@ import { stringify } from "yaml";
 import type { LocalnetConfig } from "../components/config/schema";
 import { podDns, serviceNames, serviceDns } from "../components/names";
 import { containerPorts } from "../components/ports";
+import { redisNodeCount, redisNodeHosts } from "../components/redis-scripts";
 import { scrapeJobs } from "./scrape-jobs";
 
 export { scrapeJobs, jobTargetLabels, type ScrapeJob } from "./scrape-jobs";
@@ -72,14 +73,8 @@ function backendJob(config: LocalnetConfig): ScrapeConfig {
 
 /** The Redis nodes of the chosen topology: DNS name and pod name, in ordinal order. */
 export function redisNodes(config: LocalnetConfig): Array<{ host: string; pod: string; replica: string }> {
-  const ns = config.namespace;
-  if (config.redis.mode === "standalone") {
-    return [{ host: serviceDns(serviceNames.redis, ns), pod: `${serviceNames.redis}-0`, replica: "0" }];
-  }
-  const { shards, replicasPerShard } = config.redis.cluster;
-  return Array.from({ length: shards * (1 + replicasPerShard) }, (_, i) => ({
-    // Per-pod DNS of the headless Service `redis`.
-    host: `${serviceNames.redis}-${i}.${serviceDns(serviceNames.redis, ns)}`,
+  return redisNodeHosts(config.namespace, redisNodeCount(config.redis)).map((host, i) => ({
+    host,
     pod: `${serviceNames.redis}-${i}`,
     replica: String(i),
   }));
