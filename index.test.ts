@@ -115,6 +115,16 @@ describe("default stack: the seed topology", async () => {
     }
   });
 
+  test("no workload waits on a load-balanced Service (its await needs that workload's pods: a deadlock)", () => {
+    const byName = new Map(run.resources.map((r) => [r.name, r]));
+    for (const c of run.captured) {
+      for (const dep of c.dependsOn) {
+        const r = byName.get(dep);
+        if (r?.type === k.service) assert.equal(r.inputs.spec.clusterIP, "None", `${c.type} ${c.name} waits on Service ${dep}`);
+      }
+    }
+  });
+
   test("a config change rolls the pods: the pod template carries the config hash", () => {
     const annotations = run.named(k.statefulSet, "relayer").inputs.spec.template.metadata.annotations;
     assert.match(annotations["relayminer-localnet/config-hash"], /^[0-9a-f]{16}$/);

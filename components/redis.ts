@@ -46,7 +46,9 @@ export class Redis extends pulumi.ComponentResource {
     }, child);
 
     // Headless in cluster mode so every node has a stable DNS name (clients are redirected by name).
-    const service = new k8s.core.v1.Service(`${name}-service`, {
+    // Nothing waits on this Service: Pulumi awaits a ClusterIP Service's endpoints, which exist only
+    // once the StatefulSet's pods are ready, so a dependsOn here would deadlock.
+    new k8s.core.v1.Service(`${name}-service`, {
       metadata: { name: svc, namespace: ns, labels },
       spec: {
         selector: selectorFor(svc),
@@ -98,7 +100,7 @@ export class Redis extends pulumi.ComponentResource {
             }]
           : undefined,
       },
-    }, { ...child, dependsOn: [service] });
+    }, child);
 
     const ready: pulumi.Resource[] = [statefulSet];
     if (cluster) {
