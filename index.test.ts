@@ -77,8 +77,9 @@ describe("default stack: the seed topology", async () => {
 
   test("start-up gates: miners wait for Redis and block 1, relayers for a leader", () => {
     const minerInits = podSpec(run.named(k.statefulSet, "miner")).initContainers.map((c: { name: string }) => c.name);
-    assert.deepEqual(minerInits, ["wait-for-redis", "wait-for-chain"]);
-    const [leader] = podSpec(run.named(k.statefulSet, "relayer")).initContainers;
+    assert.deepEqual(minerInits, ["validate-config", "wait-for-redis", "wait-for-chain"]);
+    const [validate, leader] = podSpec(run.named(k.statefulSet, "relayer")).initContainers;
+    assert.deepEqual(validate.args, ["relayer", "validate", "--config=/etc/relayminer/config/config.yaml"]);
     assert.equal(leader.name, "wait-for-leader");
     assert.match(leader.command[2], /exists ha:miner:global_leader/);
   });
@@ -186,7 +187,7 @@ describe("variants", () => {
     assert.match(job.inputs.spec.template.spec.containers[0].command[2], /--cluster-replicas 1 --cluster-yes/);
     assert.match(configYaml(run, "relayer-config").redis.url, /^redis-cluster:\/\/redis-0\.redis\..*,redis-5\.redis\./);
     assert.match(configYaml(run, "miner-config").redis.url, /^redis-cluster:\/\//);
-    assert.match(podSpec(run.named(k.statefulSet, "relayer")).initContainers[0].command[2], / -c exists /);
+    assert.match(podSpec(run.named(k.statefulSet, "relayer")).initContainers[1].command[2], / -c exists /);
     const exporterEnv = container(run.named(k.deployment, "redis-exporter"), "exporter").env;
     assert.ok(exporterEnv.some((e: { name: string; value: string }) => e.name === "REDIS_EXPORTER_IS_CLUSTER" && e.value === "true"));
   });

@@ -38,6 +38,10 @@ export function relayMinerStatefulSet(a: WorkloadArgs, opts: pulumi.CustomResour
     data: { "config.yaml": a.configYaml },
   }, opts);
   const configPath = `${mountPaths.relayMinerConfig}/config.yaml`;
+  const mounts = [
+    { name: "config", mountPath: mountPaths.relayMinerConfig, readOnly: true },
+    { name: "keys", mountPath: mountPaths.supplierKeys, readOnly: true },
+  ];
   return new k8s.apps.v1.StatefulSet(`${a.name}-statefulset`, {
     metadata: { name: a.name, namespace: c.namespace, labels },
     spec: {
@@ -49,7 +53,18 @@ export function relayMinerStatefulSet(a: WorkloadArgs, opts: pulumi.CustomResour
         metadata: { labels, annotations: { [configHashAnnotation]: contentHash(a.configYaml) } },
         spec: {
           terminationGracePeriodSeconds: 30,
-          initContainers: a.initContainers,
+          initContainers: [
+            // The binaries ignore unknown YAML keys; their own `validate` catches what they would
+            // reject at start-up, before any gate waits, with the reason in this container's log.
+            {
+              name: "validate-config",
+              image: a.image,
+              ...containerBase(c),
+              args: [a.role, "validate", `--config=${configPath}`],
+              volumeMounts: mounts,
+            },
+            ...a.initContainers,
+          ],
           containers: [{
             name: a.role,
             image: a.image,
@@ -65,10 +80,7 @@ export function relayMinerStatefulSet(a: WorkloadArgs, opts: pulumi.CustomResour
             readinessProbe: a.readinessProbe,
             livenessProbe: a.livenessProbe,
             resources: a.resources,
-            volumeMounts: [
-              { name: "config", mountPath: mountPaths.relayMinerConfig, readOnly: true },
-              { name: "keys", mountPath: mountPaths.supplierKeys, readOnly: true },
-            ],
+            volumeMounts: mounts,
           }],
           volumes: [
             { name: "config", configMap: { name: configMap.metadata.name } },

@@ -165,6 +165,22 @@ describe("config errors name the key, the value and what is allowed", () => {
     assert.match(p, /^backend\.config\.http_port: is set by the localnet/);
   });
 
+  test("image references: registries with ports and digests pass, junk does not", () => {
+    const c = parse({ [`${P}images.backend`]: "localhost:5001/relayminer-localnet/backend:3f2a9c", [`${P}images.grafana`]: `grafana/grafana@sha256:${"a".repeat(64)}` });
+    assert.equal(c.images.backend, "localhost:5001/relayminer-localnet/backend:3f2a9c");
+    assert.deepEqual(problemsOf({ [`${P}images.pocketd`]: "pocketd latest" }), [
+      'images.pocketd = "pocketd latest": must be an image reference such as redis:8.4-alpine or localhost:5001/backend:dev',
+    ]);
+  });
+
+  test("Redis must be 8.2 or newer (XACKDEL); unversioned tags are trusted", () => {
+    assert.deepEqual(problemsOf({ [`${P}images.redis`]: "redis:7.2-alpine" }), [
+      'images.redis = "redis:7.2-alpine": must be Redis 8.2 or newer (the miner acknowledges relays with XACKDEL); e.g. redis:8.4-alpine',
+    ]);
+    assert.equal(parse({ [`${P}images.redis`]: "redis:8.2.1" }).images.redis, "redis:8.2.1");
+    assert.equal(parse({ [`${P}images.redis`]: "registry.local:5000/redis:edge" }).images.redis, "registry.local:5000/redis:edge");
+  });
+
   test("every problem is reported at once", () => {
     const problems = problemsOf({ [`${P}redis.mode`]: "x", [`${P}relayer.count`]: "99", [`${P}nope`]: "1" });
     assert.equal(problems.length, 3);

@@ -105,7 +105,16 @@ const backendConfigValid: Rule = (c) => {
   });
 };
 
-const rules: Rule[] = [backendConfigValid, redisRequired, relayersNeedMiner, relayersNeedBackend, referencedFilesExist, hostPortsDistinct, overridesLeaveOwnedKeys];
+/** The miner acknowledges relays with XACKDEL, which Redis has only since 8.2. */
+const redisNewEnough: Rule = (c) => {
+  const tag = /:(\d+)\.(\d+)[^:/@]*(@|$)/.exec(c.images.redis);
+  if (!c.redis.enabled || !tag) return [];
+  const [major, minor] = [Number(tag[1]), Number(tag[2])];
+  if (major > 8 || (major === 8 && minor >= 2)) return [];
+  return [{ key: "images.redis", value: c.images.redis, message: "must be Redis 8.2 or newer (the miner acknowledges relays with XACKDEL); e.g. redis:8.4-alpine" }];
+};
+
+const rules: Rule[] = [backendConfigValid, redisNewEnough, redisRequired, relayersNeedMiner, relayersNeedBackend, referencedFilesExist, hostPortsDistinct, overridesLeaveOwnedKeys];
 
 export function checkRules(config: LocalnetConfig, ctx: RuleContext): ConfigProblem[] {
   return rules.flatMap((rule) => rule(config, ctx));

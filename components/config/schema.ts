@@ -32,7 +32,13 @@ export const overrides = () => z.preprocess(toObject, z.record(z.string(), z.unk
 const dnsLabel = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a DNS label: lowercase letters, digits and '-', at most 63 characters");
-const image = z.string().regex(/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, "an image reference such as redis:8.4-alpine");
+// [registry[:port]/]repository[:tag][@sha256:digest], e.g. localhost:5001/backend:3f2a or redis:8.4-alpine
+const image = z
+  .string()
+  .regex(
+    /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::\w[\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/,
+    "an image reference such as redis:8.4-alpine or localhost:5001/backend:dev",
+  );
 const logLevel = z.enum(["debug", "info", "warn", "error"]);
 const quantity = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)?$/, "a Kubernetes quantity such as 2Gi");
 
