@@ -30,9 +30,10 @@ export interface ForwardSpec {
   name: string;
 }
 
-export function forwardSpecs(config: LocalnetConfig): ForwardSpec[] {
-  return forwardsOf(config).map((f) => ({
-    namespace: config.namespace,
+/** The serializable form of a forward plan (see forwardsOf). */
+export function forwardSpecs(namespace: string, plan: HostForward[]): ForwardSpec[] {
+  return plan.map((f) => ({
+    namespace,
     resource: `${f.target.kind === "service" ? "svc" : "pod"}/${f.target.name}`,
     hostPort: f.hostPort,
     targetPort: f.target.port,

@@ -3,7 +3,8 @@
  * every URL printed is one that works on 127.0.0.1 once the forwards run.
  */
 import type { LocalnetConfig } from "./config/schema";
-import { forwardSpecs, type ForwardSpec } from "./forwards";
+import { forwardSpecs, forwardsOf } from "./forwards";
+import { hostUrl, type HostForward, type HostPortName } from "./ports";
 
 export interface LocalnetUrls {
   relayers?: string[];
@@ -24,7 +25,12 @@ export interface LocalnetUrls {
   redisCommander?: string;
 }
 
-const singles: Record<string, keyof LocalnetUrls> = {
+/** Output key of each host port; per-replica ports (relayers, miners) become arrays. */
+const urlKeyOf: Partial<Record<HostPortName, keyof LocalnetUrls>> = {
+  relayerRelay: "relayers",
+  relayerHealth: "relayerHealth",
+  relayerMetrics: "relayerMetrics",
+  minerMetrics: "minerMetrics",
   validatorRpc: "validatorRpc",
   validatorGrpc: "validatorGrpc",
   validatorRest: "validatorRest",
@@ -39,30 +45,19 @@ const singles: Record<string, keyof LocalnetUrls> = {
   redisCommander: "redisCommander",
 };
 
-const perReplica: Record<string, keyof LocalnetUrls> = {
-  relayerRelay: "relayers",
-  relayerHealth: "relayerHealth",
-  relayerMetrics: "relayerMetrics",
-  minerMetrics: "minerMetrics",
-};
-
 /** The `urls` output: keys of disabled parts are absent, per-replica ones are arrays in replica order. */
-export function urlsOf(forwards: ForwardSpec[]): LocalnetUrls {
+export function urlsOf(plan: HostForward[]): LocalnetUrls {
   const urls: Record<string, string | string[]> = {};
-  for (const f of forwards) {
-    const m = /^(\w+)(?:\[(\d+)\])?$/.exec(f.name);
-    if (!m) continue;
-    const [, base, replica] = m;
-    if (replica === undefined && singles[base]) urls[singles[base]] = f.url;
-    else if (replica !== undefined && perReplica[base]) {
-      const key = perReplica[base];
-      urls[key] = [...((urls[key] as string[] | undefined) ?? []), f.url];
-    }
+  for (const f of plan) {
+    const key = urlKeyOf[f.portName];
+    if (!key) continue; // pprof ports: forwarded, but not a URL worth an output
+    if (f.replica === undefined) urls[key] = hostUrl(f);
+    else urls[key] = [...((urls[key] as string[] | undefined) ?? []), hostUrl(f)];
   }
   return urls as LocalnetUrls;
 }
 
 export function localnetOutputs(config: LocalnetConfig) {
-  const forwards = forwardSpecs(config);
-  return { forwards, urls: urlsOf(forwards) };
+  const plan = forwardsOf(config);
+  return { forwards: forwardSpecs(config.namespace, plan), urls: urlsOf(plan) };
 }

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { forwardSpecs } from "../components/forwards";
+import { localnetOutputs } from "../components/outputs";
 import { localnetSchema } from "../components/config/schema";
 import { parseForwards, planForwards, restartDelayMs } from "./forward/plan";
 import { supervise } from "./forward/supervise";
@@ -28,7 +28,8 @@ function script(dir: string, name: string, body: string): string {
   return path;
 }
 
-const specs = forwardSpecs(localnetSchema.parse({}));
+// Exactly what the stack exports as `forwards`.
+const specs = localnetOutputs(localnetSchema.parse({})).forwards;
 const specsJson = JSON.stringify(specs);
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
