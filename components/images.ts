@@ -84,7 +84,7 @@ export class LocalnetImages extends pulumi.ComponentResource {
   readonly built: Readonly<Record<string, dockerBuild.Image>>;
 
   constructor(name: string, args: LocalnetImagesArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("relayminer-localnet:images:LocalnetImages", name, {}, opts);
+    super("relayminer-localnet:localnet:Images", name, {}, opts);
     const { config } = args;
     const projectDir = args.projectDir ?? process.cwd();
     const built: Record<string, dockerBuild.Image> = {};
