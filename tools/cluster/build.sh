@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Build a real Kubernetes control plane (no Docker needed) for test/real/cluster.real.test.ts:
+#   etcd, kwok, kube-apiserver, kube-controller-manager, kube-scheduler
+# from the Go module proxy, at the versions in tools/cluster/versions.env.
+#
+# Binaries go to
+#   ${RELAYMINER_CLUSTER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/relayminer-localnet/cluster}/<hash>/bin
+# where <hash> is derived from versions.env, so a second run builds nothing. Wrapper modules are
+# generated under that cache directory, never in the work tree.
+#
+# Usage: bash tools/cluster/build.sh [options]   (npm run tools:build-cluster -- [options])
+#   --only a,b       build only these groups: etcd, kwok, kube (kube = apiserver+controller-manager+scheduler)
+#   --force          rebuild even if present
+#   --check          build nothing; report which binaries are present (exit 1 if any missing)
+#   --print-bin-dir  build nothing; print the bin directory
+#   -h, --help
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+VERSIONS_FILE="$HERE/versions.env"
+ALL_GROUPS=(etcd kwok kube)
+KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler)
+
+die() { echo "tools/cluster/build.sh: error: $*" >&2; exit 1; }
+log() { echo "[cluster] $*" >&2; }
+
+[[ -f "$VERSIONS_FILE" ]] || die "missing $VERSIONS_FILE"
+declare -A V=()
+while IFS= read -r line || [[ -n "$line" ]]; do
+  [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
+  [[ "$line" =~ ^([A-Z0-9_]+)=([^[:space:]\"\'\$\`]*)$ ]] || die "bad line in versions.env: $line"
+  V["${BASH_REMATCH[1]}"]="${BASH_REMATCH[2]}"
+done <"$VERSIONS_FILE"
+need() { [[ -n "${V[$1]:-}" ]] || die "versions.env lacks $1"; echo "${V[$1]}"; }
+
+HASH="$(sha256sum "$VERSIONS_FILE" | cut -c1-16)"
+ROOT="${RELAYMINER_CLUSTER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/relayminer-localnet/cluster}"
+DIR="$ROOT/$HASH"; BIN="$DIR/bin"; WORK="$DIR/work"; LOGS="$DIR/logs"
+
+ONLY=""; FORCE=0; MODE=build; INTERNAL_GROUP=""; INTERNAL_OUT=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --internal-build) [[ $# -ge 3 ]] || die "--internal-build GROUP OUTDIR"; MODE=internal
+      INTERNAL_GROUP="$2"; INTERNAL_OUT="$3"; shift 3 ;;
+    --only) [[ $# -ge 2 ]] || die "--only needs a value"; ONLY="$2"; shift 2 ;;
+    --only=*) ONLY="${1#--only=}"; shift ;;
+    --force) FORCE=1; shift ;;
+    --check) MODE=check; shift ;;
+    --print-bin-dir) MODE=bindir; shift ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option: $1 (see --help)" ;;
+  esac
+done
+GROUPS_TO_BUILD=("${ALL_GROUPS[@]}")
+if [[ -n "$ONLY" ]]; then
+  IFS=',' read -r -a GROUPS_TO_BUILD <<<"$ONLY"
+  for g in "${GROUPS_TO_BUILD[@]}"; do
+    [[ " ${ALL_GROUPS[*]} " == *" $g "* ]] || die "unknown group '$g' (known: ${ALL_GROUPS[*]})"
+  done
+fi
+[[ "$MODE" == bindir ]] && { echo "$BIN"; exit 0; }
+
+bins_of() { case "$1" in etcd) echo etcd ;; kwok) echo kwok ;; kube) echo "${KUBE_BINS[*]}" ;; esac; }
+
+# One line of evidence per binary (its version output), or failure.
+check_bin() {
+  local b="$1" exe="$BIN/$1" out
+  [[ -x "$exe" ]] || return 1
+  case "$b" in
+    etcd) out="$(timeout 20 "$exe" --version 2>&1)" || return 1
+      [[ "$out" == *"${V[ETCD_VERSION]#v}"* ]] || return 1 ;;
+    kwok) out="$(timeout 20 "$exe" --version 2>&1)" || return 1 ;;
+    kube-*) out="$(timeout 20 "$exe" --version 2>&1)" || return 1
+      [[ "$out" == *"$(need KUBERNETES_VERSION)"* ]] || return 1 ;;
+  esac
+  echo "$(head -n1 <<<"$out")"
+}
+check_group() {
+  local g="$1" b ev all=""
+  for b in $(bins_of "$g"); do ev="$(check_bin "$b")" || return 1; all+="$b: $ev; "; done
+  echo "$all"
+}
+
+if [[ "$MODE" == check ]]; then
+  missing=0
+  for g in "${GROUPS_TO_BUILD[@]}"; do
+    for b in $(bins_of "$g"); do
+      if ev="$(check_bin "$b")"; then echo "ok       $b: $ev"; else echo "MISSING  $b"; missing=1; fi
+    done
+  done
+  echo "bin dir: $BIN"
+  exit "$missing"
+fi
+
+command -v go >/dev/null || die "go is not on PATH (need Go >= $(need GO_MIN))"
+GOVER="$(go env GOVERSION)"; GOVER="${GOVER#go}"
+if [[ "$(printf '%s\n%s\n' "$(need GO_MIN)" "$GOVER" | sort -V | head -n1)" != "$(need GO_MIN)" ]]; then
+  die "Go $GOVER is older than $(need GO_MIN)"
+fi
+export CGO_ENABLED=0
+export GOFLAGS="-trimpath -mod=mod -buildvcs=false"
+export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
+export GOMODCACHE="${GOMODCACHE:-$(go env GOMODCACHE)}"
+export GOCACHE="${GOCACHE:-$(go env GOCACHE)}"
+
+mkdir -p "$BIN" "$WORK" "$LOGS"
+cp "$VERSIONS_FILE" "$DIR/versions.env"
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", b-a}'; }
+
+new_wrapper() {
+  local d="$WORK/$1"
+  rm -rf "$d"; mkdir -p "$d"
+  (cd "$d" && go mod init "local.invalid/relayminer-localnet-cluster/$1" >/dev/null 2>&1 \
+    && go mod edit -go="$(need GO_MIN)")
+  echo "$d"
+}
+
+# ---------------------------------------------------------------- recipes (run in a child, log to file)
+build_etcd() {
+  local out="$1" d; d="$(new_wrapper etcd)"; cd "$d"
+  local m=go.etcd.io/etcd/server/v3
+  go get "$m@$(need ETCD_VERSION)"
+  go build -ldflags "-s -w" -o "$out/etcd" "$m"
+}
+build_kwok() {
+  local out="$1" d; d="$(new_wrapper kwok)"; cd "$d"
+  go get "sigs.k8s.io/kwok/cmd/kwok@$(need KWOK_VERSION)"
+  go build -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$(need KWOK_VERSION)" -o "$out/kwok" sigs.k8s.io/kwok/cmd/kwok
+}
+build_kube() {
+  local out="$1" d; d="$(new_wrapper kube)"; cd "$d"
+  local kv sv gomod; kv="$(need KUBERNETES_VERSION)"; sv="$(need KUBERNETES_STAGING_VERSION)"
+  # k8s.io/kubernetes requires its staging modules at v0.0.0 with relative replaces; a wrapper
+  # must replace each with the published staging module. The list comes from that version's go.mod.
+  gomod="$(go mod download -json "k8s.io/kubernetes@$kv" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
+  [[ -f "$gomod" ]] || { echo "go mod download k8s.io/kubernetes@$kv gave no GoMod"; return 1; }
+  local staging
+  staging="$(sed -n 's#^[[:space:]]*\(replace[[:space:]]\+\)\{0,1\}\(k8s\.io/[A-Za-z0-9._-]\+\)[[:space:]]\+=>[[:space:]]\+\./staging/.*#\2#p' "$gomod")"
+  [[ -n "$staging" ]] || { echo "no staging replaces found in $gomod"; return 1; }
+  echo "staging modules ($(wc -w <<<"$staging")): $staging"
+  local s; for s in $staging; do go mod edit -replace="$s=$s@$sv"; done
+  local pkgs=() b; for b in "${KUBE_BINS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$b"); done
+  go get "k8s.io/kubernetes@$kv"
+  go get "${pkgs[@]/%/@$kv}"
+  local minor; minor="${kv#v1.}"; minor="${minor%%.*}"
+  local ld="" p
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld+=" -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitVersion=$kv -X $p.gitTreeState=clean"
+    ld+=" -X $p.buildDate=1970-01-01T00:00:00Z"
+  done
+  go build -ldflags "-s -w$ld" -o "$out/" "${pkgs[@]}"
+}
+
+if [[ "$MODE" == internal ]]; then
+  set -x
+  "build_$INTERNAL_GROUP" "$INTERNAL_OUT"
+  exit 0
+fi
+
+log "versions: $VERSIONS_FILE (hash $HASH)"
+log "bin dir:  $BIN"
+log "go $GOVER, GOMODCACHE=$GOMODCACHE, GOCACHE=$GOCACHE, CGO_ENABLED=0"
+total_start="$(now)"; failed=(); summary=()
+for g in "${GROUPS_TO_BUILD[@]}"; do
+  if [[ "$FORCE" == 0 ]] && ev="$(check_group "$g")"; then
+    summary+=("$(printf '%-6s cached  %s' "$g" "$ev")"); continue
+  fi
+  logf="$LOGS/$g.log"; tmp="$BIN/.$g.tmp.$$"; rm -rf "$tmp"; mkdir -p "$tmp"
+  log "building $g (log: $logf) ..."
+  s="$(now)"
+  if bash "${BASH_SOURCE[0]}" --internal-build "$g" "$tmp" >"$logf" 2>&1; then
+    for b in $(bins_of "$g"); do mv -f "$tmp/$b" "$BIN/$b"; done
+    rm -rf "$tmp"; dt="$(secs "$s" "$(now)")"
+    if ev="$(check_group "$g")"; then
+      log "built $g in ${dt}s: $ev"; summary+=("$(printf '%-6s built   %7ss  %s' "$g" "$dt" "$ev")")
+    else
+      log "built $g in ${dt}s but its version check FAILED"; failed+=("$g")
+      summary+=("$(printf '%-6s BROKEN  %7ss  (version check failed)' "$g" "$dt")")
+    fi
+  else
+    rm -rf "$tmp"; dt="$(secs "$s" "$(now)")"; failed+=("$g")
+    log "FAILED $g after ${dt}s; last lines of $logf:"; tail -n 25 "$logf" | sed 's/^/    /' >&2
+    summary+=("$(printf '%-6s FAILED  %7ss  see %s' "$g" "$dt" "$logf")")
+  fi
+done
+echo "---- cluster binaries ($HASH) ----"
+printf '%s\n' "${summary[@]}"
+echo "wall time $(secs "$total_start" "$(now)")s; bin dir: $BIN"
+[[ ${#failed[@]} -eq 0 ]] || { echo "FAILED: ${failed[*]}" >&2; exit 1; }
