@@ -60,11 +60,15 @@ if [[ -n "$ONLY" ]]; then
 fi
 [[ "$MODE" == bindir ]] && { echo "$BIN"; exit 0; }
 
-bins_of() { case "$1" in etcd) echo etcd ;; kwok) echo kwok ;; kube) echo "${KUBE_BINS[*]}" ;; esac; }
+bins_of() { case "$1" in etcd) echo etcd ;; kwok) echo kwok kwok-stages.yaml ;; kube) echo "${KUBE_BINS[*]}" ;; esac; }
 
 # One line of evidence per binary (its version output), or failure.
 check_bin() {
   local b="$1" exe="$BIN/$1" out
+  if [[ "$b" == *.yaml ]]; then
+    [[ -s "$exe" ]] || return 1
+    echo "$(grep -c '^kind: Stage' "$exe") stages"; return 0
+  fi
   [[ -x "$exe" ]] || return 1
   case "$b" in
     etcd) out="$(timeout 20 "$exe" --version 2>&1)" || return 1
@@ -127,6 +131,16 @@ build_kwok() {
   local out="$1" d; d="$(new_wrapper kwok)"; cd "$d"
   go get "sigs.k8s.io/kwok/cmd/kwok@$(need KWOK_VERSION)"
   go build -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$(need KWOK_VERSION)" -o "$out/kwok" sigs.k8s.io/kwok/cmd/kwok
+  # A bare `kwok` (not kwokctl) has no stages unless a config gives them ("no stages found"): take
+  # the upstream "fast" set (node initialize + heartbeat, pods ready/complete/delete) from the module.
+  local src; src="$(go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage"
+  local f first=1
+  for f in "$src"/node/fast/node-initialize.yaml "$src"/node/heartbeat/node-heartbeat.yaml "$src"/pod/fast/pod-*.yaml; do
+    [[ -f "$f" ]] || { echo "missing kwok stage $f"; return 1; }
+    [[ $first == 1 ]] || echo "---"; first=0
+    cat "$f"
+  done >"$out/kwok-stages.yaml"
+  grep -c '^kind: Stage' "$out/kwok-stages.yaml"
 }
 build_kube() {
   local out="$1" d; d="$(new_wrapper kube)"; cd "$d"
