@@ -24,20 +24,11 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 VERSIONS_FILE="$HERE/versions.env"
 ALL_TOOLS=(pocketd pocket-relay-miner pulumi pulumi-language-nodejs pulumi-resource-kubernetes)
 
-die() { echo "tools/build.sh: error: $*" >&2; exit 1; }
-log() { echo "[tools] $*" >&2; }
+SCRIPT_NAME=tools/build.sh LOG_TAG=tools
+# shellcheck source=tools/lib.sh
+source "$HERE/lib.sh"
 
-# ---------------------------------------------------------------- versions (parsed, not sourced)
-[[ -f "$VERSIONS_FILE" ]] || die "missing $VERSIONS_FILE"
-declare -A V=()
-while IFS= read -r line || [[ -n "$line" ]]; do
-  [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
-  [[ "$line" =~ ^([A-Z0-9_]+)=([^[:space:]\"\'\$\`]*)$ ]] || die "bad line in versions.env: $line"
-  V["${BASH_REMATCH[1]}"]="${BASH_REMATCH[2]}"
-done <"$VERSIONS_FILE"
-need() { [[ -n "${V[$1]:-}" ]] || die "versions.env lacks $1"; echo "${V[$1]}"; }
-
-HASH="$(sha256sum "$VERSIONS_FILE" | cut -c1-16)"
+HASH="$VERSIONS_HASH"
 TOOLS_ROOT="${RELAYMINER_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/relayminer-localnet/tools}"
 DIR="$TOOLS_ROOT/$HASH"
 BIN="$DIR/bin"
@@ -142,32 +133,11 @@ if [[ "$MODE" == check ]]; then
 fi
 
 # ---------------------------------------------------------------- Go environment
-command -v go >/dev/null || die "go is not on PATH (need Go >= $(need GO_MIN))"
-GOVER="$(go env GOVERSION)"; GOVER="${GOVER#go}"
-if [[ "$(printf '%s\n%s\n' "$(need GO_MIN)" "$GOVER" | sort -V | head -n1)" != "$(need GO_MIN)" ]]; then
-  die "Go $GOVER is older than $(need GO_MIN); set GOTOOLCHAIN=go$(need GO_MIN) or newer"
-fi
-export CGO_ENABLED=0
-export GOFLAGS="-trimpath -mod=mod -buildvcs=false"
-export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
-# GOMODCACHE / GOCACHE are the user's (reused across runs and cache dirs); override via env.
-export GOMODCACHE="${GOMODCACHE:-$(go env GOMODCACHE)}"
-export GOCACHE="${GOCACHE:-$(go env GOCACHE)}"
+setup_go
 
 mkdir -p "$BIN" "$WORK" "$LOGS" "$DIR/stamps" "$DIR/pulumi-home"
 cp "$VERSIONS_FILE" "$DIR/versions.env"
 
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", b-a}'; }
-
-# new_wrapper NAME: fresh wrapper module dir under $WORK, prints its path.
-new_wrapper() {
-  local d="$WORK/$1"
-  rm -rf "$d"; mkdir -p "$d"
-  (cd "$d" && go mod init "local.invalid/relayminer-localnet-tools/$1" >/dev/null 2>&1 \
-    && go mod edit -go="$(need GO_MIN)")
-  echo "$d"
-}
 poktroll_replaces() {
   local i=1
   while [[ -n "${V[POKTROLL_REPLACE_$i]:-}" ]]; do

@@ -21,19 +21,11 @@ VERSIONS_FILE="$HERE/versions.env"
 ALL_GROUPS=(etcd kwok kube)
 KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler)
 
-die() { echo "tools/cluster/build.sh: error: $*" >&2; exit 1; }
-log() { echo "[cluster] $*" >&2; }
+SCRIPT_NAME=tools/cluster/build.sh LOG_TAG=cluster
+# shellcheck source=tools/lib.sh
+source "$HERE/../lib.sh"
 
-[[ -f "$VERSIONS_FILE" ]] || die "missing $VERSIONS_FILE"
-declare -A V=()
-while IFS= read -r line || [[ -n "$line" ]]; do
-  [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
-  [[ "$line" =~ ^([A-Z0-9_]+)=([^[:space:]\"\'\$\`]*)$ ]] || die "bad line in versions.env: $line"
-  V["${BASH_REMATCH[1]}"]="${BASH_REMATCH[2]}"
-done <"$VERSIONS_FILE"
-need() { [[ -n "${V[$1]:-}" ]] || die "versions.env lacks $1"; echo "${V[$1]}"; }
-
-HASH="$(sha256sum "$VERSIONS_FILE" | cut -c1-16)"
+HASH="$VERSIONS_HASH"
 ROOT="${RELAYMINER_CLUSTER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/relayminer-localnet/cluster}"
 DIR="$ROOT/$HASH"; BIN="$DIR/bin"; WORK="$DIR/work"; LOGS="$DIR/logs"
 
@@ -96,29 +88,10 @@ if [[ "$MODE" == check ]]; then
   exit "$missing"
 fi
 
-command -v go >/dev/null || die "go is not on PATH (need Go >= $(need GO_MIN))"
-GOVER="$(go env GOVERSION)"; GOVER="${GOVER#go}"
-if [[ "$(printf '%s\n%s\n' "$(need GO_MIN)" "$GOVER" | sort -V | head -n1)" != "$(need GO_MIN)" ]]; then
-  die "Go $GOVER is older than $(need GO_MIN)"
-fi
-export CGO_ENABLED=0
-export GOFLAGS="-trimpath -mod=mod -buildvcs=false"
-export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
-export GOMODCACHE="${GOMODCACHE:-$(go env GOMODCACHE)}"
-export GOCACHE="${GOCACHE:-$(go env GOCACHE)}"
+setup_go
 
 mkdir -p "$BIN" "$WORK" "$LOGS"
 cp "$VERSIONS_FILE" "$DIR/versions.env"
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", b-a}'; }
-
-new_wrapper() {
-  local d="$WORK/$1"
-  rm -rf "$d"; mkdir -p "$d"
-  (cd "$d" && go mod init "local.invalid/relayminer-localnet-cluster/$1" >/dev/null 2>&1 \
-    && go mod edit -go="$(need GO_MIN)")
-  echo "$d"
-}
 
 # ---------------------------------------------------------------- recipes (run in a child, log to file)
 build_etcd() {
