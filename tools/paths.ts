@@ -18,24 +18,34 @@ export type ToolName = (typeof TOOL_NAMES)[number];
 
 const VERSIONS_FILE = join(__dirname, "versions.env");
 
-/** The pinned versions (tools/versions.env) as a key/value map. */
-export function toolVersions(): Record<string, string> {
+/** A versions.env file (KEY=value lines, as tools/lib.sh reads them) as a key/value map. */
+export function parseVersionsFile(path: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const line of readFileSync(VERSIONS_FILE, "utf8").split("\n")) {
+  for (const line of readFileSync(path, "utf8").split("\n")) {
     const m = /^([A-Z0-9_]+)=(\S*)$/.exec(line.trim());
     if (m) out[m[1]] = m[2];
   }
   return out;
 }
 
+/**
+ * Bin dir of a cached build, as tools/lib.sh keys it: `<root>/<first 16 hex of sha256(versions
+ * file)>/bin`, root = $<rootEnv>, else $XDG_CACHE_HOME/relayminer-localnet/<kind>, else ~/.cache/….
+ */
+export function cachedBinDir(versionsFile: string, kind: string, rootEnv: string, env: NodeJS.ProcessEnv = process.env): string {
+  const root = env[rootEnv] || join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "relayminer-localnet", kind);
+  const hash = createHash("sha256").update(readFileSync(versionsFile)).digest("hex").slice(0, 16);
+  return join(root, hash, "bin");
+}
+
+/** The pinned versions (tools/versions.env) as a key/value map. */
+export function toolVersions(): Record<string, string> {
+  return parseVersionsFile(VERSIONS_FILE);
+}
+
 /** Directory holding the built binaries (it may not exist yet). */
 export function toolsBinDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.RELAYMINER_TOOLS_BIN) return env.RELAYMINER_TOOLS_BIN;
-  const root =
-    env.RELAYMINER_TOOLS_DIR ||
-    join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "relayminer-localnet", "tools");
-  const hash = createHash("sha256").update(readFileSync(VERSIONS_FILE)).digest("hex").slice(0, 16);
-  return join(root, hash, "bin");
+  return env.RELAYMINER_TOOLS_BIN || cachedBinDir(VERSIONS_FILE, "tools", "RELAYMINER_TOOLS_DIR", env);
 }
 
 /** Absolute path of one built tool; throws with the fix when it has not been built. */

@@ -8,33 +8,25 @@
  * Auth is deliberately minimal: a static bearer token (system:masters) and AlwaysAllow; the server
  * uses the self-signed serving cert kube-apiserver generates, so clients skip TLS verification.
  */
-import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
-import { accessSync, constants, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { accessSync, constants, existsSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { freePorts, repoRoot, waitFor, type Proc, type Scratch } from "./support";
+import { cachedBinDir, parseVersionsFile } from "../../tools/paths";
 
 export const CLUSTER_BINARIES = ["etcd", "kwok", "kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const;
 export type ClusterBinary = (typeof CLUSTER_BINARIES)[number];
 
 const VERSIONS_FILE = join(repoRoot, "tools", "cluster", "versions.env");
 
-/** Must agree with tools/cluster/build.sh: <root>/<first 16 hex of sha256(versions.env)>/bin. */
+/** Where tools/cluster/build.sh puts the binaries (same cache layout as tools/build.sh). */
 export function clusterBinDir(env: NodeJS.ProcessEnv = process.env): string {
-  const root = env.RELAYMINER_CLUSTER_DIR ||
-    join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "relayminer-localnet", "cluster");
-  const hash = createHash("sha256").update(readFileSync(VERSIONS_FILE)).digest("hex").slice(0, 16);
-  return join(root, hash, "bin");
+  return cachedBinDir(VERSIONS_FILE, "cluster", "RELAYMINER_CLUSTER_DIR", env);
 }
 
 export function clusterVersions(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(VERSIONS_FILE, "utf8").split("\n")) {
-    const m = /^([A-Z0-9_]+)=(\S*)$/.exec(line.trim());
-    if (m) out[m[1]] = m[2];
-  }
-  return out;
+  return parseVersionsFile(VERSIONS_FILE);
 }
 
 /** Path of a cluster binary; throws (the test fails, never skips) when it has not been built. */
