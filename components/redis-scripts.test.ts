@@ -6,10 +6,10 @@ import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { redisClusterCreateScript, redisServerConf, redisUrlFor, redisNodeHosts } from "./redis-scripts";
+import { freePort } from "../test/support/ports";
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -23,16 +23,6 @@ function requireBinary(name: string) {
   assert.equal(r.status, 0, `${name} is not installed: apt-get install -y redis-server (the CI script does this)`);
 }
 
-async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, host, () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function cli(host: string, port: number, ...args: string[]): string {
   const r = spawnSync("redis-cli", ["-h", host, "-p", String(port), ...args], { encoding: "utf8" });

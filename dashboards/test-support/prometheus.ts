@@ -5,10 +5,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { stopProcess } from "../../test/support/process";
+import { freePort } from "../../test/support/ports";
 
 /** Absolute path of a Prometheus binary, or an Error telling how to get it. */
 export function prometheusBinary(name: "promtool" | "prometheus"): string {
@@ -32,17 +32,6 @@ export function promtoolCheckConfig(yaml: string): { status: number | null; outp
   }
 }
 
-/** A free TCP port on 127.0.0.1 (bound, read, released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 export interface RunningPrometheus {
   url: string;

@@ -5,10 +5,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
+import { freePort } from "../../test/support/ports";
 
 export interface RedisServers {
   ports: number[];
@@ -24,17 +24,6 @@ export function requireRedisBinaries(): void {
   }
 }
 
-/** A port nothing listens on right now (the OS picks it; released before redis-server binds it). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPing(port: number, proc: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 10_000;
