@@ -51,20 +51,15 @@ while [[ $# -gt 0 ]]; do
     --force) FORCE=1; shift ;;
     --strict) STRICT=1; shift ;;
     --check) MODE=check; shift ;;
-    --print-env) MODE=env; shift ;;
+    --print-env) MODE="env"; shift ;;
     --print-bin-dir) MODE=bindir; shift ;;
     -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
   esac
 done
 
-TOOLS=("${ALL_TOOLS[@]}")
-if [[ -n "$ONLY" ]]; then
-  IFS=',' read -r -a TOOLS <<<"$ONLY"
-  for t in "${TOOLS[@]}"; do
-    [[ " ${ALL_TOOLS[*]} " == *" $t "* ]] || die "unknown tool '$t' (known: ${ALL_TOOLS[*]})"
-  done
-fi
+TOOLS=()
+select_only TOOLS "$ONLY" tool "${ALL_TOOLS[@]}"
 
 # Offline Pulumi environment for tests and for the version checks below.
 # PULUMI_HOME is per cache dir so tests never touch ~/.pulumi; tests may override it per run.
@@ -120,7 +115,7 @@ check_tool() {
       [[ "$port" =~ ^[0-9]+$ ]] || return 1
       out="$(cat "$DIR/stamps/$t" 2>/dev/null || echo "$t") (starts: port $port)" ;;
   esac
-  echo "$(head -n1 <<<"$out")"
+  head -n1 <<<"$out"
 }
 
 if [[ "$MODE" == check ]]; then

@@ -19,6 +19,18 @@ need() { [[ -n "${V[$1]:-}" ]] || die "versions.env lacks $1"; echo "${V[$1]}"; 
 # shellcheck disable=SC2034 # used by the sourcing script
 VERSIONS_HASH="$(sha256sum "$VERSIONS_FILE" | cut -c1-16)"
 
+# Fills the array named $1 with what --only asked for ($2, comma-separated; everything when empty),
+# each checked against the known names that follow ($3 says what they are, for the error).
+select_only() {
+  local -n picked="$1"; local only="$2" what="$3"; shift 3
+  if [[ -z "$only" ]]; then picked=("$@"); return; fi
+  IFS=',' read -r -a picked <<<"$only"
+  local x
+  for x in "${picked[@]}"; do
+    [[ " $* " == *" $x "* ]] || die "unknown $what '$x' (known: $*)"
+  done
+}
+
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", b-a}'; }
 

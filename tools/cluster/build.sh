@@ -43,13 +43,8 @@ while [[ $# -gt 0 ]]; do
     *) die "unknown option: $1 (see --help)" ;;
   esac
 done
-GROUPS_TO_BUILD=("${ALL_GROUPS[@]}")
-if [[ -n "$ONLY" ]]; then
-  IFS=',' read -r -a GROUPS_TO_BUILD <<<"$ONLY"
-  for g in "${GROUPS_TO_BUILD[@]}"; do
-    [[ " ${ALL_GROUPS[*]} " == *" $g "* ]] || die "unknown group '$g' (known: ${ALL_GROUPS[*]})"
-  done
-fi
+GROUPS_TO_BUILD=()
+select_only GROUPS_TO_BUILD "$ONLY" group "${ALL_GROUPS[@]}"
 [[ "$MODE" == bindir ]] && { echo "$BIN"; exit 0; }
 
 bins_of() { case "$1" in etcd) echo etcd ;; kwok) echo kwok kwok-stages.yaml ;; kube) echo "${KUBE_BINS[*]}" ;; esac; }
@@ -69,7 +64,7 @@ check_bin() {
     kube-*) out="$(timeout 20 "$exe" --version 2>&1)" || return 1
       [[ "$out" == *"$(need KUBERNETES_VERSION)"* ]] || return 1 ;;
   esac
-  echo "$(head -n1 <<<"$out")"
+  head -n1 <<<"$out"
 }
 check_group() {
   local g="$1" b ev all=""
