@@ -131,6 +131,12 @@ describe("default stack: the seed topology", async () => {
     assert.match(annotations["relayminer-localnet/config-hash"], /^[0-9a-f]{16}$/);
   });
 
+  test("ConfigMaps are updated in place, never replaced (a replaced one would take its StatefulSet with it)", () => {
+    const providers = run.ofType("pulumi:providers:kubernetes");
+    assert.equal(providers.length, 1);
+    assert.equal(String(providers[0].inputs.enableConfigMapMutable), "true");
+  });
+
   test("secrets never land in ConfigMaps", () => {
     const secrets = run.ofType(k.secret);
     for (const s of secrets) {

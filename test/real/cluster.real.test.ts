@@ -210,6 +210,28 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
     await stack.preview({ expectNoChanges: true });
   });
 
+  test("scaling relayers updates in place: nothing is replaced, the StatefulSet rolls to the new size", async (t) => {
+    if (needsFirstUp(t)) return;
+    const before = await cluster.get(`/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets/relayer`);
+    const count = (before.spec.replicas as number) + 1;
+    await stack.setConfig("relayer.count", { value: String(count) });
+    const r = await upWithDeadline();
+    const changes: Record<string, number> = { ...r.summary.resourceChanges };
+    // Prometheus's per-pod targets change with the count, so its ConfigMap changes too: it must be
+    // updated, not replaced (a replacement would recreate the Prometheus Deployment with it).
+    for (const op of ["replace", "create-replacement", "delete-replaced", "delete", "create"]) {
+      assert.equal(changes[op] ?? 0, 0, `${op} during a scale-up: ${JSON.stringify(changes)}\n${output.slice(-3000)}`);
+    }
+    assert.ok((changes.update ?? 0) >= 2, JSON.stringify(changes));
+    const after = await cluster.get(`/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets/relayer`);
+    assert.equal(after.metadata.uid, before.metadata.uid, "the relayer StatefulSet was recreated");
+    assert.equal(after.spec.replicas, count);
+    assert.equal(after.status?.readyReplicas, count, "the new relayer is not ready");
+    const prom = await cluster.get(`/api/v1/namespaces/${NAMESPACE}/configmaps/prometheus-config`);
+    assert.match(prom.data["prometheus.yml"], new RegExp(`relayer-${count - 1}\\.`), "Prometheus does not scrape the new relayer");
+    await stack.preview({ expectNoChanges: true });
+  });
+
   test("pulumi destroy removes every object", async (t) => {
     if (needsFirstUp(t)) return;
     const objs = await stackObjects(stack);
