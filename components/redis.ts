@@ -45,15 +45,18 @@ export class Redis extends pulumi.ComponentResource {
       data: { "redis.conf": conf },
     }, child);
 
-    // Headless in cluster mode so every node has a stable DNS name (clients are redirected by name).
-    // Nothing waits on this Service: Pulumi awaits a ClusterIP Service's endpoints, which exist only
-    // once the StatefulSet's pods are ready, so a dependsOn here would deadlock.
+    // Headless in both modes. Cluster mode needs it: every node gets a stable DNS name and clients
+    // are redirected by name. Standalone could use a ClusterIP, but clusterIP cannot change once set,
+    // so switching redis.mode would have to replace the Service, and the provider's preview of that
+    // replacement fails ("spec.clusterIPs[0]: may not change once set", seen on a real API server).
+    // Nothing waits on this Service: its await needs the StatefulSet's pods, a deadlock for a dependsOn.
     new k8s.core.v1.Service(`${name}-service`, {
       metadata: { name: svc, namespace: ns, labels },
       spec: {
+        clusterIP: "None",
         selector: selectorFor(svc),
         ports: [{ name: "redis", port, targetPort: port }],
-        ...(cluster ? { clusterIP: "None", publishNotReadyAddresses: true } : {}),
+        ...(cluster ? { publishNotReadyAddresses: true } : {}),
       },
     }, child);
 
