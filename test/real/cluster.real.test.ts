@@ -232,6 +232,24 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
     await stack.preview({ expectNoChanges: true });
   });
 
+  test("switching redis.mode to cluster updates in place: only the cluster-forming Job is new", async (t) => {
+    if (needsFirstUp(t) || CONFIG["redis.mode"] === "cluster") return;
+    const before = await cluster.get(`/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets/redis`);
+    await stack.setConfig("redis.mode", { value: "cluster" });
+    const r = await upWithDeadline();
+    const changes: Record<string, number> = { ...r.summary.resourceChanges };
+    for (const op of ["replace", "create-replacement", "delete-replaced", "delete"]) {
+      assert.equal(changes[op] ?? 0, 0, `${op} during the mode switch: ${JSON.stringify(changes)}\n${output.slice(-3000)}`);
+    }
+    assert.equal(changes.create ?? 0, 1, JSON.stringify(changes));
+    const after = await cluster.get(`/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets/redis`);
+    assert.equal(after.metadata.uid, before.metadata.uid, "the redis StatefulSet was recreated");
+    assert.ok(after.spec.replicas > 1 && after.status?.readyReplicas === after.spec.replicas, JSON.stringify(after.status));
+    const job = await cluster.get(`/apis/batch/v1/namespaces/${NAMESPACE}/jobs/redis-cluster-create`);
+    assert.equal(job.status?.succeeded, 1, JSON.stringify(job.status));
+    await stack.preview({ expectNoChanges: true });
+  });
+
   test("pulumi destroy removes every object", async (t) => {
     if (needsFirstUp(t)) return;
     const objs = await stackObjects(stack);
