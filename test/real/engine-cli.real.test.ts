@@ -5,14 +5,20 @@
  * route in engine.real.test.ts covers the engine and provider meanwhile.
  *
  * The project runs from a temp dir of symlinks to the checkout, so `pulumi stack init` and
- * `config set` write their stack file there, never in the repo.
+ * `config set` write their stack file there, never in the repo. The second test is the README's
+ * quick start itself against a real API server (test/real/cluster.ts): the `local` stack with
+ * Pulumi.local.yaml as shipped, the cluster found through the kubeconfig's current context.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { offlineEngine, type Engine } from "./engine";
+import { startCluster } from "./cluster";
 import { repoRoot, Scratch, skipUnlessBuilt, tool } from "./support";
+
+const NAMESPACE = "relayminer-localnet";
 
 describe("engine: the CLI runs the local program (pulumi-language-nodejs)", { skip: skipUnlessBuilt("pulumi-language-nodejs") }, () => {
   const scratch = new Scratch();
@@ -48,5 +54,26 @@ describe("engine: the CLI runs the local program (pulumi-language-nodejs)", { sk
     const urls = JSON.parse(pulumi("stack", "output", "urls", "--json", "--stack", "test")) as { relayers: string[] };
     assert.equal(urls.relayers.length, 2);
     assert.ok(!existsSync(join(repoRoot, "Pulumi.test.yaml")), "a stack file was written into the checkout");
+  });
+
+  test("the quick start against a real API server: pulumi up --stack local, again with no changes, destroy", async () => {
+    const cluster = await startCluster(scratch);
+    copyFileSync(join(repoRoot, "Pulumi.local.yaml"), join(project, "Pulumi.local.yaml"));
+    // The user's environment: KUBECONFIG names the cluster, as kind's kubeconfig would.
+    const env = { ...engine.env, KUBECONFIG: cluster.kubeconfig };
+    const run = (...args: string[]) => {
+      const r = spawnSync(tool("pulumi"), [...args, "--cwd", project, "--non-interactive"], { env, encoding: "utf8", timeout: 240_000 });
+      assert.equal(r.status, 0, `pulumi ${args.join(" ")}:\n${r.stdout}\n${r.stderr}`);
+      return r.stdout;
+    };
+    run("stack", "init", "local");
+    run("up", "--yes", "--stack", "local");
+    for (const w of ["statefulsets/redis", "statefulsets/miner", "statefulsets/relayer", "deployments/validator", "deployments/backend"]) {
+      const o = await cluster.get(`/apis/apps/v1/namespaces/${NAMESPACE}/${w}`);
+      assert.equal(o.status?.readyReplicas, o.spec.replicas, `${w} not ready`);
+    }
+    run("preview", "--expect-no-changes", "--stack", "local");
+    run("destroy", "--yes", "--stack", "local");
+    assert.equal((await cluster.api("GET", `/api/v1/namespaces/${NAMESPACE}`)).status, 404, "the namespace is still there");
   });
 });
