@@ -5,7 +5,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validatorConfigureScript } from "./validator-scripts";
@@ -73,6 +73,43 @@ describe("validator configure script", () => {
     assert.equal(spawnSync("sh", ["-c", script]).status, 0);
     assert.equal(readFileSync(join(h, "data", "priv_validator_state.json"), "utf8"), '{"height":"42"}');
     assert.equal(readFileSync(join(h, "config", "config.toml"), "utf8"), before);
+  });
+
+  test("a kept chain whose genesis changed starts fresh; with the same genesis it is kept", () => {
+    const { root, h } = home();
+    const script = validatorConfigureScript({ home: h, genesisDir: join(root, "genesis"), keysDir: join(root, "keys"), node: { blockTimeSeconds: 2, listenHost: "0.0.0.0" } });
+    const run = () => spawnSync("sh", ["-c", script], { encoding: "utf8" });
+    assert.equal(run().status, 0);
+    // The chain ran: it has a block store and has signed up to height 42.
+    mkdirSync(join(h, "data", "blockstore.db"));
+    writeFileSync(join(h, "data", "blockstore.db", "000001.log"), "blocks");
+    writeFileSync(join(h, "data", "priv_validator_state.json"), '{"height":"42"}');
+
+    const same = run();
+    assert.equal(same.status, 0, same.stderr);
+    assert.doesNotMatch(same.stdout, /genesis changed/);
+    assert.ok(existsSync(join(h, "data", "blockstore.db", "000001.log")), "same genesis: the chain state must be kept");
+    assert.equal(readFileSync(join(h, "data", "priv_validator_state.json"), "utf8"), '{"height":"42"}');
+
+    writeFileSync(join(root, "genesis", "genesis.json"), '{"chain_id":"pocket","app_state":{"changed":true}}');
+    const changed = run();
+    assert.equal(changed.status, 0, changed.stderr);
+    assert.match(changed.stdout, /genesis changed since this chain started/);
+    assert.ok(!existsSync(join(h, "data", "blockstore.db")), "new genesis: the old block store must go");
+    assert.equal(readFileSync(join(h, "data", "priv_validator_state.json"), "utf8"), '{"height":"0"}');
+    assert.equal(readFileSync(join(h, "config", "genesis.json"), "utf8"), '{"chain_id":"pocket","app_state":{"changed":true}}');
+  });
+
+  test("a home freshly made by pocketd init (its own genesis, no blocks) is not reported as changed", () => {
+    const { root, h } = home();
+    writeFileSync(join(h, "config", "genesis.json"), '{"chain_id":"from-init"}');
+    mkdirSync(join(h, "data"));
+    writeFileSync(join(h, "data", "priv_validator_state.json"), '{"height":"0","round":0}');
+    const script = validatorConfigureScript({ home: h, genesisDir: join(root, "genesis"), keysDir: join(root, "keys"), node: { blockTimeSeconds: 2, listenHost: "0.0.0.0" } });
+    const r = spawnSync("sh", ["-c", script], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /genesis changed/);
+    assert.equal(readFileSync(join(h, "config", "genesis.json"), "utf8"), '{"chain_id":"pocket"}');
   });
 
   test("a home without pocketd init fails with a clear message", () => {

@@ -102,7 +102,7 @@ const validator = z
   .strictObject({
     genesisFile: z.string().default("genesis/localnet.yaml").describe("Genesis description (YAML) the genesis is generated from."),
     blockTimeSeconds: int(1, 60).default(2).describe("Target block time (CometBFT timeout_commit); the miners are told the same."),
-    keepState: bool().default(false).describe("Keep chain data on a volume across pod restarts. Off: every restart starts a fresh chain."),
+    keepState: bool().default(false).describe("Keep chain data on a volume across pod restarts; a changed genesis still starts a fresh chain (the pod says so). Off: every restart starts a fresh chain."),
     storageSize: quantity.default("2Gi").describe("Volume size when keepState is on."),
     logLevel: logLevel.default("info").describe("pocketd log level."),
   })
