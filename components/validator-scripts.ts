@@ -75,9 +75,9 @@ export function validatorConfigureScript(i: ConfigureScriptInput): string {
     "set -eu",
     `mkdir -p ${cfg} ${i.home}/data`,
     `test -f ${cfg}/config.toml || { echo "config.toml missing: run pocketd init first" >&2; exit 1; }`,
-    // A kept home (keepState) whose chain began from another genesis cannot go on: CometBFT refuses
-    // to start when the genesis differs from the one its state was built on. The localnet's genesis
-    // changed on purpose (new actors, params), so start a fresh chain and say so.
+    // A kept home (keepState) whose chain began from another genesis: pocketd would silently run
+    // the old chain on and ignore the new genesis (seen with the real binary, test/real). The
+    // genesis changed on purpose (new actors, params), so start a fresh chain from it and say so.
     `if [ -e ${i.home}/data/blockstore.db ] && [ -f ${cfg}/genesis.json ] && ! cmp -s ${i.genesisDir}/genesis.json ${cfg}/genesis.json; then`,
     `  echo "genesis changed since this chain started: removing the kept chain state, starting from the new genesis"`,
     `  rm -rf ${i.home}/data`,

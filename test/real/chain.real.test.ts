@@ -6,14 +6,14 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultEndpointUrl } from "../../genesis/pocket-state";
 import { relayerEndpointUrl } from "../../components/names";
 import { containerPorts } from "../../components/ports";
 import type { Coin } from "../../genesis/coins";
-import { startChain, waitForHeight, writeGenesis, type RunningChain } from "./chain";
-import { getJson, run, Scratch, tool } from "./support";
+import { chainHeight, startChain, waitForHeight, writeGenesis, type RunningChain } from "./chain";
+import { getJson, run, Scratch, tool, waitFor } from "./support";
 
 interface KeysJson {
   accounts: { name: string; address: string; pubkey?: string }[];
@@ -158,6 +158,67 @@ describe("chain: pocketd and our genesis", () => {
     test("the node logged no consensus failure and is still running", () => {
       assert.ok(chain.proc.running, `pocketd exited:\n${chain.proc.tail()}`);
       assert.doesNotMatch(chain.proc.log(), /CONSENSUS FAILURE|panic:/);
+    });
+  });
+  describe("a kept validator home across pod restarts (validator.keepState)", () => {
+    let chain: RunningChain;
+    /** Block 1's hash names the chain: a chain from another genesis has another block 1. */
+    let firstBlock: string;
+    const blockOne = async () => (await getJson<any>(`${chain.rpcUrl}/block?height=1`)).result.block_id.hash as string;
+    before(async () => {
+      chain = await startChain(scratch, pocketd);
+      await waitForHeight(chain, 3);
+      firstBlock = await blockOne();
+    });
+    const genesisFile = () => join(chain.genesis.genesisDir, "genesis.json");
+    /** The same genesis with another genesis_time: a different chain as far as CometBFT is concerned. */
+    const changedGenesis = () => {
+      const doc = JSON.parse(readFileSync(genesisFile(), "utf8")) as { genesis_time: string };
+      doc.genesis_time = new Date(Date.parse(doc.genesis_time) + 60_000).toISOString().replace(".000Z", "Z");
+      return { doc, text: JSON.stringify(doc, null, 2) };
+    };
+
+    test("same genesis: the chain goes on from the height it stopped at", async () => {
+      const stoppedAt = await chain.height();
+      await chain.restart();
+      assert.doesNotMatch(chain.configureOutput, /genesis changed/);
+      const h = await waitForHeight(chain, stoppedAt + 1);
+      assert.ok(h > stoppedAt, `height ${h} after a restart at ${stoppedAt}`);
+    });
+
+    test("why a changed genesis needs a fresh chain: over kept state, pocketd ignores it and runs the old chain on", async () => {
+      const stoppedAt = await chain.height();
+      await chain.proc.stop();
+      const dir = scratch.dir("kept-home");
+      const copy = join(dir, "home");
+      cpSync(chain.home, copy, { recursive: true });
+      writeFileSync(join(copy, "config", "genesis.json"), changedGenesis().text);
+      const proc = scratch.start("pocketd-kept", pocketd, [
+        "start", "--home", copy, "--rpc.pprof_laddr", `127.0.0.1:${chain.ports.pprof}`,
+        "--proxy_app", `tcp://127.0.0.1:${chain.ports.proxyApp}`, "--log_format", "plain", "--log_no_color",
+      ], { logFile: join(dir, "pocketd.log") });
+      try {
+        // A chain from the new genesis would begin at block 1; this one continues the old blocks.
+        const h = await waitFor("a block after the kept height", async () => {
+          const x = await chainHeight(chain.rpcUrl).catch(() => 0);
+          return x > stoppedAt ? x : undefined;
+        }, 60_000, 300, proc);
+        assert.ok(h > stoppedAt, `height ${h}`);
+        assert.equal(await blockOne(), firstBlock, "the kept home should still be the old chain");
+      } finally {
+        await proc.stop();
+      }
+    });
+
+    test("changed genesis: the configure step starts a fresh chain from it and says so", async () => {
+      const { doc, text } = changedGenesis();
+      writeFileSync(genesisFile(), text); // what a changed ConfigMap mounts
+      await chain.restart();
+      assert.match(chain.configureOutput, /genesis changed since this chain started/);
+      await waitForHeight(chain, 2);
+      const g = await getJson<any>(`${chain.rpcUrl}/genesis`);
+      assert.equal(g.result.genesis.genesis_time, doc.genesis_time);
+      assert.notEqual(await blockOne(), firstBlock, "still the old chain: block 1 is the same");
     });
   });
 });

@@ -52,7 +52,11 @@ export interface RunningChain {
   restUrl: string;
   grpcAddress: string;
   genesis: GeneratedGenesis;
+  /** What the last configure step printed. */
+  configureOutput: string;
   height(): Promise<number>;
+  /** Stops pocketd, runs the configure step again over the same home (a pod restart), starts it. */
+  restart(): Promise<void>;
 }
 
 /** Block height from CometBFT RPC /status. */
@@ -69,35 +73,52 @@ export async function startChain(scratch: Scratch, pocketd: string, opts: { bloc
   const ports: ChainPorts = { p2p, rpc, grpc, rest, metrics, pprof, proxyApp };
 
   run(pocketd, ["init", genesis.input.validator.moniker, "--chain-id", genesis.input.chainId, "--default-denom", "upokt", "--home", home]);
-  const script = validatorConfigureScript({
-    home,
-    genesisDir: genesis.genesisDir,
-    keysDir: genesis.keysDir,
-    node: { blockTimeSeconds: opts.blockTimeSeconds ?? 1, listenHost: "127.0.0.1", ports: { p2p, rpc, grpc, rest, metrics } },
-  });
-  run("sh", ["-c", script]);
-
-  // The script binds what the pod exposes; pprof and the (unused in-process) ABCI socket keep
-  // pocketd's localhost defaults, which would clash between parallel test files: move them too.
-  const proc = scratch.start("pocketd", pocketd, [
-    "start", "--home", home,
-    "--rpc.pprof_laddr", `127.0.0.1:${pprof}`,
-    "--proxy_app", `tcp://127.0.0.1:${proxyApp}`,
-    "--log_format", "plain", "--log_no_color",
-  ], { logFile: join(dir, "pocketd.log") });
-
+  const blockTimeSeconds = opts.blockTimeSeconds ?? 1;
+  const configureOutput = configure(home, genesis, ports, blockTimeSeconds);
   const rpcUrl = `http://127.0.0.1:${rpc}`;
   const chain: RunningChain = {
-    proc,
+    proc: launch(scratch, pocketd, home, ports, join(dir, "pocketd.log")),
     home,
     ports,
     rpcUrl,
     restUrl: `http://127.0.0.1:${rest}`,
     grpcAddress: `127.0.0.1:${grpc}`,
     genesis,
+    configureOutput,
     height: () => chainHeight(rpcUrl),
+    async restart() {
+      await chain.proc.stop();
+      chain.configureOutput = configure(home, genesis, ports, blockTimeSeconds);
+      chain.proc = launch(scratch, pocketd, home, ports, join(dir, "pocketd.log"));
+    },
   };
   return chain;
+}
+
+/** The validator pod's configure step (components/validator-scripts.ts), with the test's ports. */
+function configure(home: string, genesis: GeneratedGenesis, ports: ChainPorts, blockTimeSeconds: number): string {
+  const { p2p, rpc, grpc, rest, metrics } = ports;
+  const script = validatorConfigureScript({
+    home,
+    genesisDir: genesis.genesisDir,
+    keysDir: genesis.keysDir,
+    node: { blockTimeSeconds, listenHost: "127.0.0.1", ports: { p2p, rpc, grpc, rest, metrics } },
+  });
+  return run("sh", ["-c", script]).stdout;
+}
+
+/**
+ * `pocketd start`. The configure script binds what the pod exposes; pprof and the (unused
+ * in-process) ABCI socket keep pocketd's localhost defaults, which would clash between parallel
+ * test files: move them too.
+ */
+function launch(scratch: Scratch, pocketd: string, home: string, ports: ChainPorts, logFile: string): Proc {
+  return scratch.start("pocketd", pocketd, [
+    "start", "--home", home,
+    "--rpc.pprof_laddr", `127.0.0.1:${ports.pprof}`,
+    "--proxy_app", `tcp://127.0.0.1:${ports.proxyApp}`,
+    "--log_format", "plain", "--log_no_color",
+  ], { logFile });
 }
 
 /** Waits until the chain has produced at least `min` blocks. */
