@@ -198,6 +198,17 @@ describe("variants", () => {
     assert.ok(exporterEnv.some((e: { name: string; value: string }) => e.name === "REDIS_EXPORTER_IS_CLUSTER" && e.value === "true"));
   });
 
+  test("redis.mode=cluster: the cluster Job changes exactly when the Redis pods are recreated", async () => {
+    const job = async (extra: Record<string, string>) =>
+      JSON.stringify((await runProgram({ "redis.mode": "cluster", ...extra })).named(k.job, "redis-cluster-create").inputs.spec);
+    const base = await job({});
+    assert.equal(await job({ "relayer.count": "5" }), base, "the Job must not re-run when Redis is untouched");
+    const changes: Record<string, string>[] = [{ "redis.maxMemoryMb": "512" }, { "images.redis": "redis:8.4.1-alpine" }, { "kube.imagePullPolicy": "Always" }, { "redis.cluster.shards": "4" }];
+    for (const change of changes) {
+      assert.notEqual(await job(change), base, `the Job must re-run after ${JSON.stringify(change)}`);
+    }
+  });
+
   test("observability off removes Prometheus and Grafana and their URLs", async () => {
     const run = await runProgram({ "observability.enabled": "false" });
     const names = run.ofType(k.deployment).map((r) => r.inputs.metadata.name);

@@ -108,12 +108,16 @@ export class Redis extends pulumi.ComponentResource {
     const ready: pulumi.Resource[] = [statefulSet];
     if (cluster) {
       const script = redisClusterCreateScript(hosts, port, c.redis.cluster.replicasPerShard);
+      // A Job runs once, so it must change whenever the Redis pods may have been recreated: without a
+      // volume a recreated node comes back empty, outside the cluster, until the script re-forms it.
+      // Its template therefore carries the hash of what the StatefulSet's pod template is made of.
+      const podsHash = contentHash(JSON.stringify({ conf, image: c.images.redis, container: containerBase(c), announce, persistence: c.redis.persistence }));
       ready.push(new k8s.batch.v1.Job(`${name}-cluster-create`, {
         metadata: { name: "redis-cluster-create", namespace: ns, labels: labelsFor("redis-cluster-create", "redis") },
         spec: {
           backoffLimit: 6,
           template: {
-            metadata: { labels: labelsFor("redis-cluster-create", "redis") },
+            metadata: { labels: labelsFor("redis-cluster-create", "redis"), annotations: { [configHashAnnotation]: podsHash } },
             spec: {
               restartPolicy: "OnFailure",
               containers: [{ name: "create", image: c.images.redis, ...containerBase(c), command: ["sh", "-c", script] }],

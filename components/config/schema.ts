@@ -84,8 +84,8 @@ const redis = z
     mode: z.enum(["standalone", "cluster"]).default("standalone").describe("One Redis server, or a Redis Cluster formed by a Job."),
     cluster: z
       .strictObject({
-        shards: int(3, 9).default(3).describe("Primary nodes of the cluster (cluster mode)."),
-        replicasPerShard: int(0, 2).default(1).describe("Replicas of each primary (cluster mode)."),
+        shards: int(3, 9).default(3).describe("Primary nodes of the cluster (cluster mode). Changing it re-forms the cluster: its data is discarded."),
+        replicasPerShard: int(0, 2).default(1).describe("Replicas of each primary (cluster mode). Changing it re-forms the cluster: its data is discarded."),
       })
       .prefault({}),
     maxMemoryMb: int(64, 65536).default(1024).describe("maxmemory of each Redis node, in MiB."),

@@ -232,7 +232,7 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
     await stack.preview({ expectNoChanges: true });
   });
 
-  test("switching redis.mode to cluster updates in place: only the cluster-forming Job is new", async (t) => {
+  test("switching redis.mode to cluster updates in place: only the cluster-forming Job is new, and it re-runs when Redis pods are recreated", async (t) => {
     if (needsFirstUp(t) || CONFIG["redis.mode"] === "cluster") return;
     const before = await cluster.get(`/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets/redis`);
     await stack.setConfig("redis.mode", { value: "cluster" });
@@ -248,6 +248,14 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
     const job = await cluster.get(`/apis/batch/v1/namespaces/${NAMESPACE}/jobs/redis-cluster-create`);
     assert.equal(job.status?.succeeded, 1, JSON.stringify(job.status));
     await stack.preview({ expectNoChanges: true });
+
+    // A change that recreates the Redis pods must run the cluster Job again (a new Job object).
+    await stack.setConfig("redis.maxMemoryMb", { value: "512" });
+    const again: Record<string, number> = { ...(await upWithDeadline()).summary.resourceChanges };
+    assert.equal(again.replace ?? 0, 1, `only the Job is replaced: ${JSON.stringify(again)}`);
+    const rerun = await cluster.get(`/apis/batch/v1/namespaces/${NAMESPACE}/jobs/redis-cluster-create`);
+    assert.notEqual(rerun.metadata.uid, job.metadata.uid, "the cluster Job did not run again");
+    assert.equal(rerun.status?.succeeded, 1, JSON.stringify(rerun.status));
   });
 
   test("pulumi destroy removes every object", async (t) => {
