@@ -24,7 +24,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 VERSIONS_FILE="$HERE/versions.env"
 ALL_TOOLS=(pocketd pocket-relay-miner pulumi pulumi-language-nodejs pulumi-resource-kubernetes)
 
-SCRIPT_NAME=tools/build.sh LOG_TAG=tools
+SCRIPT_NAME=tools/build.sh LOG_TAG=tools BUILD_SCRIPT="$HERE/build.sh"
 # shellcheck source=tools/lib.sh
 source "$HERE/lib.sh"
 
@@ -44,7 +44,7 @@ ONLY=""; FORCE=0; MODE=build; INTERNAL_TOOL=""; INTERNAL_OUT=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     # internal: run one recipe in a child process so `set -e` really stops it on the first error
-    --internal-build) [[ $# -ge 3 ]] || die "--internal-build TOOL OUT"; MODE=internal
+    --internal-build) [[ $# -ge 3 ]] || die "--internal-build TOOL OUTDIR"; MODE=internal
       INTERNAL_TOOL="$2"; INTERNAL_OUT="$3"; shift 3 ;;
     --only) [[ $# -ge 2 ]] || die "--only needs a value"; ONLY="$2"; shift 2 ;;
     --only=*) ONLY="${1#--only=}"; shift ;;
@@ -225,7 +225,7 @@ stamp_text() {
 
 if [[ "$MODE" == internal ]]; then
   set -x
-  "build_${INTERNAL_TOOL//-/_}" "$INTERNAL_OUT"
+  "build_${INTERNAL_TOOL//-/_}" "$INTERNAL_OUT/$INTERNAL_TOOL"
   exit 0
 fi
 
@@ -233,29 +233,10 @@ fi
 log "versions: $VERSIONS_FILE (hash $HASH)"
 log "bin dir:  $BIN"
 log "go $GOVER, GOMODCACHE=$GOMODCACHE, GOCACHE=$GOCACHE, CGO_ENABLED=0"
-total_start="$(now)"; built=0; failed=(); summary=()
-for t in "${TOOLS[@]}"; do
-  if [[ "$FORCE" == 0 ]] && ev="$(check_tool "$t")"; then
-    summary+=("$(printf '%-28s cached  %s' "$t" "$ev")"); continue
-  fi
-  logf="$LOGS/$t.log"; tmp="$BIN/.$t.tmp.$$"
-  log "building $t (log: $logf) ..."
-  s="$(now)"
-  if bash "${BASH_SOURCE[0]}" --internal-build "$t" "$tmp" >"$logf" 2>&1 && [[ -x "$tmp" ]]; then
-    mv -f "$tmp" "$BIN/$t"; stamp_text "$t" >"$DIR/stamps/$t"
-    dt="$(secs "$s" "$(now)")"; built=$((built + 1))
-    if ev="$(check_tool "$t")"; then
-      log "built $t in ${dt}s: $ev"; summary+=("$(printf '%-28s built   %7ss  %s' "$t" "$dt" "$ev")")
-    else
-      log "built $t in ${dt}s but its version check FAILED"; failed+=("$t")
-      summary+=("$(printf '%-28s BROKEN  %7ss  (version check failed)' "$t" "$dt")")
-    fi
-  else
-    rm -f "$tmp"; dt="$(secs "$s" "$(now)")"; failed+=("$t")
-    log "FAILED $t after ${dt}s; last lines of $logf:"; tail -n 25 "$logf" | sed 's/^/    /' >&2
-    summary+=("$(printf '%-28s FAILED  %7ss  see %s' "$t" "$dt" "$logf")")
-  fi
-done
+total_start="$(now)"
+tool_bins() { echo "$1"; }
+stamp_tool() { stamp_text "$1" >"$DIR/stamps/$1"; }
+build_each 28 check_tool tool_bins stamp_tool "${TOOLS[@]}"
 total="$(secs "$total_start" "$(now)")"
 
 echo "---- tools ($HASH) ----"

@@ -1,5 +1,6 @@
 # Shared by tools/build.sh and tools/cluster/build.sh (sourced, not run). The caller sets
-# SCRIPT_NAME (for errors), LOG_TAG (for progress lines) and VERSIONS_FILE before sourcing.
+# SCRIPT_NAME (for errors), LOG_TAG (for progress lines), VERSIONS_FILE and BUILD_SCRIPT (itself,
+# re-run for each --internal-build) before sourcing.
 # shellcheck shell=bash
 
 die() { echo "$SCRIPT_NAME: error: $*" >&2; exit 1; }
@@ -56,4 +57,44 @@ new_wrapper() {
   (cd "$d" && go mod init "local.invalid/relayminer-localnet-$LOG_TAG/$1" >/dev/null 2>&1 \
     && go mod edit -go="$(need GO_MIN)")
   echo "$d"
+}
+
+# The build loop both scripts share. For each name: keep the cached build when `$check NAME`
+# passes (unless --force); otherwise run `$BUILD_SCRIPT --internal-build NAME TMPDIR`, move the
+# files `$bins NAME` lists from TMPDIR into $BIN, run `$after NAME` (if one is given) and check
+# again. Fills summary[] (one line per name, padded to $width), failed[] and built.
+# Usage: build_each WIDTH CHECK_FN BINS_FN AFTER_FN|"" NAME...   (the caller sets BIN, LOGS, FORCE)
+build_each() {
+  local width="$1" check="$2" bins="$3" after="$4"; shift 4
+  local name ev logf tmp s dt b ok
+  # shellcheck disable=SC2034 # read by the calling script
+  built=0; failed=(); summary=()
+  for name in "$@"; do
+    if [[ "$FORCE" == 0 ]] && ev="$("$check" "$name")"; then
+      summary+=("$(printf "%-${width}s cached  %s" "$name" "$ev")"); continue
+    fi
+    logf="$LOGS/$name.log"; tmp="$BIN/.$name.tmp.$$"; rm -rf "$tmp"; mkdir -p "$tmp"
+    log "building $name (log: $logf) ..."
+    s="$(now)"; ok=0
+    if bash "$BUILD_SCRIPT" --internal-build "$name" "$tmp" >"$logf" 2>&1; then
+      ok=1
+      for b in $("$bins" "$name"); do [[ -f "$tmp/$b" ]] || ok=0; done
+    fi
+    if [[ "$ok" == 1 ]]; then
+      for b in $("$bins" "$name"); do mv -f "$tmp/$b" "$BIN/$b"; done
+      rm -rf "$tmp"
+      [[ -z "$after" ]] || "$after" "$name"
+      dt="$(secs "$s" "$(now)")"; built=$((built + 1))
+      if ev="$("$check" "$name")"; then
+        log "built $name in ${dt}s: $ev"; summary+=("$(printf "%-${width}s built   %7ss  %s" "$name" "$dt" "$ev")")
+      else
+        log "built $name in ${dt}s but its version check FAILED"; failed+=("$name")
+        summary+=("$(printf "%-${width}s BROKEN  %7ss  (version check failed)" "$name" "$dt")")
+      fi
+    else
+      rm -rf "$tmp"; dt="$(secs "$s" "$(now)")"; failed+=("$name")
+      log "FAILED $name after ${dt}s; last lines of $logf:"; tail -n 25 "$logf" | sed 's/^/    /' >&2
+      summary+=("$(printf "%-${width}s FAILED  %7ss  see %s" "$name" "$dt" "$logf")")
+    fi
+  done
 }

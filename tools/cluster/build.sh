@@ -21,7 +21,7 @@ VERSIONS_FILE="$HERE/versions.env"
 ALL_GROUPS=(etcd kwok kube)
 KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler)
 
-SCRIPT_NAME=tools/cluster/build.sh LOG_TAG=cluster
+SCRIPT_NAME=tools/cluster/build.sh LOG_TAG=cluster BUILD_SCRIPT="$HERE/build.sh"
 # shellcheck source=tools/lib.sh
 source "$HERE/../lib.sh"
 
@@ -143,29 +143,8 @@ fi
 log "versions: $VERSIONS_FILE (hash $HASH)"
 log "bin dir:  $BIN"
 log "go $GOVER, GOMODCACHE=$GOMODCACHE, GOCACHE=$GOCACHE, CGO_ENABLED=0"
-total_start="$(now)"; failed=(); summary=()
-for g in "${GROUPS_TO_BUILD[@]}"; do
-  if [[ "$FORCE" == 0 ]] && ev="$(check_group "$g")"; then
-    summary+=("$(printf '%-6s cached  %s' "$g" "$ev")"); continue
-  fi
-  logf="$LOGS/$g.log"; tmp="$BIN/.$g.tmp.$$"; rm -rf "$tmp"; mkdir -p "$tmp"
-  log "building $g (log: $logf) ..."
-  s="$(now)"
-  if bash "${BASH_SOURCE[0]}" --internal-build "$g" "$tmp" >"$logf" 2>&1; then
-    for b in $(bins_of "$g"); do mv -f "$tmp/$b" "$BIN/$b"; done
-    rm -rf "$tmp"; dt="$(secs "$s" "$(now)")"
-    if ev="$(check_group "$g")"; then
-      log "built $g in ${dt}s: $ev"; summary+=("$(printf '%-6s built   %7ss  %s' "$g" "$dt" "$ev")")
-    else
-      log "built $g in ${dt}s but its version check FAILED"; failed+=("$g")
-      summary+=("$(printf '%-6s BROKEN  %7ss  (version check failed)' "$g" "$dt")")
-    fi
-  else
-    rm -rf "$tmp"; dt="$(secs "$s" "$(now)")"; failed+=("$g")
-    log "FAILED $g after ${dt}s; last lines of $logf:"; tail -n 25 "$logf" | sed 's/^/    /' >&2
-    summary+=("$(printf '%-6s FAILED  %7ss  see %s' "$g" "$dt" "$logf")")
-  fi
-done
+total_start="$(now)"
+build_each 6 check_group bins_of "" "${GROUPS_TO_BUILD[@]}"
 echo "---- cluster binaries ($HASH) ----"
 printf '%s\n' "${summary[@]}"
 echo "wall time $(secs "$total_start" "$(now)")s; bin dir: $BIN"
