@@ -4,12 +4,13 @@
  * `supplier`, `service_id` and `replica` variables where the metric has those labels.
  */
 import { buildDashboard } from "./lib/dashboard";
-import { stat, timeseries, upMappings } from "./lib/panels";
-import { eq, increase, isVar, max, quantile, sel, sum, sumRate } from "./lib/promql";
+import { stat, timeseries } from "./lib/panels";
+import { increase, isVar, max, quantile, sel, sum, sumRate } from "./lib/promql";
+import { replicaFilter, replicaTargetsStat, replicaVariable } from "./replicas";
 import { scrapeJobs } from "./scrape-jobs";
 import { crossLinks, dashboardUids } from "./uids";
 
-const rep = [isVar("replica")];
+const rep = replicaFilter;
 const sup = [isVar("supplier"), ...rep];
 const supSvc = [isVar("supplier"), isVar("service_id"), ...rep];
 
@@ -23,18 +24,13 @@ export function minerDashboard() {
     variables: [
       { name: "supplier", label: "Supplier", selector: "ha_miner_relays_consumed_from_stream_total" },
       { name: "service_id", label: "Service", selector: "ha_miner_relays_consumed_from_stream_total" },
-      { name: "replica", label: "Replica", selector: sel("up", eq("job", scrapeJobs.miners)) },
+      replicaVariable(scrapeJobs.miners),
     ],
     sections: [
       {
         title: "Leader and replicas",
         panels: [
-          stat({
-            title: "Miner targets",
-            queries: [{ expr: max(sel("up", eq("job", scrapeJobs.miners), ...rep), ["pod"]), legend: "{{pod}}" }],
-            mappings: upMappings,
-            w: 8,
-          }),
+          replicaTargetsStat("Miner targets", scrapeJobs.miners, 8),
           stat({
             title: "Leader",
             description: "The global leader publishes block events and refreshes caches; exactly one should lead.",

@@ -3,15 +3,16 @@
  * metering and backend health. Every query is filtered by the `service_id` and `replica` variables.
  */
 import { buildDashboard } from "./lib/dashboard";
-import { stat, timeseries, upMappings } from "./lib/panels";
-import { eq, isVar, max, min, nre, quantile, ratio, sel, sum, sumRate } from "./lib/promql";
+import { stat, timeseries } from "./lib/panels";
+import { isVar, max, min, nre, quantile, ratio, sel, sum, sumRate } from "./lib/promql";
+import { replicaFilter, replicaTargetsStat, replicaVariable } from "./replicas";
 import { scrapeJobs } from "./scrape-jobs";
 import { crossLinks, dashboardUids } from "./uids";
 
 /** Every relayer query is narrowed to the selected services and replicas. */
 const svc = [isVar("service_id"), isVar("replica")];
 /** For metrics without a service_id label. */
-const rep = [isVar("replica")];
+const rep = replicaFilter;
 
 const p = (q: number) => `p${Math.round(q * 100)}`;
 
@@ -24,18 +25,13 @@ export function relayerDashboard() {
     links: crossLinks,
     variables: [
       { name: "service_id", label: "Service", selector: "ha_relayer_relays_received_total" },
-      { name: "replica", label: "Replica", selector: sel("up", eq("job", scrapeJobs.relayers)) },
+      replicaVariable(scrapeJobs.relayers),
     ],
     sections: [
       {
         title: "Replicas",
         panels: [
-          stat({
-            title: "Relayer targets",
-            queries: [{ expr: max(sel("up", eq("job", scrapeJobs.relayers), ...rep), ["pod"]), legend: "{{pod}}" }],
-            mappings: upMappings,
-            w: 12,
-          }),
+          replicaTargetsStat("Relayer targets", scrapeJobs.relayers, 12),
           stat({ title: "Active connections", queries: [{ expr: sum(sel("ha_relayer_active_connections", ...rep), ["pod"]), legend: "{{pod}}" }], w: 6 }),
           stat({ title: "Block height seen", queries: [{ expr: max(sel("ha_relayer_current_block_height", ...rep), ["pod"]), legend: "{{pod}}" }], w: 6 }),
         ],
