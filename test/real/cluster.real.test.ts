@@ -31,6 +31,9 @@ const OP_DEADLINE_MS = 150_000;
 const noChange = (changes: Record<string, number> | undefined) =>
   Object.entries(changes ?? {}).filter(([op, n]) => op !== "same" && n > 0);
 
+/** Operations that must not appear in an update that is meant to happen in place. */
+const REPLACING_OPS = ["replace", "create-replacement", "delete-replaced", "delete"];
+
 interface K8sRes { urn: string; apiVersion: string; kind: string; name: string; namespace?: string }
 
 /** Kubernetes objects of the stack (from its state), with the apiVersion/kind/name the provider wrote. */
@@ -119,6 +122,11 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
   const upWithDeadline = () => {
     output = "";
     return withDeadline("up", (signal) => stack.up({ onOutput: (s) => { output += s; }, signal }));
+  };
+  /** `pulumi up`, returning its count per operation. */
+  const upChanges = async (): Promise<Record<string, number>> => ({ ...(await upWithDeadline()).summary.resourceChanges });
+  const assertNone = (changes: Record<string, number>, ops: string[], during: string) => {
+    for (const op of ops) assert.equal(changes[op] ?? 0, 0, `${op} during ${during}: ${JSON.stringify(changes)}\n${output.slice(-3000)}`);
   };
   /** The later tests need the first up; without it they would each wait out the deadline. */
   let firstUpOk = false;
@@ -215,13 +223,10 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
     const before = await cluster.get(`/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets/relayer`);
     const count = (before.spec.replicas as number) + 1;
     await stack.setConfig("relayer.count", { value: String(count) });
-    const r = await upWithDeadline();
-    const changes: Record<string, number> = { ...r.summary.resourceChanges };
+    const changes = await upChanges();
     // Prometheus's per-pod targets change with the count, so its ConfigMap changes too: it must be
     // updated, not replaced (a replacement would recreate the Prometheus Deployment with it).
-    for (const op of ["replace", "create-replacement", "delete-replaced", "delete", "create"]) {
-      assert.equal(changes[op] ?? 0, 0, `${op} during a scale-up: ${JSON.stringify(changes)}\n${output.slice(-3000)}`);
-    }
+    assertNone(changes, [...REPLACING_OPS, "create"], "a scale-up");
     assert.ok((changes.update ?? 0) >= 2, JSON.stringify(changes));
     const after = await cluster.get(`/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets/relayer`);
     assert.equal(after.metadata.uid, before.metadata.uid, "the relayer StatefulSet was recreated");
@@ -236,11 +241,8 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
     if (needsFirstUp(t) || CONFIG["redis.mode"] === "cluster") return;
     const before = await cluster.get(`/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets/redis`);
     await stack.setConfig("redis.mode", { value: "cluster" });
-    const r = await upWithDeadline();
-    const changes: Record<string, number> = { ...r.summary.resourceChanges };
-    for (const op of ["replace", "create-replacement", "delete-replaced", "delete"]) {
-      assert.equal(changes[op] ?? 0, 0, `${op} during the mode switch: ${JSON.stringify(changes)}\n${output.slice(-3000)}`);
-    }
+    const changes = await upChanges();
+    assertNone(changes, REPLACING_OPS, "the mode switch");
     assert.equal(changes.create ?? 0, 1, JSON.stringify(changes));
     const after = await cluster.get(`/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets/redis`);
     assert.equal(after.metadata.uid, before.metadata.uid, "the redis StatefulSet was recreated");
@@ -251,7 +253,7 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
 
     // A change that recreates the Redis pods must run the cluster Job again (a new Job object).
     await stack.setConfig("redis.maxMemoryMb", { value: "512" });
-    const again: Record<string, number> = { ...(await upWithDeadline()).summary.resourceChanges };
+    const again = await upChanges();
     assert.equal(again.replace ?? 0, 1, `only the Job is replaced: ${JSON.stringify(again)}`);
     const rerun = await cluster.get(`/apis/batch/v1/namespaces/${NAMESPACE}/jobs/redis-cluster-create`);
     assert.notEqual(rerun.metadata.uid, job.metadata.uid, "the cluster Job did not run again");
