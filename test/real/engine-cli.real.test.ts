@@ -11,7 +11,6 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { offlineEngine, type Engine } from "./engine";
@@ -60,11 +59,10 @@ describe("engine: the CLI runs the local program (pulumi-language-nodejs)", { sk
     const cluster = await startCluster(scratch);
     copyFileSync(join(repoRoot, "Pulumi.local.yaml"), join(project, "Pulumi.local.yaml"));
     // The user's environment: KUBECONFIG names the cluster, as kind's kubeconfig would.
-    const env = { ...engine.env, KUBECONFIG: cluster.kubeconfig };
     const run = (...args: string[]) => {
-      const r = spawnSync(tool("pulumi"), [...args, "--cwd", project, "--non-interactive"], { env, encoding: "utf8", timeout: 240_000 });
-      assert.equal(r.status, 0, `pulumi ${args.join(" ")}:\n${r.stdout}\n${r.stderr}`);
-      return r.stdout;
+      const [status, stdout, stderr] = engine.cli([...args, "--cwd", project, "--non-interactive"], { env: { KUBECONFIG: cluster.kubeconfig }, timeoutMs: 240_000 });
+      assert.equal(status, "0", `pulumi ${args.join(" ")}:\n${stdout}\n${stderr}`);
+      return stdout;
     };
     run("stack", "init", "local");
     run("up", "--yes", "--stack", "local");

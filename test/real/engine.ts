@@ -23,8 +23,8 @@ export interface Engine {
   workDir: string;
   backendDir: string;
   stack(name: string, config: Record<string, string>): Promise<Stack>;
-  /** Runs the pulumi CLI itself in workDir with the offline environment. */
-  cli(args: string[]): string[];
+  /** Runs the pulumi CLI itself in workDir with the offline environment (plus `opts.env`). */
+  cli(args: string[], opts?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): string[];
 }
 
 /**
@@ -77,9 +77,9 @@ export async function offlineEngine(scratch: Scratch): Promise<Engine> {
     workDir,
     backendDir,
     stack: (name, config) => inlineStack({ workDir, env, name, config }),
-    cli(args) {
+    cli(args, opts = {}) {
       const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
-      const r = spawnSync(pulumiBin, args, { cwd: workDir, env, encoding: "utf8", timeout: 120_000 });
+      const r = spawnSync(pulumiBin, args, { cwd: workDir, env: { ...env, ...opts.env }, encoding: "utf8", timeout: opts.timeoutMs ?? 120_000 });
       return [String(r.status), r.stdout, r.stderr];
     },
   };
