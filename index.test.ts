@@ -209,6 +209,23 @@ describe("variants", () => {
     }
   });
 
+  test("no Service changes with the topology: a config change never updates a Service", async () => {
+    // The provider (4.25) can end a Service update with the object it saw before the patch, and
+    // the next preview then proposes the change again; so Services are kept config-independent.
+    const services = async (config: Record<string, string>) =>
+      new Map((await runProgram(config)).ofType(k.service).map((r) => [r.inputs.metadata.name as string, JSON.stringify(r.inputs)]));
+    const base = await services({});
+    const variants: Record<string, string>[] = [
+      { "redis.mode": "cluster" }, { "relayer.count": "5", "miner.count": "3" }, { "redis.maxMemoryMb": "512" },
+      { "redis.persistence": "true" }, { "validator.keepState": "true" },
+    ];
+    for (const v of variants) {
+      for (const [name, spec] of await services(v)) {
+        if (base.has(name)) assert.equal(spec, base.get(name), `Service ${name} differs under ${JSON.stringify(v)}`);
+      }
+    }
+  });
+
   test("observability off removes Prometheus and Grafana and their URLs", async () => {
     const run = await runProgram({ "observability.enabled": "false" });
     const names = run.ofType(k.deployment).map((r) => r.inputs.metadata.name);

@@ -128,6 +128,26 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
   const assertNone = (changes: Record<string, number>, ops: string[], during: string) => {
     for (const op of ops) assert.equal(changes[op] ?? 0, 0, `${op} during ${during}: ${JSON.stringify(changes)}\n${output.slice(-3000)}`);
   };
+  /**
+   * `pulumi preview --expect-no-changes`; on a proposed change it fails with the detailed diff and
+   * the live object, so a flaky diff can be told apart from a real one.
+   */
+  const expectNoChanges = async () => {
+    let diff = "";
+    try {
+      await stack.preview({ expectNoChanges: true, diff: true, onOutput: (s) => { diff += s; } });
+    } catch (e) {
+      const changed = [...diff.matchAll(/^\s*[~+-]+\s+kubernetes:\S+ (\S+)/gm)].map((m) => m[1]);
+      const objs = changed.length ? await stackObjects(stack) : [];
+      const cache = new Map<string, any>();
+      const live: string[] = [];
+      for (const logical of changed) {
+        const o = objs.find((x) => x.urn.endsWith(`::${logical}`));
+        if (o) live.push(JSON.stringify((await cluster.api("GET", await objectPath(cluster, o, cache))).body));
+      }
+      throw new Error(`changes proposed where none were expected:\n${diff.slice(-6000)}\nlive:\n${live.join("\n")}\n${(e as Error).message.slice(0, 300)}`);
+    }
+  };
   /** The later tests need the first up; without it they would each wait out the deadline. */
   let firstUpOk = false;
   const needsFirstUp = (t: { skip(msg: string): void }) => {
@@ -215,7 +235,7 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
     if (needsFirstUp(t)) return;
     const r = await upWithDeadline();
     assert.deepEqual(noChange(r.summary.resourceChanges), [], JSON.stringify(r.summary.resourceChanges));
-    await stack.preview({ expectNoChanges: true });
+    await expectNoChanges();
   });
 
   test("scaling relayers updates in place: nothing is replaced, the StatefulSet rolls to the new size", async (t) => {
@@ -234,7 +254,7 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
     assert.equal(after.status?.readyReplicas, count, "the new relayer is not ready");
     const prom = await cluster.get(`/api/v1/namespaces/${NAMESPACE}/configmaps/prometheus-config`);
     assert.match(prom.data["prometheus.yml"], new RegExp(`relayer-${count - 1}\\.`), "Prometheus does not scrape the new relayer");
-    await stack.preview({ expectNoChanges: true });
+    await expectNoChanges();
   });
 
   test("switching redis.mode to cluster updates in place: only the cluster-forming Job is new, and it re-runs when Redis pods are recreated", async (t) => {
@@ -249,7 +269,7 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
     assert.ok(after.spec.replicas > 1 && after.status?.readyReplicas === after.spec.replicas, JSON.stringify(after.status));
     const job = await cluster.get(`/apis/batch/v1/namespaces/${NAMESPACE}/jobs/redis-cluster-create`);
     assert.equal(job.status?.succeeded, 1, JSON.stringify(job.status));
-    await stack.preview({ expectNoChanges: true });
+    await expectNoChanges();
 
     // A change that recreates the Redis pods must run the cluster Job again (a new Job object).
     await stack.setConfig("redis.maxMemoryMb", { value: "512" });
