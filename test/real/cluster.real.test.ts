@@ -262,6 +262,7 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
     const before = await cluster.get(`/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets/redis`);
     await stack.setConfig("redis.mode", { value: "cluster" });
     const changes = await upChanges();
+    console.log(`redis.mode switch: ${JSON.stringify(changes)}`);
     assertNone(changes, REPLACING_OPS, "the mode switch");
     assert.equal(changes.create ?? 0, 1, JSON.stringify(changes));
     const after = await cluster.get(`/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets/redis`);
