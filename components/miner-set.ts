@@ -8,9 +8,9 @@ import * as k8s from "@pulumi/kubernetes";
 import type { LocalnetConfig } from "./config/schema";
 import { podServiceNames, serviceNames } from "./names";
 import { containerPorts } from "./ports";
-import { httpProbe, labelsFor, resources } from "./k8s";
+import { headlessService, httpProbe, labelsFor, resources } from "./k8s";
 import { renderMinerConfig } from "./relayminer-config";
-import { headlessService, relayMinerStatefulSet } from "./relayminer-workload";
+import { relayMinerStatefulSet } from "./relayminer-workload";
 import { waitForChain, waitForRedis } from "./gates";
 
 export interface MinerSetArgs {
@@ -61,7 +61,7 @@ export class MinerSet extends pulumi.ComponentResource {
       { name: "metrics", port: p.metrics },
       { name: "pprof", port: p.pprof },
     ];
-    const service = headlessService(`${name}-service`, podServiceNames.miner, c, "miner", ports, child);
+    const service = headlessService(`${name}-service`, { name: podServiceNames.miner, namespace: c.namespace, component: "miner", selects: n, ports }, child);
     relayMinerStatefulSet({
       name: n,
       role: "miner",

@@ -9,7 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type { LocalnetConfig } from "./config/schema";
 import { serviceNames } from "./names";
 import { containerPorts } from "./ports";
-import { configHashAnnotation, containerBase, contentHash, execProbe, labelsFor, resources, selectorFor } from "./k8s";
+import { configHashAnnotation, containerBase, contentHash, execProbe, headlessService, labelsFor, resources, selectorFor } from "./k8s";
 import { redisServerConf, redisClusterCreateScript, redisNodeCount, redisNodeHosts, redisUrlFor } from "./redis-scripts";
 
 export interface RedisArgs {
@@ -50,20 +50,8 @@ export class Redis extends pulumi.ComponentResource {
     // so switching redis.mode would have to replace the Service, and the provider's preview of that
     // replacement fails ("spec.clusterIPs[0]: may not change once set", seen on a real API server).
     // Nothing waits on this Service: its await needs the StatefulSet's pods, a deadlock for a dependsOn.
-    // Its spec is the same in both modes, so a mode switch never updates it: the provider
-    // (4.25) finishes a headless Service update on the first object its informer shows, which can
-    // predate the patch, and the stale state made the next preview propose the change again (seen
-    // in CI). Publishing not-ready addresses is what cluster mode needs (nodes meet by name before
-    // they are ready) and harmless standalone: every reader's gate pings Redis itself.
-    new k8s.core.v1.Service(`${name}-service`, {
-      metadata: { name: svc, namespace: ns, labels },
-      spec: {
-        clusterIP: "None",
-        publishNotReadyAddresses: true,
-        selector: selectorFor(svc),
-        ports: [{ name: "redis", port, targetPort: port }],
-      },
-    }, child);
+    // Same spec in both modes, so a mode switch never updates it (see headlessService).
+    headlessService(`${name}-service`, { name: svc, namespace: ns, component: "redis", selects: svc, ports: [{ name: "redis", port }] }, child);
 
     const announce = cluster
       ? ["--cluster-announce-hostname", `$(POD_NAME).${svc}.${ns}.svc.cluster.local`, "--cluster-preferred-endpoint-type", "hostname"]

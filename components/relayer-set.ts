@@ -8,9 +8,9 @@ import * as k8s from "@pulumi/kubernetes";
 import type { LocalnetConfig } from "./config/schema";
 import { podServiceNames, relayerEndpointUrl, serviceNames } from "./names";
 import { containerPorts } from "./ports";
-import { httpProbe, labelsFor, resources, selectorFor } from "./k8s";
+import { headlessService, httpProbe, labelsFor, resources, selectorFor } from "./k8s";
 import { renderRelayerConfig, type RelayerService } from "./relayminer-config";
-import { headlessService, relayMinerStatefulSet } from "./relayminer-workload";
+import { relayMinerStatefulSet } from "./relayminer-workload";
 import { waitForLeader } from "./gates";
 
 export interface RelayerSetArgs {
@@ -64,7 +64,7 @@ export class RelayerSet extends pulumi.ComponentResource {
         ports: ports.map((x) => ({ name: x.name, port: x.port, targetPort: x.port })),
       },
     }, child);
-    const pods = headlessService(`${name}-pods`, podServiceNames.relayer, c, "relayer", ports, child);
+    const pods = headlessService(`${name}-pods`, { name: podServiceNames.relayer, namespace: c.namespace, component: "relayer", selects: n, ports }, child);
 
     relayMinerStatefulSet({
       name: n,

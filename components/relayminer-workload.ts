@@ -91,23 +91,3 @@ export function relayMinerStatefulSet(a: WorkloadArgs, opts: pulumi.CustomResour
     },
   }, opts);
 }
-
-/** A headless Service: per-pod DNS (`<pod>.<svc>`) for a StatefulSet, no load balancing. */
-export function headlessService(
-  resourceName: string,
-  name: string,
-  c: LocalnetConfig,
-  role: Role,
-  ports: { name: string; port: number }[],
-  opts: pulumi.CustomResourceOptions,
-): k8s.core.v1.Service {
-  return new k8s.core.v1.Service(resourceName, {
-    metadata: { name, namespace: c.namespace, labels: labelsFor(name, role) },
-    spec: {
-      clusterIP: "None",
-      publishNotReadyAddresses: true,
-      selector: selectorFor(role),
-      ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port })),
-    },
-  }, opts);
-}
