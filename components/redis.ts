@@ -9,7 +9,8 @@ import * as k8s from "@pulumi/kubernetes";
 import type { LocalnetConfig } from "./config/schema";
 import { serviceNames } from "./names";
 import { containerPorts } from "./ports";
-import { configHashAnnotation, containerBase, contentHash, execProbe, headlessService, labelsFor, resources, selectorFor } from "./k8s";
+import { configHashAnnotation, containerBase, contentHash, execProbe, labelsFor, resources, selectorFor } from "./k8s";
+import { headlessService } from "./headless-service";
 import { redisServerConf, redisClusterCreateScript, redisNodeCount, redisNodeHosts, redisUrlFor } from "./redis-scripts";
 
 export interface RedisArgs {
