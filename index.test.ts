@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runProgram, k, isSecret, unsecret, type ProgramRun } from "./test/mock-program";
+import { runProgram, k, isSecret, unsecret, type ProgramRun } from "./test/support/mock-program";
 
 const podSpec = (r: { inputs: Record<string, any> }) => r.inputs.spec.template.spec;
 const container = (r: { inputs: Record<string, any> }, name: string) => {

@@ -6,13 +6,13 @@ import { fromBase64, toHex } from "@cosmjs/encoding";
 import { rawSecp256k1PubkeyToRawAddress } from "@cosmjs/amino";
 import { toBech32 } from "@cosmjs/encoding";
 import YAML from "yaml";
-import { relayerEndpointUrl } from "../components/names";
-import { containerPorts } from "../components/ports";
+import { relayerEndpointUrl } from "../components/topology/names";
+import { containerPorts } from "../components/topology/ports";
 import { buildGentxBytes } from "./gentx";
 import { generateGenesis, GenesisInputError, parseGenesisInput } from "./index";
 import { deriveAccountKey, ed25519Address, moduleAddress } from "./keys";
 import { moduleAccountNames } from "./chain";
-import { devAccount, devAccounts, type Json, localnetYaml, referenceGenesis, relayerEndpoint } from "./test-helpers";
+import { devAccount, devAccounts, type Json, localnetYaml, referenceGenesis, relayerEndpoint } from "../test/support/genesis-fixtures";
 
 const generate = (yaml = localnetYaml, endpoint = relayerEndpoint) => generateGenesis(parseGenesisInput(yaml, "test"), { relayerEndpoint: endpoint });
 const artifacts = generate();

@@ -4,8 +4,8 @@
  */
 import { createHash } from "node:crypto";
 import { toHex } from "@cosmjs/encoding";
-import { containerPorts } from "../components/ports";
-import { serviceNames } from "../components/names";
+import { containerPorts } from "../components/topology/ports";
+import { serviceNames } from "../components/topology/names";
 import { bech32Prefix, consensusAddress, ed25519FromSecret, moduleAddress, nodeId, withPrefix } from "./keys";
 import { bondDenom } from "./chain";
 import { type Coin, coinJson, normalizeCoins } from "./coins";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { generateGenesis, loadGenesisInput } from "./index";
 import { defaultGenesisConfigPath } from "./paths";
-import { localnetDoc, toYaml } from "./test-helpers";
+import { localnetDoc, toYaml } from "../test/support/genesis-fixtures";
 
 const root = join(__dirname, "..");
 const cli = (...args: string[]) =>

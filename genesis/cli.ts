@@ -8,8 +8,8 @@
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { containerPorts } from "../components/ports";
-import { defaultNamespace, relayerEndpointUrl } from "../components/names";
+import { containerPorts } from "../components/topology/ports";
+import { defaultNamespace, relayerEndpointUrl } from "../components/topology/names";
 import { GenesisInputError, generateGenesis, loadGenesisInput } from "./index";
 import { defaultGenesisConfigPath } from "./paths";
 

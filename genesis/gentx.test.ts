@@ -7,7 +7,7 @@ import { TxBody } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { MsgCreateValidator } from "cosmjs-types/cosmos/staking/v1beta1/tx";
 import { buildGentxBytes, type GentxSpec, signGentx } from "./gentx";
 import { deriveAccountKey, withPrefix } from "./keys";
-import { devAccount, referenceGenesis } from "./test-helpers";
+import { devAccount, referenceGenesis } from "../test/support/genesis-fixtures";
 
 const validator = deriveAccountKey(devAccount("validator1").mnemonic);
 const referenceGentx = referenceGenesis.app_state.genutil.gen_txs[0];

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { GenesisInputError, loadGenesisInput, parseGenesisInput } from "./index";
-import { devAccount, type Json, localnetDoc, toYaml } from "./test-helpers";
+import { devAccount, type Json, localnetDoc, toYaml } from "../test/support/genesis-fixtures";
 import { defaultGenesisConfigPath } from "./paths";
 
 /** Parses a mutated default localnet and returns the error message (fails if it parses). */

@@ -17,7 +17,7 @@ import {
   withPrefix,
   addressProblem,
 } from "./keys";
-import { devAccount, devAccounts } from "./test-helpers";
+import { devAccount, devAccounts } from "../test/support/genesis-fixtures";
 
 describe("account keys from mnemonics", () => {
   it("validator1 matches the reference vector (address, valoper, private and public key)", () => {

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { localnetOutputs } from "../components/outputs";
+import { localnetOutputs } from "../components/topology/outputs";
 import { localnetSchema } from "../components/config/schema";
 import { parseForwards, planForwards, restartDelayMs } from "./forward/plan";
 import { supervise } from "./forward/supervise";

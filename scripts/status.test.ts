@@ -12,8 +12,8 @@ import { collect, parseBlockEvent, type StatusSnapshot } from "./status/collect"
 import { connect, type Connection } from "./status/connect";
 import { renderText } from "./status/render";
 import { keys } from "./status/keys";
-import { startCluster, startStandalone, type RedisServers } from "./test-support/redis-server";
-import { fixture, writeRelayMinerState } from "./test-support/relayminer-state";
+import { startCluster, startStandalone, type RedisServers } from "../test/support/redis-server";
+import { fixture, writeRelayMinerState } from "../test/support/relayminer-state";
 
 const root = join(__dirname, "..");
 

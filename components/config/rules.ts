@@ -6,11 +6,11 @@ import { existsSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { LocalnetConfig } from "./schema";
 import type { ConfigProblem } from "./errors";
-import { findHostPortClashes } from "../ports";
-import { forwardsOf } from "../forwards";
-import { ownedKeysIn, ownedMinerKeys, ownedRelayerKeys } from "../relayminer-config";
+import { findHostPortClashes } from "../topology/ports";
+import { forwardsOf } from "../topology/forwards";
+import { ownedKeysIn, ownedMinerKeys, ownedRelayerKeys } from "../relay-miner/relayminer-config";
 import { backendConfigSchema } from "../../services/backend/src/config";
-import { backendConfigObject, ownedBackendKeys } from "../backend";
+import { backendConfigObject, ownedBackendKeys } from "../backend/backend";
 
 export interface RuleContext {
   /** Directory relative paths in the config are resolved against (the Pulumi project dir). */

@@ -8,8 +8,8 @@
  * and booleans accept their string forms; `load.ts` merges flat keys over structured ones.
  */
 import { z } from "zod";
-import { defaultNamespace } from "../names";
-import { hostPortDefaults, type HostPortName } from "../ports";
+import { defaultNamespace } from "../topology/names";
+import { hostPortDefaults, type HostPortName } from "../topology/ports";
 
 const toNumber = (v: unknown) => (typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v)) ? Number(v) : v);
 const toBoolean = (v: unknown) => (v === "true" ? true : v === "false" ? false : v);

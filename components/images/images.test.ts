@@ -33,9 +33,9 @@ pulumi.runtime.setMocks(
   false,
 );
 
-let images: typeof import("../images");
+let images: typeof import("./images");
 before(async () => {
-  images = await import("../images");
+  images = await import("./images");
 });
 
 const dirs: string[] = [];

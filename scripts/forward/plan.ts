@@ -3,7 +3,7 @@
  * process is started here, so the plan is testable without kubectl or a cluster.
  */
 import { z } from "zod";
-import type { ForwardSpec } from "../../components/forwards";
+import type { ForwardSpec } from "../../components/topology/forwards";
 
 export class ForwardError extends Error {
   override name = "ForwardError";

@@ -1,7 +1,7 @@
 /** Where the forwards list comes from: the stack output (default), a file, or inline JSON. */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import type { ForwardSpec } from "../../components/forwards";
+import type { ForwardSpec } from "../../components/topology/forwards";
 import { ForwardError, parseForwards } from "./plan";
 
 export type ForwardSource = { kind: "stack"; stack: string; pulumi?: string } | { kind: "file"; path: string } | { kind: "inline"; json: string };

@@ -2,7 +2,7 @@
  * Command line of `npm run status`. Bad input is a UsageError whose message names the flag, the
  * value and what is allowed; the entry point prints it as one line.
  */
-import { hostPortDefaults } from "../../components/ports";
+import { hostPortDefaults } from "../../components/topology/ports";
 
 export class UsageError extends Error {
   override name = "UsageError";

@@ -6,9 +6,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultGenesisConfigPath, generateGenesis, loadGenesisInput, type GenesisArtifacts, type GenesisInput } from "../../genesis";
-import { relayerEndpointUrl } from "../../components/names";
-import { containerPorts } from "../../components/ports";
-import { validatorConfigureScript } from "../../components/validator-scripts";
+import { relayerEndpointUrl } from "../../components/topology/names";
+import { containerPorts } from "../../components/topology/ports";
+import { validatorConfigureScript } from "../../components/validator/scripts";
 import { freePorts, getJson, run, waitFor, type Proc, type Scratch } from "./support";
 
 export interface GeneratedGenesis {

@@ -4,8 +4,8 @@
  * "localize" step that points the in-cluster addresses at processes on 127.0.0.1.
  */
 import { parse, stringify } from "yaml";
-import { runProgram, unsecret } from "../mock-program";
-import { supplierKeysFile } from "../../components/relayminer-config";
+import { runProgram, unsecret } from "../support/mock-program";
+import { supplierKeysFile } from "../../components/relay-miner/relayminer-config";
 
 export interface RenderedRelayMiner {
   relayerYaml: string;
