@@ -6,15 +6,14 @@ import { fromBase64, toHex } from "@cosmjs/encoding";
 import { rawSecp256k1PubkeyToRawAddress } from "@cosmjs/amino";
 import { toBech32 } from "@cosmjs/encoding";
 import YAML from "yaml";
-import { relayerEndpointUrl } from "../components/topology/names";
-import { containerPorts } from "../components/topology/ports";
 import { buildGentxBytes } from "./gentx";
 import { generateGenesis, GenesisInputError, parseGenesisInput } from "./index";
 import { deriveAccountKey, ed25519Address, moduleAddress } from "./keys";
 import { moduleAccountNames } from "./chain";
-import { devAccount, devAccounts, type Json, localnetYaml, referenceGenesis, relayerEndpoint } from "../test/support/genesis-fixtures";
+import { devAccount, devAccounts, generateOptions, type Json, localnetYaml, referenceGenesis } from "../test/support/genesis-fixtures";
 
-const generate = (yaml = localnetYaml, endpoint = relayerEndpoint) => generateGenesis(parseGenesisInput(yaml, "test"), { relayerEndpoint: endpoint });
+const generate = (yaml = localnetYaml, endpoint = generateOptions.relayerEndpoint) =>
+  generateGenesis(parseGenesisInput(yaml, "test"), { ...generateOptions, relayerEndpoint: endpoint });
 const artifacts = generate();
 const genesis: Json = JSON.parse(artifacts.publicFiles["genesis.json"]!);
 const app = genesis.app_state;
@@ -111,7 +110,7 @@ describe("generated localnet: chain invariants", () => {
     const nodePub = fromBase64(node.priv_key.value).subarray(32);
     assert.equal(toHex(ed25519Address(nodePub)), artifacts.summary.nodeId);
     assert.notEqual(node.priv_key.value, pv.priv_key.value);
-    assert.ok(app.genutil.gen_txs[0].body.memo.startsWith(`${artifacts.summary.nodeId}@`));
+    assert.equal(app.genutil.gen_txs[0].body.memo, `${artifacts.summary.nodeId}@${generateOptions.validatorP2pAddress}`);
     assert.deepEqual(JSON.parse(artifacts.publicFiles["priv_validator_state.json"]!), { height: "0", round: 0, step: 0 });
   });
 });
@@ -132,7 +131,7 @@ describe("generated localnet: contents", () => {
   });
 
   it("supplier endpoints point at the relayer Service passed in, ws:// for WEBSOCKET", () => {
-    const endpoint = relayerEndpointUrl("team-a", containerPorts.relayer.relay);
+    const endpoint = "http://relayer.team-a.svc.cluster.local:8080";
     const out: Json = JSON.parse(generate(localnetYaml, endpoint).publicFiles["genesis.json"]!);
     const urls = out.app_state.supplier.supplierList[0].services.map((c: Json) => [c.endpoints[0].rpc_type, c.endpoints[0].url]);
     assert.deepEqual(Object.fromEntries(urls), {

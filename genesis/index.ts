@@ -3,7 +3,9 @@
  * and the relay-miner's supplier keys out. See localnet.yaml for the format.
  *
  *   const input = loadGenesisInput("genesis/localnet.yaml");
- *   const out = generateGenesis(input, { relayerEndpoint: relayerEndpointUrl(ns, containerPorts.relayer.relay) });
+ *   const out = generateGenesis(input, { relayerEndpoint: "http://relayer.<ns>.svc.cluster.local:8080", validatorP2pAddress: "validator:26656" });
+ *
+ * The addresses come in as options: this library knows nothing of the Kubernetes topology.
  */
 export { loadGenesisInput, parseGenesisInput } from "./input";
 export {

@@ -42,7 +42,7 @@ function timeOurs(dir: string): number {
   addresses.forEach((address, i) => doc.accounts.push({ name: `bench${i}`, address, balance }));
   const text = YAML.stringify(doc);
   const start = performance.now();
-  const out = generateGenesis(parseGenesisInput(text, "bench"), { relayerEndpoint: "http://relayer.bench.svc.cluster.local:8080" });
+  const out = generateGenesis(parseGenesisInput(text, "bench"), { relayerEndpoint: "http://relayer.bench.svc.cluster.local:8080", validatorP2pAddress: "validator:26656" });
   for (const [f, body] of Object.entries({ ...out.publicFiles, ...out.secretFiles })) writeFileSync(join(dir, f), body);
   return performance.now() - start;
 }

@@ -10,7 +10,7 @@ import { loadGenesisInput } from "../../genesis/input";
 import type { GenesisInput } from "../../genesis/types";
 import type { RpcType as ChainRpcType } from "../../genesis/schema";
 import type { LocalnetConfig } from "../config/schema";
-import { relayerEndpointUrl } from "../topology/names";
+import { relayerEndpointUrl, validatorP2pAddress } from "../topology/names";
 import { containerPorts } from "../topology/ports";
 import type { RelayerService, RpcType } from "../relay-miner/relayminer-config";
 
@@ -23,7 +23,10 @@ export interface LocalnetGenesis {
 export function localnetGenesis(config: LocalnetConfig, projectDir: string): LocalnetGenesis {
   try {
     const input = loadGenesisInput(resolve(projectDir, config.validator.genesisFile));
-    const artifacts = generateGenesis(input, { relayerEndpoint: relayerEndpointUrl(config.namespace, containerPorts.relayer.relay) });
+    const artifacts = generateGenesis(input, {
+      relayerEndpoint: relayerEndpointUrl(config.namespace, containerPorts.relayer.relay),
+      validatorP2pAddress: validatorP2pAddress(containerPorts.validator.p2p),
+    });
     return { input, artifacts };
   } catch (e) {
     if (e instanceof GenesisInputError) throw new pulumi.RunError(`validator.genesisFile = ${JSON.stringify(config.validator.genesisFile)}: ${e.message}`);

@@ -61,6 +61,11 @@ export function relayerEndpointUrl(namespace: string, relayPort: number): string
   return `http://${serviceDns(serviceNames.relayer, namespace)}:${relayPort}`;
 }
 
+/** `host:port` of the validator's p2p listener inside the namespace (the gentx memo names it). */
+export function validatorP2pAddress(p2pPort: number): string {
+  return `${serviceNames.validator}:${p2pPort}`;
+}
+
 /**
  * The rest of the relay-miner's HA key shapes that `npm run status` reads (reference §4.2, §4.3),
  * next to `redisKeys` so every reader agrees with one spelling. `*Pattern` values are SCAN globs.

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultGenesisConfigPath, generateGenesis, loadGenesisInput, type GenesisArtifacts, type GenesisInput } from "../../genesis";
-import { relayerEndpointUrl } from "../../components/topology/names";
+import { relayerEndpointUrl, validatorP2pAddress } from "../../components/topology/names";
 import { containerPorts } from "../../components/topology/ports";
 import { validatorConfigureScript } from "../../components/validator/scripts";
 import { freePorts, getJson, run, waitFor, type Proc, type Scratch } from "./support";
@@ -24,7 +24,10 @@ export interface GeneratedGenesis {
 export function writeGenesis(dir: string, configPath = defaultGenesisConfigPath): GeneratedGenesis {
   const input = loadGenesisInput(configPath);
   // The endpoint suppliers advertise in the default namespace, as the stack generates it.
-  const artifacts = generateGenesis(input, { relayerEndpoint: relayerEndpointUrl("relayminer-localnet", containerPorts.relayer.relay) });
+  const artifacts = generateGenesis(input, {
+    relayerEndpoint: relayerEndpointUrl("relayminer-localnet", containerPorts.relayer.relay),
+    validatorP2pAddress: validatorP2pAddress(containerPorts.validator.p2p),
+  });
   const genesisDir = join(dir, "genesis");
   const keysDir = join(dir, "keys");
   mkdirSync(genesisDir, { recursive: true });

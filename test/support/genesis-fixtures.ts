@@ -6,6 +6,9 @@ import { defaultGenesisConfigPath } from "../../genesis/paths";
 
 export const relayerEndpoint = "http://relayer.test-ns.svc.cluster.local:8080";
 
+/** Options of generateGenesis for a stack in namespace test-ns. */
+export const generateOptions = { relayerEndpoint, validatorP2pAddress: "validator:26656" };
+
 export interface DevAccount {
   name: string;
   address: string;

@@ -9,9 +9,9 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync }
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { containerPorts } from "../components/topology/ports";
-import { defaultNamespace, relayerEndpointUrl } from "../components/topology/names";
-import { GenesisInputError, generateGenesis, loadGenesisInput } from "./index";
-import { defaultGenesisConfigPath } from "./paths";
+import { defaultNamespace, relayerEndpointUrl, validatorP2pAddress } from "../components/topology/names";
+import { defaultGenesisConfigPath, GenesisInputError, generateGenesis, loadGenesisInput } from "../genesis";
+import { UsageError } from "./usage-error";
 
 const usage = `Usage: npm run genesis -- [-c <genesis.yaml>] -o <dir> [--namespace <ns>]
 
@@ -25,8 +25,6 @@ Generates the localnet genesis and key files from a genesis description.
 
 Writes genesis.json, priv_validator_state.json, keys.json (public) and priv_validator_key.json,
 node_key.json, supplier-keys.yaml (secret, mode 0600).`;
-
-class UsageError extends Error {}
 
 function main(argv: string[]): number {
   let args;
@@ -58,6 +56,7 @@ function main(argv: string[]): number {
   const input = loadGenesisInput(args.config ?? defaultGenesisConfigPath);
   const artifacts = generateGenesis(input, {
     relayerEndpoint: relayerEndpointUrl(namespace, containerPorts.relayer.relay),
+    validatorP2pAddress: validatorP2pAddress(containerPorts.validator.p2p),
   });
   const out = resolve(args.out);
   writeAtomically(out, artifacts.publicFiles, artifacts.secretFiles);

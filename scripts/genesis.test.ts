@@ -4,13 +4,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { generateGenesis, loadGenesisInput } from "./index";
-import { defaultGenesisConfigPath } from "./paths";
+import { defaultGenesisConfigPath, generateGenesis, loadGenesisInput } from "../genesis";
 import { localnetDoc, toYaml } from "../test/support/genesis-fixtures";
 
 const root = join(__dirname, "..");
 const cli = (...args: string[]) =>
-  spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "cli.ts"), ...args], { cwd: root, encoding: "utf8" });
+  spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "genesis.ts"), ...args], { cwd: root, encoding: "utf8" });
 
 describe("genesis CLI", () => {
   it("--help prints usage and exits 0", () => {
@@ -35,6 +34,7 @@ describe("genesis CLI", () => {
     assert.equal(statSync(join(out, "supplier-keys.yaml")).mode & 0o777, 0o600);
     const expected = generateGenesis(loadGenesisInput(defaultGenesisConfigPath), {
       relayerEndpoint: "http://relayer.team-a.svc.cluster.local:8080",
+      validatorP2pAddress: "validator:26656",
     });
     assert.equal(readFileSync(join(out, "genesis.json"), "utf8"), expected.publicFiles["genesis.json"]);
     assert.match(r.stdout, new RegExp(`genesis sha256  ${expected.summary.genesisSha256}`));
