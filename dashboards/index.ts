@@ -10,7 +10,6 @@ import { relayerDashboard } from "./relayer";
 import { dashboardUids, type DashboardKey } from "./uids";
 
 export { grafanaProvisioning, grafanaDashboardsPath } from "./grafana";
-export { prometheusConfig, prometheusConfigYaml, redisExporterStreamPattern } from "../components/observability/prometheus";
 export { scrapeJobs, jobTargetLabels } from "./scrape-jobs";
 export { prometheusDatasourceUid } from "./lib/datasource";
 export { dashboardUids } from "./uids";

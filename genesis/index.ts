@@ -28,4 +28,5 @@ export type {
   ValidatorInput,
 } from "./types";
 export type { ModuleParams } from "./params";
+export type { RpcType } from "./schema";
 export { defaultGenesisConfigPath } from "./paths";

@@ -9,6 +9,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { localnetOutputs } from "../components/topology/outputs";
+import { forwardsOf } from "../components/config/forwards";
 import { localnetSchema } from "../components/config/schema";
 import { parseForwards, planForwards, restartDelayMs } from "./forward/plan";
 import { supervise } from "./forward/supervise";
@@ -29,7 +30,7 @@ function script(dir: string, name: string, body: string): string {
 }
 
 // Exactly what the stack exports as `forwards`.
-const specs = localnetOutputs(localnetSchema.parse({})).forwards;
+const specs = localnetOutputs("relayminer-localnet", forwardsOf(localnetSchema.parse({}))).forwards;
 const specsJson = JSON.stringify(specs);
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}) {

@@ -6,54 +6,40 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
-import type { LocalnetConfig } from "../config/schema";
-import { serviceNames } from "../topology/names";
+import { serviceDns, serviceNames } from "../topology/names";
 import { containerPorts } from "../topology/ports";
-import { backendPodsServiceName } from "../observability/prometheus";
-import { configHashAnnotation, containerBase, contentHash, httpProbe, labelsFor, resources, selectorFor } from "../k8s/objects";
+import { configHashAnnotation, contentHash, httpProbe, labelsFor, resources, selectorFor, type ImagePullPolicy } from "../k8s/objects";
+import { backendConfigObject, backendCpuLimit } from "./config";
 
 export interface BackendArgs {
-  config: LocalnetConfig;
+  namespace: string;
   /** Image to run (from LocalnetImages: a built, content-addressed tag or the configured one). */
   image: pulumi.Input<string>;
-}
-
-/** CPU limit of a backend pod; `backend.workers = 0` means one worker per CPU of this limit. */
-export const backendCpuLimit = 2;
-
-/** Keys of the backend's config.yaml the component sets itself (ports from the registry). */
-export const ownedBackendKeys = ["host", "http_port", "admin_port", "grpc_port", "metrics_port", "workers", "backend_id"];
-
-/** The backend's config.yaml: the user's `backend.config` plus the listeners from the port registry. */
-export function backendConfigObject(c: LocalnetConfig): Record<string, unknown> {
-  const p = containerPorts.backend;
-  return {
-    ...c.backend.config,
-    host: "0.0.0.0",
-    http_port: p.http,
-    admin_port: p.admin,
-    grpc_port: p.grpc,
-    metrics_port: p.metrics,
-    // Node's CPU count ignores the cgroup limit, so "one per CPU" is the pod's limit, set here.
-    workers: c.backend.workers === 0 ? backendCpuLimit : c.backend.workers,
-  };
+  imagePullPolicy: ImagePullPolicy;
+  replicas: number;
+  /** The backend's own config.yaml settings (services/backend/README.md); listeners are set here. */
+  config: Record<string, unknown>;
+  /** Worker processes per pod; 0 = one per CPU of the pod's limit. */
+  workers: number;
 }
 
 export class Backend extends pulumi.ComponentResource {
   /** Host relayers forward to. */
   readonly host: string;
+  readonly deployment: k8s.apps.v1.Deployment;
+  /** What dependents list in `dependsOn`: this component, ready once its pods answer /ready. */
+  readonly ready: pulumi.Resource;
 
   constructor(name: string, args: BackendArgs, opts?: pulumi.ComponentResourceOptions) {
     super("relayminer-localnet:localnet:Backend", name, {}, opts);
-    const c = args.config;
     const n = serviceNames.backend;
     const p = containerPorts.backend;
     const labels = labelsFor(n, "backend");
     const child = { parent: this };
-    const configYaml = stringify(backendConfigObject(c), { lineWidth: 0 });
+    const configYaml = stringify(backendConfigObject({ config: args.config, workers: args.workers }), { lineWidth: 0 });
 
     const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
-      metadata: { name: "backend-config", namespace: c.namespace, labels },
+      metadata: { name: "backend-config", namespace: args.namespace, labels },
       data: { "config.yaml": configYaml },
     }, child);
 
@@ -63,10 +49,10 @@ export class Backend extends pulumi.ComponentResource {
       { name: "grpc", port: p.grpc },
       { name: "metrics", port: p.metrics },
     ];
-    new k8s.apps.v1.Deployment(`${name}-deployment`, {
-      metadata: { name: n, namespace: c.namespace, labels },
+    this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
+      metadata: { name: n, namespace: args.namespace, labels },
       spec: {
-        replicas: c.backend.replicas,
+        replicas: args.replicas,
         selector: { matchLabels: selectorFor(n) },
         template: {
           metadata: { labels, annotations: { [configHashAnnotation]: contentHash(configYaml) } },
@@ -77,7 +63,7 @@ export class Backend extends pulumi.ComponentResource {
             containers: [{
               name: "backend",
               image: args.image,
-              ...containerBase(c),
+              imagePullPolicy: args.imagePullPolicy,
               env: [
                 { name: "BACKEND_CONFIG", value: "/etc/backend/config.yaml" },
                 // Each pod names itself in results and the X-Backend-Id header.
@@ -99,7 +85,7 @@ export class Backend extends pulumi.ComponentResource {
     }, child);
 
     new k8s.core.v1.Service(`${name}-service`, {
-      metadata: { name: n, namespace: c.namespace, labels },
+      metadata: { name: n, namespace: args.namespace, labels },
       spec: {
         selector: selectorFor(n),
         ports: ports.map((x) => ({ name: x.name, port: x.port, targetPort: x.port, ...(x.name === "grpc" ? { appProtocol: "grpc" } : {}) })),
@@ -108,11 +94,12 @@ export class Backend extends pulumi.ComponentResource {
 
     // Per-pod addresses for Prometheus' DNS discovery when there are several backend pods.
     new k8s.core.v1.Service(`${name}-pods-service`, {
-      metadata: { name: backendPodsServiceName, namespace: c.namespace, labels },
+      metadata: { name: serviceNames.backendMetrics, namespace: args.namespace, labels },
       spec: { clusterIP: "None", selector: selectorFor(n), ports: [{ name: "metrics", port: p.metrics, targetPort: p.metrics }] },
     }, child);
 
-    this.host = `${n}.${c.namespace}.svc.cluster.local`;
+    this.host = serviceDns(n, args.namespace);
+    this.ready = this;
     this.registerOutputs({ host: this.host });
   }
 }

@@ -17,11 +17,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as dockerBuild from "@pulumi/docker-build";
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { LocalnetConfig } from "../config/schema";
 import { ConfigError } from "../config/errors";
 import { contextHash } from "./context-hash";
-
-export { contextHash } from "./context-hash";
 
 /** Hex characters of the context hash kept in the tag: 80 bits, far from colliding in a dev registry. */
 export const tagHashLength = 20;
@@ -30,8 +27,17 @@ export const tagHashLength = 20;
 export const backendContext = "services/backend";
 
 export interface LocalnetImagesArgs {
-  config: LocalnetConfig;
-  /** Directory relative paths are resolved against. Default: the current directory (Pulumi's project dir). */
+  build: {
+    /** Build the backend (and the relay-miner, with relayminerSource) instead of using the tags. */
+    enabled: boolean;
+    /** Registry built images are pushed to and pulled from. */
+    registry: string;
+    /** A pocket-relay-miner checkout with a Dockerfile. @default unset: the configured tag is used */
+    relayminerSource?: string;
+  };
+  /** The configured image refs; built images keep their repository names. */
+  images: { backend: string; relayMiner: string };
+  /** Directory relative paths are resolved against. @default the current directory (Pulumi's project dir) */
   projectDir?: string;
 }
 
@@ -85,14 +91,14 @@ export class LocalnetImages extends pulumi.ComponentResource {
 
   constructor(name: string, args: LocalnetImagesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("relayminer-localnet:localnet:Images", name, {}, opts);
-    const { config } = args;
+    const { build: settings, images } = args;
     const projectDir = args.projectDir ?? process.cwd();
     const built: Record<string, dockerBuild.Image> = {};
 
     const build = (key: string, origin: ContextOrigin, source: string, configuredRef: string): pulumi.Output<string> => {
       const dir = resolve(projectDir, source);
       checkContext(origin, dir);
-      const ref = builtRef(config.build.registry, configuredRef, contextHash(dir));
+      const ref = builtRef(settings.registry, configuredRef, contextHash(dir));
       const image = new dockerBuild.Image(
         `${name}-${key}`,
         {
@@ -111,17 +117,17 @@ export class LocalnetImages extends pulumi.ComponentResource {
       return image.ref.apply(() => ref);
     };
 
-    if (config.build.enabled) {
+    if (settings.enabled) {
       const backendOrigin = { key: "build.enabled", value: true, instead: "build.enabled = false to deploy images.backend as is" };
-      this.backend = build("backend", backendOrigin, backendContext, config.images.backend);
-      const source = config.build.relayminerSource;
+      this.backend = build("backend", backendOrigin, backendContext, images.backend);
+      const source = settings.relayminerSource;
       const minerOrigin = { key: "build.relayminerSource", value: source, instead: "unset it to deploy images.relayMiner as is" };
       this.relayMiner = source
-        ? build("relay-miner", minerOrigin, source, config.images.relayMiner)
-        : pulumi.output(config.images.relayMiner);
+        ? build("relay-miner", minerOrigin, source, images.relayMiner)
+        : pulumi.output(images.relayMiner);
     } else {
-      this.backend = pulumi.output(config.images.backend);
-      this.relayMiner = pulumi.output(config.images.relayMiner);
+      this.backend = pulumi.output(images.backend);
+      this.relayMiner = pulumi.output(images.relayMiner);
     }
     this.built = Object.freeze(built);
     this.registerOutputs({ backend: this.backend, relayMiner: this.relayMiner });

@@ -1,12 +1,18 @@
 /** Runs the cluster preflight for the program: a clear RunError on `up`, a warning on `preview`. */
 import * as pulumi from "@pulumi/pulumi";
-import type { LocalnetConfig } from "../config/schema";
 import { checkCluster, PreflightError } from "./preflight";
 
-export async function requireCluster(config: LocalnetConfig): Promise<void> {
-  if (config.kube.renderDir) return; // render mode needs no cluster
+export interface ClusterChoice {
+  kubeconfig?: string;
+  context?: string;
+  /** Render mode needs no cluster. */
+  renderDir?: string;
+}
+
+export async function requireCluster(kube: ClusterChoice): Promise<void> {
+  if (kube.renderDir) return;
   try {
-    await checkCluster({ kubeconfig: config.kube.kubeconfig, context: config.kube.context });
+    await checkCluster({ kubeconfig: kube.kubeconfig, context: kube.context });
   } catch (e) {
     if (!(e instanceof PreflightError)) throw e;
     // A preview can still show the plan without a cluster; an update cannot do anything useful.

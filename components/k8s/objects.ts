@@ -1,14 +1,13 @@
-/**
- * Small helpers every component uses: labels, content hashes that roll pods, probes, and the
- * resource options that pin children to the one Kubernetes provider.
- */
+/** Small helpers every component uses: labels, content hashes that roll pods, probes, resources. */
 import { createHash } from "node:crypto";
 import type * as k8s from "@pulumi/kubernetes";
-import type { LocalnetConfig } from "../config/schema";
 
-export const partOf = "relayminer-localnet";
+const partOf = "relayminer-localnet";
 
-/** Labels of one role's pods; `app` is kept for people used to the reference localnet's selectors. */
+/** Pull policy of every container of the localnet. */
+export type ImagePullPolicy = "IfNotPresent" | "Always" | "Never";
+
+/** Labels of one role's pods; `app` is kept for people used to the selectors of other localnets. */
 export function labelsFor(name: string, component: string): Record<string, string> {
   return {
     app: name,
@@ -41,16 +40,6 @@ export function httpProbe(path: string, port: number, opts: Partial<k8s.types.in
 
 export function execProbe(command: string[], opts: Partial<k8s.types.input.core.v1.Probe> = {}): k8s.types.input.core.v1.Probe {
   return { exec: { command }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, ...opts };
-}
-
-/** Common container fields: pull policy from config. */
-export function containerBase(config: LocalnetConfig) {
-  return { imagePullPolicy: config.kube.imagePullPolicy };
-}
-
-/** A cluster-internal URL of a Service port. */
-export function inClusterUrl(scheme: string, service: string, namespace: string, port: number): string {
-  return `${scheme}://${service}.${namespace}.svc.cluster.local:${port}`;
 }
 
 /** Resource requests/limits in one line. */

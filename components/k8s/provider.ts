@@ -1,6 +1,17 @@
 /** The one Kubernetes provider every component's children use. */
+import type * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { LocalnetConfig } from "../config/schema";
+
+export interface ProviderArgs {
+  /** Namespace of every object that names none. */
+  namespace: string;
+  /** kubeconfig context. @default the kubeconfig's current context */
+  context?: string;
+  /** kubeconfig file. @default $KUBECONFIG, else ~/.kube/config */
+  kubeconfig?: string;
+  /** Write manifests to this directory instead of applying them. @default unset (apply to the cluster) */
+  renderDir?: string;
+}
 
 /**
  * Settings both modes share, so a rendered plan and an applied one diff the same way.
@@ -11,20 +22,19 @@ import type { LocalnetConfig } from "../config/schema";
  */
 const common = { enableConfigMapMutable: true } as const;
 
-export function kubernetesProvider(config: LocalnetConfig): k8s.Provider {
-  const k = config.kube;
-  if (k.renderDir) {
+export function kubernetesProvider(a: ProviderArgs, opts: pulumi.CustomResourceOptions = {}): k8s.Provider {
+  if (a.renderDir) {
     // Render mode writes manifests instead of applying them; it must not name a cluster.
-    return new k8s.Provider("k8s", { ...common, renderYamlToDirectory: k.renderDir, namespace: config.namespace });
+    return new k8s.Provider("k8s", { ...common, renderYamlToDirectory: a.renderDir, namespace: a.namespace }, opts);
   }
   return new k8s.Provider("k8s", {
     ...common,
-    context: k.context,
-    kubeconfig: k.kubeconfig,
-    namespace: config.namespace,
+    context: a.context,
+    kubeconfig: a.kubeconfig,
+    namespace: a.namespace,
     // A recreated kind cluster has a new kubeconfig; keep the provider (and every resource) as is.
-    clusterIdentifier: k.context ?? "current-context",
+    clusterIdentifier: a.context ?? "current-context",
     // A deleted dev cluster should not block `pulumi destroy` or a fresh `up`.
     deleteUnreachable: true,
-  });
+  }, opts);
 }

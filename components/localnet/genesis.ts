@@ -4,17 +4,22 @@
  */
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { generateGenesis, type GenesisArtifacts } from "../../genesis/build";
-import { GenesisInputError } from "../../genesis/errors";
-import { loadGenesisInput } from "../../genesis/input";
-import type { GenesisInput } from "../../genesis/types";
-import type { RpcType as ChainRpcType } from "../../genesis/schema";
+import {
+  generateGenesis,
+  genesisFiles,
+  GenesisInputError,
+  loadGenesisInput,
+  type GenesisArtifacts,
+  type GenesisInput,
+  type RpcType as ChainRpcType,
+} from "../../genesis";
 import type { LocalnetConfig } from "../config/schema";
 import { relayerEndpointUrl, validatorP2pAddress } from "../topology/names";
 import { containerPorts } from "../topology/ports";
 import type { RelayerService, RpcType } from "../relay-miner/relayminer-config";
+import type { ValidatorGenesis } from "../validator/validator";
 
-export interface LocalnetGenesis {
+interface LocalnetGenesis {
   input: GenesisInput;
   artifacts: GenesisArtifacts;
 }
@@ -54,4 +59,17 @@ export function relayerServicesOf(input: GenesisInput): RelayerService[] {
     }
   }
   return [...byId.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([id, types]) => ({ id, rpcTypes: [...types].sort() }));
+}
+
+/** The generated files as the Validator mounts them. */
+export function validatorGenesisOf(artifacts: GenesisArtifacts): ValidatorGenesis {
+  const { publicFiles, secretFiles, summary } = artifacts;
+  return {
+    chainId: summary.chainId,
+    genesisSha256: summary.genesisSha256,
+    genesisJson: publicFiles[genesisFiles.genesis],
+    privValidatorStateJson: publicFiles[genesisFiles.privValidatorState],
+    privValidatorKeyJson: secretFiles[genesisFiles.privValidatorKey],
+    nodeKeyJson: secretFiles[genesisFiles.nodeKey],
+  };
 }

@@ -7,10 +7,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { stringify } from "yaml";
-import { localnetSchema } from "../config/schema";
 import { backendMetrics } from "../../dashboards/catalogue/backend";
-import { dashboardModels } from "../../dashboards/index";
-import { prometheusConfig, scrapeJobs } from "./prometheus";
+import { dashboardModels, scrapeJobs } from "../../dashboards";
+import { prometheusConfig } from "./prometheus";
 import { queriesOf, substituteVariables } from "../../dashboards/lib/queries";
 import { startBackendProcess, type BackendProcess } from "../../test/support/backend-process";
 import { startPrometheus, type RunningPrometheus } from "../../test/support/prometheus";
@@ -20,7 +19,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The generated backend job (one replica), pointed at 127.0.0.1:<port> instead of the Service. */
 function backendJobYaml(metricsPort: number): string {
-  const generated = prometheusConfig(localnetSchema.parse({}));
+  const generated = prometheusConfig({ namespace: "relayminer-localnet", scrapeIntervalSeconds: 5, relayers: 0, miners: 0, redisNodes: [], backendReplicas: 1 });
   const job = generated.scrape_configs.find((j) => j.job_name === scrapeJobs.backend);
   assert.ok(job && "static_configs" in job, "the generated config has a static backend job for one replica");
   const labels = (job.static_configs as Array<{ labels: Record<string, string> }>)[0].labels;

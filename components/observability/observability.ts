@@ -1,38 +1,47 @@
 /**
- * Prometheus (scrape config generated from the topology, dashboards/prometheus.ts) and Grafana
- * (Prometheus datasource and the dashboards of dashboards/, provisioned read-only). Targets are
- * static per-pod DNS names and DNS discovery, so Prometheus needs no Kubernetes API permissions.
+ * Prometheus (scrape config generated from the topology, prometheus.ts) and Grafana (Prometheus
+ * datasource and the dashboards of dashboards/, provisioned read-only). Targets are static per-pod
+ * DNS names and DNS discovery, so Prometheus needs no Kubernetes API permissions.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { LocalnetConfig } from "../config/schema";
-import { serviceNames } from "../topology/names";
+import { serviceNames, serviceUrl } from "../topology/names";
 import { containerPorts } from "../topology/ports";
-import { configHashAnnotation, containerBase, contentHash, httpProbe, inClusterUrl, labelsFor, resources, selectorFor } from "../k8s/objects";
-import { prometheusConfigYaml } from "./prometheus";
+import { configHashAnnotation, contentHash, httpProbe, labelsFor, resources, selectorFor, type ImagePullPolicy } from "../k8s/objects";
+import { prometheusConfigYaml, type ScrapeTopology } from "./prometheus";
 import { dashboardFiles, dashboardList, grafanaDashboardsPath, grafanaProvisioning } from "../../dashboards";
 
 export interface ObservabilityArgs {
-  config: LocalnetConfig;
+  images: { prometheus: string; grafana: string };
+  imagePullPolicy: ImagePullPolicy;
+  /** What Prometheus scrapes (its namespace is this component's). */
+  scrape: ScrapeTopology;
+  /** Grafana's admin password (kept in a Secret). */
+  grafanaAdminPassword: pulumi.Input<string>;
+  /** Anonymous viewer access to Grafana. */
+  grafanaAnonymous: boolean;
 }
 
 export class Observability extends pulumi.ComponentResource {
+  readonly prometheus: k8s.apps.v1.Deployment;
+  readonly grafana: k8s.apps.v1.Deployment;
+
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("relayminer-localnet:localnet:Observability", name, {}, opts);
-    const c = args.config;
-    const ns = c.namespace;
+    const ns = args.scrape.namespace;
+    const pullPolicy = { imagePullPolicy: args.imagePullPolicy };
     const child = { parent: this };
 
     // Prometheus
     const prom = serviceNames.prometheus;
     const promPort = containerPorts.prometheus.http;
     const promLabels = labelsFor(prom, "observability");
-    const promYaml = prometheusConfigYaml(c);
+    const promYaml = prometheusConfigYaml(args.scrape);
     const promConfig = new k8s.core.v1.ConfigMap(`${name}-prometheus-config`, {
       metadata: { name: "prometheus-config", namespace: ns, labels: promLabels },
       data: { "prometheus.yml": promYaml },
     }, child);
-    new k8s.apps.v1.Deployment(`${name}-prometheus`, {
+    this.prometheus = new k8s.apps.v1.Deployment(`${name}-prometheus`, {
       metadata: { name: prom, namespace: ns, labels: promLabels },
       spec: {
         replicas: 1,
@@ -43,8 +52,8 @@ export class Observability extends pulumi.ComponentResource {
           spec: {
             containers: [{
               name: "prometheus",
-              image: c.images.prometheus,
-              ...containerBase(c),
+              image: args.images.prometheus,
+              ...pullPolicy,
               args: [
                 "--config.file=/etc/prometheus/prometheus.yml",
                 "--storage.tsdb.path=/prometheus",
@@ -75,15 +84,15 @@ export class Observability extends pulumi.ComponentResource {
     const grafPort = containerPorts.grafana.http;
     const grafLabels = labelsFor(graf, "observability");
     const provisioning = grafanaProvisioning({
-      prometheusUrl: inClusterUrl("http", prom, ns, promPort),
-      scrapeIntervalSeconds: c.observability.scrapeIntervalSeconds,
+      prometheusUrl: serviceUrl("http", prom, ns, promPort),
+      scrapeIntervalSeconds: args.scrape.scrapeIntervalSeconds,
     });
     const home = dashboardList.find((d) => d.key === "overview") ?? dashboardList[0];
     const dashboards = dashboardFiles();
     const admin = new k8s.core.v1.Secret(`${name}-grafana-admin`, {
       metadata: { name: "grafana-admin", namespace: ns, labels: grafLabels },
       type: "Opaque",
-      stringData: { "admin-user": "admin", "admin-password": pulumi.secret(c.observability.grafanaAdminPassword) },
+      stringData: { "admin-user": "admin", "admin-password": pulumi.secret(args.grafanaAdminPassword) },
     }, child);
     const datasources = new k8s.core.v1.ConfigMap(`${name}-grafana-datasources`, {
       metadata: { name: "grafana-datasources", namespace: ns, labels: grafLabels },
@@ -98,8 +107,8 @@ export class Observability extends pulumi.ComponentResource {
       data: dashboards,
     }, child);
 
-    const anonymous = c.observability.grafanaAnonymous;
-    new k8s.apps.v1.Deployment(`${name}-grafana`, {
+    const anonymous = args.grafanaAnonymous;
+    this.grafana = new k8s.apps.v1.Deployment(`${name}-grafana`, {
       metadata: { name: graf, namespace: ns, labels: grafLabels },
       spec: {
         replicas: 1,
@@ -112,8 +121,8 @@ export class Observability extends pulumi.ComponentResource {
           spec: {
             containers: [{
               name: "grafana",
-              image: c.images.grafana,
-              ...containerBase(c),
+              image: args.images.grafana,
+              ...pullPolicy,
               env: [
                 { name: "GF_SECURITY_ADMIN_USER", valueFrom: { secretKeyRef: { name: admin.metadata.name, key: "admin-user" } } },
                 { name: "GF_SECURITY_ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: admin.metadata.name, key: "admin-password" } } },

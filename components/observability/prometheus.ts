@@ -1,6 +1,7 @@
 /**
- * The Prometheus configuration, generated from the same typed stack config and port registry the
- * components use, so a scrape target exists exactly when its workload does.
+ * The Prometheus configuration, generated from the topology the other parts are built from (replica
+ * counts, Redis nodes) and the port registry, so a scrape target exists exactly when its workload
+ * does.
  *
  * Choices (and why):
  * - Relayers and miners are StatefulSets: one static target per pod the config declares,
@@ -21,18 +22,25 @@
  * - The validator (CometBFT :26660) and Prometheus itself are single static targets.
  */
 import { stringify } from "yaml";
-import type { LocalnetConfig } from "../config/schema";
 import { podDns, serviceNames, serviceDns } from "../topology/names";
 import { containerPorts } from "../topology/ports";
-import { redisNodeCount, redisNodeHosts } from "../redis/render";
-import { scrapeJobs } from "../../dashboards/scrape-jobs";
+import { scrapeJobs } from "../../dashboards";
 
-export { scrapeJobs, jobTargetLabels, type ScrapeJob } from "../../dashboards/scrape-jobs";
+/** What there is to scrape. */
+export interface ScrapeTopology {
+  namespace: string;
+  scrapeIntervalSeconds: number;
+  /** Relayer pods (0: none). */
+  relayers: number;
+  /** Miner pods (0: none). */
+  miners: number;
+  /** In-cluster host names of the Redis nodes, in ordinal order (empty: Redis is off). */
+  redisNodes: string[];
+  /** Backend pods (0: the backend is off). */
+  backendReplicas: number;
+}
 
-/** Redis streams the exporter should report (`--check-streams`): the relayers' relay WALs. */
-export const redisExporterStreamPattern = "ha:relays:*";
-
-export interface ScrapeConfig {
+interface ScrapeConfig {
   job_name: string;
   [key: string]: unknown;
 }
@@ -49,45 +57,30 @@ function statefulSetJob(job: string, statefulSet: "relayer" | "miner", count: nu
 }
 
 /**
- * Headless Service over the backend pods, used only for discovery when there are several replicas
- * (the `backend` Service itself stays a ClusterIP Service that load-balances relay traffic).
- */
-export const backendPodsServiceName = `${serviceNames.backend}-metrics`;
-
-/**
  * One backend pod: scrape it through the `backend` Service (instance "backend"). Several pods (a
  * Deployment, random names): a Service would interleave their counters in one series, so each pod
  * is found by DNS (one A record per ready pod of the headless backend-metrics Service) and told
  * apart by `instance` = podIP:9095.
  */
-function backendJob(config: LocalnetConfig): ScrapeConfig {
+function backendJob(t: ScrapeTopology): ScrapeConfig {
   const port = containerPorts.backend.metrics;
-  if (config.backend.replicas === 1) {
-    return staticJob(scrapeJobs.backend, `${serviceDns(serviceNames.backend, config.namespace)}:${port}`, serviceNames.backend);
+  if (t.backendReplicas === 1) {
+    return staticJob(scrapeJobs.backend, `${serviceDns(serviceNames.backend, t.namespace)}:${port}`, serviceNames.backend);
   }
   return {
     job_name: scrapeJobs.backend,
-    dns_sd_configs: [{ names: [serviceDns(backendPodsServiceName, config.namespace)], type: "A", port }],
+    dns_sd_configs: [{ names: [serviceDns(serviceNames.backendMetrics, t.namespace)], type: "A", port }],
   };
 }
 
-/** The Redis nodes of the chosen topology: DNS name and pod name, in ordinal order. */
-export function redisNodes(config: LocalnetConfig): Array<{ host: string; pod: string; replica: string }> {
-  return redisNodeHosts(config.namespace, redisNodeCount(config.redis)).map((host, i) => ({
-    host,
-    pod: `${serviceNames.redis}-${i}`,
-    replica: String(i),
-  }));
-}
-
-function redisJob(config: LocalnetConfig): ScrapeConfig {
-  const exporter = `${serviceDns(serviceNames.redisExporter, config.namespace)}:${containerPorts.redisExporter.metrics}`;
+function redisJob(t: ScrapeTopology): ScrapeConfig {
+  const exporter = `${serviceDns(serviceNames.redisExporter, t.namespace)}:${containerPorts.redisExporter.metrics}`;
   return {
     job_name: scrapeJobs.redis,
     metrics_path: "/scrape",
-    static_configs: redisNodes(config).map((n) => ({
-      targets: [`${n.host}:${containerPorts.redis.redis}`],
-      labels: { pod: n.pod, replica: n.replica },
+    static_configs: t.redisNodes.map((host, i) => ({
+      targets: [`${host}:${containerPorts.redis.redis}`],
+      labels: { pod: `${serviceNames.redis}-${i}`, replica: String(i) },
     })),
     relabel_configs: [
       // The node address becomes ?target=redis://host:port, and the request goes to the exporter.
@@ -108,9 +101,9 @@ function timeoutSeconds(interval: number): number {
 }
 
 /** The Prometheus configuration object for a topology (see prometheusConfigYaml). */
-export function prometheusConfig(config: LocalnetConfig): { global: Record<string, string>; scrape_configs: ScrapeConfig[] } {
-  const ns = config.namespace;
-  const interval = config.observability.scrapeIntervalSeconds;
+export function prometheusConfig(t: ScrapeTopology): { global: Record<string, string>; scrape_configs: ScrapeConfig[] } {
+  const ns = t.namespace;
+  const interval = t.scrapeIntervalSeconds;
   const jobs: ScrapeConfig[] = [
     staticJob(scrapeJobs.prometheus, `localhost:${containerPorts.prometheus.http}`, serviceNames.prometheus),
     staticJob(
@@ -119,14 +112,10 @@ export function prometheusConfig(config: LocalnetConfig): { global: Record<strin
       serviceNames.validator,
     ),
   ];
-  if (config.redis.enabled) jobs.push(redisJob(config));
-  if (config.relayer.count > 0) {
-    jobs.push(statefulSetJob(scrapeJobs.relayers, "relayer", config.relayer.count, containerPorts.relayer.metrics, ns));
-  }
-  if (config.miner.count > 0) {
-    jobs.push(statefulSetJob(scrapeJobs.miners, "miner", config.miner.count, containerPorts.miner.metrics, ns));
-  }
-  if (config.backend.enabled) jobs.push(backendJob(config));
+  if (t.redisNodes.length > 0) jobs.push(redisJob(t));
+  if (t.relayers > 0) jobs.push(statefulSetJob(scrapeJobs.relayers, "relayer", t.relayers, containerPorts.relayer.metrics, ns));
+  if (t.miners > 0) jobs.push(statefulSetJob(scrapeJobs.miners, "miner", t.miners, containerPorts.miner.metrics, ns));
+  if (t.backendReplicas > 0) jobs.push(backendJob(t));
   return {
     global: {
       scrape_interval: `${interval}s`,
@@ -138,7 +127,9 @@ export function prometheusConfig(config: LocalnetConfig): { global: Record<strin
 }
 
 /** prometheus.yml text: same input, same bytes (insertion-ordered keys, no timestamps). */
-export function prometheusConfigYaml(config: LocalnetConfig): string {
+export function prometheusConfigYaml(t: ScrapeTopology): string {
+  // The header names the file this came from before the code moved; kept byte for byte, since a
+  // changed prometheus.yml restarts Prometheus (and its in-memory history goes).
   const header = "# Generated by dashboards/prometheus.ts from the stack config; do not edit.\n";
-  return header + stringify(prometheusConfig(config), { lineWidth: 0 });
+  return header + stringify(prometheusConfig(t), { lineWidth: 0 });
 }

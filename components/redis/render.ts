@@ -1,6 +1,7 @@
 /**
- * Text the Redis pods run: redis.conf, the cluster-forming script, and the URL relay-miners use.
- * Pure functions, so tests can run them against real redis-server processes.
+ * What the Redis pods read: redis.conf, the environment of the cluster-forming script
+ * (cluster-create.sh), the nodes' host names and the URL relay-miners use. Pure functions, so
+ * tests can run them against real redis-server processes.
  */
 import { podDns, serviceDns, serviceNames } from "../topology/names";
 
@@ -13,6 +14,8 @@ export interface RedisConfInput {
 
 export function redisServerConf(i: RedisConfInput): string {
   const lines = [
+    // The header names the file this came from before the code moved; changing a byte of
+    // redis.conf recreates the Redis pods (and re-forms a cluster without persistence).
     "# Rendered by relayminer-localnet (components/redis-scripts.ts).",
     "bind 0.0.0.0",
     "protected-mode no",
@@ -49,65 +52,26 @@ export function redisUrlFor(mode: "standalone" | "cluster", hosts: string[], por
     : `redis://${hosts[0]}:${port}`;
 }
 
-export interface ClusterScriptOptions {
-  /** How long members that kept their identity (persistence on) get to reconverge before a re-form. */
+export interface ClusterCreateInput {
+  hosts: string[];
+  port: number;
+  replicasPerShard: number;
+  /** How long members that kept their identity (persistence on) get to reconverge before a re-form. @default 30 */
   convergeSeconds?: number;
-  /** How long the new cluster gets to report ok before the script fails. */
+  /** How long the new cluster gets to report ok before the script fails. @default 120 */
   formSeconds?: number;
+  /** The redis-cli binary. @default "redis-cli" */
   cli?: string;
 }
 
-/**
- * A POSIX sh script (runs in the redis image) that makes the nodes one cluster of exactly this
- * shape, and is harmless to re-run:
- * - every node already reports cluster_state ok with `hosts.length` known nodes and the right
- *   number of shards: nothing to do;
- * - every node is fresh (knows only itself): form the cluster;
- * - anything else (a node restarted empty and lost its identity, or shards/replicas changed):
- *   re-form from scratch, which discards the data in Redis. Members that all kept their identity
- *   (persistence on) first get `convergeSeconds` to heal by gossip, so a plain restart keeps data.
- * Hosts are resolved to IPs first because `redis-cli --cluster create` wants addresses.
- */
-export function redisClusterCreateScript(hosts: string[], port: number, replicasPerShard: number, opts: ClusterScriptOptions = {}): string {
-  const cli = `${opts.cli ?? "redis-cli"} -p ${port} -h`;
-  const n = hosts.length;
-  const shards = n / (1 + replicasPerShard);
-  return [
-    "set -eu",
-    `hosts="${hosts.join(" ")}"`,
-    "for h in $hosts; do",
-    `  until ${cli} "$h" ping 2>/dev/null | grep -q PONG; do echo "waiting for $h"; sleep 1; done`,
-    "done",
-    `info() { ${cli} "$1" cluster info 2>/dev/null | tr -d '\\r'; }`,
-    "healthy() {",
-    "  for h in $hosts; do",
-    "    i=$(info \"$h\")",
-    `    for want in cluster_state:ok cluster_known_nodes:${n} cluster_size:${shards}; do`,
-    '      echo "$i" | grep -qx "$want" || return 1',
-    "    done",
-    "  done",
-    "}",
-    "fresh=0",
-    "for h in $hosts; do if info \"$h\" | grep -qx cluster_known_nodes:1; then fresh=$((fresh + 1)); fi; done",
-    'if [ "$fresh" -eq 0 ]; then',
-    `  t=0; until healthy || [ "$t" -ge ${opts.convergeSeconds ?? 30} ]; do t=$((t + 1)); sleep 1; done`,
-    `  if healthy; then echo "cluster already formed: ${n} nodes, ${shards} shards"; exit 0; fi`,
-    "fi",
-    `if [ "$fresh" -lt ${n} ]; then`,
-    '  echo "re-forming the cluster (a node restarted empty, or shards/replicas changed): its data is discarded"',
-    "  for h in $hosts; do",
-    // A replica refuses FLUSHALL (read-only); CLUSTER RESET empties it anyway.
-    `    ${cli} "$h" flushall >/dev/null 2>&1 || true`,
-    `    ${cli} "$h" cluster reset hard >/dev/null`,
-    "  done",
-    "fi",
-    "addrs=''",
-    "for h in $hosts; do",
-    '  ip=$(getent hosts "$h" 2>/dev/null | awk \'{print $1; exit}\')',
-    '  addrs="$addrs ${ip:-$h}:' + port + '"',
-    "done",
-    `${opts.cli ?? "redis-cli"} --cluster create $addrs --cluster-replicas ${replicasPerShard} --cluster-yes`,
-    `t=0; until healthy; do t=$((t + 1)); if [ "$t" -ge ${opts.formSeconds ?? 120} ]; then echo "the cluster did not report ok within ${opts.formSeconds ?? 120}s" >&2; exit 1; fi; sleep 1; done`,
-    `echo "cluster formed: ${n} nodes, ${shards} shards"`,
-  ].join("\n") + "\n";
+/** The environment of cluster-create.sh. */
+export function clusterCreateEnv(i: ClusterCreateInput): Record<string, string> {
+  return {
+    REDIS_HOSTS: i.hosts.join(" "),
+    REDIS_PORT: String(i.port),
+    REPLICAS_PER_SHARD: String(i.replicasPerShard),
+    ...(i.convergeSeconds === undefined ? {} : { CONVERGE_SECONDS: String(i.convergeSeconds) }),
+    ...(i.formSeconds === undefined ? {} : { FORM_SECONDS: String(i.formSeconds) }),
+    ...(i.cli === undefined ? {} : { REDIS_CLI: i.cli }),
+  };
 }

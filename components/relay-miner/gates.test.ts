@@ -1,23 +1,25 @@
 /**
- * The init-container gates run for real: the leader gate against a real redis-server, the chain
- * gate with wget against an HTTP server that answers like CometBFT's /status.
+ * The init-container gates (wait-for-*.sh) run for real under sh with the environment the pods
+ * get: the Redis and leader gates against a real redis-server, the chain gate with wget against
+ * an HTTP server that answers like CometBFT's /status.
  */
 import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { startStandalone } from "../../test/support/redis-server";
-import { redisEndpoint, waitForChainScript, waitForLeaderScript, waitForRedisScript } from "./gates";
+import { join } from "node:path";
+import { startCluster, startStandalone } from "../../test/support/redis-server";
+import { redisEndpoint, waitForChainEnv, waitForLeaderEnv, waitForRedisEnv } from "./gates";
 import { redisKeys } from "../topology/names";
 
 const cleanups: (() => void)[] = [];
 after(() => cleanups.forEach((c) => c()));
 
 /** Runs a gate script; resolves with its exit code and output once it exits (or is killed). */
-function runGate(script: string, timeoutMs: number): Promise<{ code: number | null; out: string }> {
+function runGate(script: string, env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn("sh", ["-c", script]);
+    const child = spawn("sh", [join(__dirname, script)], { env: { ...process.env, ...env } });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
@@ -44,18 +46,30 @@ describe("start-up gates, for real", () => {
   test("the leader gate holds until a miner takes the lock, then passes", async () => {
     const port = await startRedis();
     const url = `redis://127.0.0.1:${port}`;
-    assert.match((await runGate(waitForRedisScript(url), 5000)).out, /redis is up/);
+    assert.match((await runGate("wait-for-redis.sh", waitForRedisEnv(url), 5000)).out, /redis is up/);
 
-    const held = await runGate(waitForLeaderScript(url), 1500);
+    const held = await runGate("wait-for-leader.sh", waitForLeaderEnv(url), 1500);
     assert.equal(held.code, null, "gate must still be waiting (killed by the timeout)");
     assert.match(held.out, /waiting for a miner leader/);
 
-    const gate = runGate(waitForLeaderScript(url), 10_000);
+    const gate = runGate("wait-for-leader.sh", waitForLeaderEnv(url), 10_000);
     await new Promise((r) => setTimeout(r, 300));
     spawnSync("redis-cli", ["-p", String(port), "set", redisKeys.leaderLock, "miner-0-1", "EX", "30"]);
     const passed = await gate;
     assert.equal(passed.code, 0);
     assert.match(passed.out, /leader: miner-0-1/);
+  });
+
+  test("on a Redis Cluster the gates follow redirects (redis-cli -c) to the key's node", async () => {
+    const cluster = await startCluster();
+    cleanups.push(() => void cluster.stop());
+    const url = `redis-cluster://${cluster.ports.map((p) => `127.0.0.1:${p}`).join(",")}`;
+    assert.match((await runGate("wait-for-redis.sh", waitForRedisEnv(url), 5000)).out, /redis is up/);
+    const set = spawnSync("redis-cli", ["-c", "-p", String(cluster.ports[0]), "set", redisKeys.leaderLock, "miner-1-7", "EX", "30"], { encoding: "utf8" });
+    assert.equal(set.stdout.trim(), "OK");
+    const passed = await runGate("wait-for-leader.sh", waitForLeaderEnv(url), 10_000);
+    assert.equal(passed.code, 0, passed.out);
+    assert.match(passed.out, /leader: miner-1-7/);
   });
 
   test("the chain gate waits for block 1", async () => {
@@ -68,9 +82,9 @@ describe("start-up gates, for real", () => {
     cleanups.push(() => server.close());
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    const held = await runGate(waitForChainScript(url), 1500);
+    const held = await runGate("wait-for-chain.sh", waitForChainEnv(url), 1500);
     assert.equal(held.code, null, "height 0 must not pass");
-    const gate = runGate(waitForChainScript(url), 10_000);
+    const gate = runGate("wait-for-chain.sh", waitForChainEnv(url), 10_000);
     height = "1";
     const passed = await gate;
     assert.equal(passed.code, 0);

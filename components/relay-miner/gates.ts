@@ -1,12 +1,17 @@
 /**
  * Init containers that hold a pod until what it needs is really serving. Pulumi's dependsOn orders
- * the first `pulumi up`; these gates keep the order when pods restart later on their own.
- * The shell is built by pure functions so tests can run it against real servers.
+ * the first `pulumi up`; these gates keep the order when pods restart later on their own. Each runs
+ * a script beside this file (wait-for-*.sh) with the environment built here; tests run the same
+ * scripts against real servers.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import type { LocalnetConfig } from "../config/schema";
 import { redisKeys } from "../topology/names";
-import { containerBase, resources } from "../k8s/objects";
+import { resources, type ImagePullPolicy } from "../k8s/objects";
+import { envVars, readScripts, scriptCommand, scriptsVolumeMount } from "../k8s/scripts";
+
+/** The gate scripts, by file name. */
+export const gateScripts = readScripts(__dirname, ["wait-for-redis.sh", "wait-for-leader.sh", "wait-for-chain.sh"] as const);
+type GateScript = keyof typeof gateScripts;
 
 /** First host and port of a redis:// or redis-cluster:// URL, and whether it is a cluster. */
 export function redisEndpoint(url: string): { host: string; port: number; cluster: boolean } {
@@ -15,31 +20,42 @@ export function redisEndpoint(url: string): { host: string; port: number; cluste
   return { host: m[2], port: Number(m[3]), cluster: m[1] === "redis-cluster" };
 }
 
-const cliArgs = (url: string) => {
-  const e = redisEndpoint(url);
-  return `-h ${e.host} -p ${e.port}${e.cluster ? " -c" : ""}`;
-};
-
-/** Waits until Redis answers PING. */
-export function waitForRedisScript(url: string, cli = "redis-cli"): string {
-  return `until ${cli} ${cliArgs(url)} ping 2>/dev/null | grep -q PONG; do echo "waiting for redis"; sleep 1; done; echo "redis is up"`;
+/** Environment of wait-for-redis.sh: the first node of the URL. */
+export function waitForRedisEnv(redisUrl: string): Record<string, string> {
+  const e = redisEndpoint(redisUrl);
+  return { REDIS_HOST: e.host, REDIS_PORT: String(e.port), REDIS_CLUSTER: String(e.cluster) };
 }
 
-/** Waits until a miner holds the leader lock: relayers get block events only from the leader. */
-export function waitForLeaderScript(url: string, cli = "redis-cli"): string {
-  const key = redisKeys.leaderLock;
-  return `until [ "$(${cli} ${cliArgs(url)} exists ${key} 2>/dev/null)" = "1" ]; do echo "waiting for a miner leader (${key})"; sleep 1; done; echo "leader: $(${cli} ${cliArgs(url)} get ${key})"`;
+/** Environment of wait-for-leader.sh. */
+export function waitForLeaderEnv(redisUrl: string): Record<string, string> {
+  return { ...waitForRedisEnv(redisUrl), LEADER_KEY: redisKeys.leaderLock };
 }
 
-/** Waits until the chain reports a block height of at least 1. */
-export function waitForChainScript(rpcUrl: string): string {
-  return `until wget -qO- ${rpcUrl}/status 2>/dev/null | grep -Eq '"latest_block_height": ?"[1-9]'; do echo "waiting for block 1 at ${rpcUrl}"; sleep 1; done; echo "chain is producing blocks"`;
+/** Environment of wait-for-chain.sh. */
+export function waitForChainEnv(rpcUrl: string): Record<string, string> {
+  return { CHAIN_RPC_URL: rpcUrl };
 }
 
-function gate(name: string, image: string, script: string, c: LocalnetConfig): k8s.types.input.core.v1.Container {
-  return { name, image, ...containerBase(c), command: ["sh", "-c", script], resources: resources("10m", "16Mi", "100m", "64Mi") };
+interface GateImage {
+  image: string;
+  imagePullPolicy: ImagePullPolicy;
 }
 
-export const waitForRedis = (c: LocalnetConfig, url: string) => gate("wait-for-redis", c.images.redis, waitForRedisScript(url), c);
-export const waitForLeader = (c: LocalnetConfig, url: string) => gate("wait-for-leader", c.images.redis, waitForLeaderScript(url), c);
-export const waitForChain = (c: LocalnetConfig, rpcUrl: string) => gate("wait-for-chain", c.images.busybox, waitForChainScript(rpcUrl), c);
+function gate(name: string, script: GateScript, env: Record<string, string>, g: GateImage): k8s.types.input.core.v1.Container {
+  return {
+    name,
+    image: g.image,
+    imagePullPolicy: g.imagePullPolicy,
+    command: scriptCommand(script),
+    env: envVars(env),
+    resources: resources("10m", "16Mi", "100m", "64Mi"),
+    volumeMounts: [scriptsVolumeMount],
+  };
+}
+
+/** Runs in the Redis image (redis-cli). */
+export const waitForRedis = (redisUrl: string, g: GateImage) => gate("wait-for-redis", "wait-for-redis.sh", waitForRedisEnv(redisUrl), g);
+/** Runs in the Redis image (redis-cli). */
+export const waitForLeader = (redisUrl: string, g: GateImage) => gate("wait-for-leader", "wait-for-leader.sh", waitForLeaderEnv(redisUrl), g);
+/** Runs in busybox (wget). */
+export const waitForChain = (rpcUrl: string, g: GateImage) => gate("wait-for-chain", "wait-for-chain.sh", waitForChainEnv(rpcUrl), g);

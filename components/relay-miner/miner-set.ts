@@ -5,25 +5,33 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { LocalnetConfig } from "../config/schema";
 import { podServiceNames, serviceNames } from "../topology/names";
 import { containerPorts } from "../topology/ports";
-import { httpProbe, labelsFor, resources } from "../k8s/objects";
+import { httpProbe, labelsFor, resources, type ImagePullPolicy } from "../k8s/objects";
 import { headlessService } from "../k8s/headless-service";
-import { renderMinerConfig } from "./relayminer-config";
+import { renderMinerConfig, type NodeUrls } from "./relayminer-config";
 import { relayMinerStatefulSet } from "./workload";
-import { waitForChain, waitForRedis } from "./gates";
+import { gateScripts, waitForChain, waitForRedis } from "./gates";
 
 export interface MinerSetArgs {
-  config: LocalnetConfig;
-  /** pocket-relay-miner image. */
+  namespace: string;
+  /** pocket-relay-miner image (configured tag, or a content-addressed build). */
   image: pulumi.Input<string>;
+  /** Images of the start-up gates: redis-cli waits for Redis, busybox wget for the chain. */
+  gateImages: { redis: string; busybox: string };
+  imagePullPolicy: ImagePullPolicy;
+  replicas: number;
   redisUrl: string;
-  node: { rpc: string; grpc: string };
+  node: NodeUrls;
   chainId: string;
+  blockTimeSeconds: number;
+  /** Staked application addresses the miners accept relays for. */
   knownApplications: string[];
   /** supplier-keys.yaml (`keys:` list of hex private keys). */
   supplierKeysYaml: string;
+  logLevel: string;
+  /** Deep-merged over the rendered config.yaml (keys the localnet owns are rejected earlier). */
+  overrides: Record<string, unknown>;
 }
 
 export class MinerSet extends pulumi.ComponentResource {
@@ -32,17 +40,19 @@ export class MinerSet extends pulumi.ComponentResource {
   readonly replicas: number;
   /** The rendered config.yaml (for checks with `pocket-relay-miner miner validate`). */
   readonly configYaml: string;
+  readonly statefulSet: k8s.apps.v1.StatefulSet;
+  /** What dependents list in `dependsOn`: this component, ready once every child is. */
+  readonly ready: pulumi.Resource;
 
   constructor(name: string, args: MinerSetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("relayminer-localnet:localnet:MinerSet", name, {}, opts);
-    const c = args.config;
     const n = serviceNames.miner;
     const p = containerPorts.miner;
     const child = { parent: this };
-    this.replicas = c.miner.count;
+    this.replicas = args.replicas;
 
     const keys = new k8s.core.v1.Secret(`${name}-supplier-keys`, {
-      metadata: { name: "supplier-keys", namespace: c.namespace, labels: labelsFor("supplier-keys", "relay-miner") },
+      metadata: { name: "supplier-keys", namespace: args.namespace, labels: labelsFor("supplier-keys", "relay-miner") },
       type: "Opaque",
       stringData: pulumi.secret({ "supplier-keys.yaml": args.supplierKeysYaml }),
     }, child);
@@ -52,22 +62,24 @@ export class MinerSet extends pulumi.ComponentResource {
       redisUrl: args.redisUrl,
       node: args.node,
       chainId: args.chainId,
-      blockTimeSeconds: c.validator.blockTimeSeconds,
+      blockTimeSeconds: args.blockTimeSeconds,
       knownApplications: args.knownApplications,
-      logLevel: c.miner.logLevel,
-      overrides: c.miner.config,
+      logLevel: args.logLevel,
+      overrides: args.overrides,
     });
 
     const ports = [
       { name: "metrics", port: p.metrics },
       { name: "pprof", port: p.pprof },
     ];
-    const service = headlessService(`${name}-service`, { name: podServiceNames.miner, namespace: c.namespace, component: "miner", selects: n, ports }, child);
-    relayMinerStatefulSet({
+    const service = headlessService(`${name}-service`, { name: podServiceNames.miner, namespace: args.namespace, component: "miner", selects: n, ports }, child);
+    const pullPolicy = args.imagePullPolicy;
+    this.statefulSet = relayMinerStatefulSet({
       name: n,
       role: "miner",
-      replicas: c.miner.count,
-      config: c,
+      replicas: args.replicas,
+      namespace: args.namespace,
+      imagePullPolicy: pullPolicy,
       image: args.image,
       configYaml: this.configYaml,
       keysSecretName: this.keysSecretName,
@@ -75,11 +87,16 @@ export class MinerSet extends pulumi.ComponentResource {
       // /ready answers 200 only while Redis answers PING; /health is up as soon as the process is.
       readinessProbe: httpProbe("/ready", p.metrics, { initialDelaySeconds: 3 }),
       livenessProbe: httpProbe("/health", p.metrics, { initialDelaySeconds: 20, periodSeconds: 10, failureThreshold: 6 }),
-      initContainers: [waitForRedis(c, args.redisUrl), waitForChain(c, args.node.rpc)],
+      initContainers: [
+        waitForRedis(args.redisUrl, { image: args.gateImages.redis, imagePullPolicy: pullPolicy }),
+        waitForChain(args.node.rpc, { image: args.gateImages.busybox, imagePullPolicy: pullPolicy }),
+      ],
+      scripts: { "wait-for-redis.sh": gateScripts["wait-for-redis.sh"], "wait-for-chain.sh": gateScripts["wait-for-chain.sh"] },
       resources: resources("250m", "256Mi", "2", "2Gi"),
       governingService: service.metadata.name,
     }, child);
 
+    this.ready = this;
     this.registerOutputs({ keysSecretName: this.keysSecretName, replicas: this.replicas });
   }
 }

@@ -5,25 +5,34 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { LocalnetConfig } from "../config/schema";
 import { podServiceNames, relayerEndpointUrl, serviceNames } from "../topology/names";
 import { containerPorts } from "../topology/ports";
-import { httpProbe, labelsFor, resources, selectorFor } from "../k8s/objects";
+import { httpProbe, labelsFor, resources, selectorFor, type ImagePullPolicy } from "../k8s/objects";
 import { headlessService } from "../k8s/headless-service";
-import { renderRelayerConfig, type RelayerService } from "./relayminer-config";
+import { renderRelayerConfig, type NodeUrls, type RelayerService } from "./relayminer-config";
 import { relayMinerStatefulSet } from "./workload";
-import { waitForLeader } from "./gates";
+import { gateScripts, waitForLeader } from "./gates";
 
 export interface RelayerSetArgs {
-  config: LocalnetConfig;
-  /** pocket-relay-miner image. */
+  namespace: string;
+  /** pocket-relay-miner image (configured tag, or a content-addressed build). */
   image: pulumi.Input<string>;
+  /** Image of the leader gate (redis-cli). */
+  gateImage: string;
+  imagePullPolicy: ImagePullPolicy;
+  replicas: number;
   redisUrl: string;
-  node: { rpc: string; grpc: string };
-  /** Host relays are forwarded to (the Backend Service, or backend.externalHost). */
+  node: NodeUrls;
+  /** Host relays are forwarded to (the Backend Service, or the user's own backend). */
   backendHost: string;
+  /** The services the suppliers stake, with the RPC types advertised for each. */
   services: RelayerService[];
+  /** The Secret with supplier-keys.yaml (from the MinerSet). */
   keysSecretName: pulumi.Input<string>;
+  validationMode: "eager" | "optimistic";
+  logLevel: string;
+  /** Deep-merged over the rendered config.yaml (keys the localnet owns are rejected earlier). */
+  overrides: Record<string, unknown>;
 }
 
 export class RelayerSet extends pulumi.ComponentResource {
@@ -31,24 +40,26 @@ export class RelayerSet extends pulumi.ComponentResource {
   readonly endpointUrl: string;
   readonly replicas: number;
   readonly configYaml: string;
+  /** The load-balanced Service the suppliers' endpoint names. */
+  readonly service: k8s.core.v1.Service;
+  readonly statefulSet: k8s.apps.v1.StatefulSet;
 
   constructor(name: string, args: RelayerSetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("relayminer-localnet:localnet:RelayerSet", name, {}, opts);
-    const c = args.config;
     const n = serviceNames.relayer;
     const p = containerPorts.relayer;
     const child = { parent: this };
-    this.replicas = c.relayer.count;
-    this.endpointUrl = relayerEndpointUrl(c.namespace, p.relay);
+    this.replicas = args.replicas;
+    this.endpointUrl = relayerEndpointUrl(args.namespace, p.relay);
 
     this.configYaml = renderRelayerConfig({
       redisUrl: args.redisUrl,
       node: args.node,
       backendHost: args.backendHost,
       services: args.services,
-      validationMode: c.relayer.validationMode,
-      logLevel: c.relayer.logLevel,
-      overrides: c.relayer.config,
+      validationMode: args.validationMode,
+      logLevel: args.logLevel,
+      overrides: args.overrides,
     });
 
     const ports = [
@@ -58,27 +69,29 @@ export class RelayerSet extends pulumi.ComponentResource {
       { name: "pprof", port: p.pprof },
     ];
     // The load-balanced Service suppliers advertise, and a headless one for per-pod names.
-    new k8s.core.v1.Service(`${name}-service`, {
-      metadata: { name: n, namespace: c.namespace, labels: labelsFor(n, "relayer") },
+    this.service = new k8s.core.v1.Service(`${name}-service`, {
+      metadata: { name: n, namespace: args.namespace, labels: labelsFor(n, "relayer") },
       spec: {
         selector: selectorFor(n),
         ports: ports.map((x) => ({ name: x.name, port: x.port, targetPort: x.port })),
       },
     }, child);
-    const pods = headlessService(`${name}-pods`, { name: podServiceNames.relayer, namespace: c.namespace, component: "relayer", selects: n, ports }, child);
+    const pods = headlessService(`${name}-pods`, { name: podServiceNames.relayer, namespace: args.namespace, component: "relayer", selects: n, ports }, child);
 
-    relayMinerStatefulSet({
+    this.statefulSet = relayMinerStatefulSet({
       name: n,
       role: "relayer",
-      replicas: c.relayer.count,
-      config: c,
+      replicas: args.replicas,
+      namespace: args.namespace,
+      imagePullPolicy: args.imagePullPolicy,
       image: args.image,
       configYaml: this.configYaml,
       keysSecretName: args.keysSecretName,
       ports: ports.map((x) => ({ name: x.name, containerPort: x.port })),
       readinessProbe: httpProbe("/ready", p.health, { initialDelaySeconds: 3 }),
       livenessProbe: httpProbe("/health", p.health, { initialDelaySeconds: 20, periodSeconds: 10, failureThreshold: 6 }),
-      initContainers: [waitForLeader(c, args.redisUrl)],
+      initContainers: [waitForLeader(args.redisUrl, { image: args.gateImage, imagePullPolicy: args.imagePullPolicy })],
+      scripts: { "wait-for-leader.sh": gateScripts["wait-for-leader.sh"] },
       resources: resources("250m", "256Mi", "2", "2Gi"),
       governingService: pods.metadata.name,
     }, child);

@@ -1,13 +1,14 @@
 /**
  * What miners and relayers share: a StatefulSet of `pocket-relay-miner <role>` pods (stable names,
- * so each replica gets its own port-forward and URL), the rendered config in a ConfigMap whose hash
- * rolls the pods, the supplier keys Secret, and init containers that gate start-up on real readiness.
+ * so each replica gets its own port-forward and URL), the rendered config and the gate scripts in
+ * ConfigMaps whose hash rolls the pods, the supplier keys Secret, and init containers that gate
+ * start-up on real readiness.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { LocalnetConfig } from "../config/schema";
 import { mountPaths } from "../topology/names";
-import { configHashAnnotation, containerBase, contentHash, labelsFor, resources, selectorFor } from "../k8s/objects";
+import { configHashAnnotation, contentHash, labelsFor, resources, selectorFor, type ImagePullPolicy } from "../k8s/objects";
+import { scriptsConfigMap, scriptsVolume } from "../k8s/scripts";
 
 export type Role = "miner" | "relayer";
 
@@ -15,7 +16,8 @@ export interface WorkloadArgs {
   name: string;
   role: Role;
   replicas: number;
-  config: LocalnetConfig;
+  namespace: string;
+  imagePullPolicy: ImagePullPolicy;
   /** pocket-relay-miner image (configured tag, or a content-addressed build). */
   image: pulumi.Input<string>;
   configYaml: string;
@@ -24,33 +26,36 @@ export interface WorkloadArgs {
   readinessProbe: k8s.types.input.core.v1.Probe;
   livenessProbe: k8s.types.input.core.v1.Probe;
   initContainers: k8s.types.input.core.v1.Container[];
+  /** The scripts the init containers run (file name → text), mounted at /scripts. */
+  scripts: Record<string, string>;
   resources: ReturnType<typeof resources>;
   /** Headless Service that gives each pod a DNS name. */
   governingService: pulumi.Input<string>;
 }
 
-/** The ConfigMap + StatefulSet pair; returns the StatefulSet. */
+/** The ConfigMaps + StatefulSet; returns the StatefulSet. */
 export function relayMinerStatefulSet(a: WorkloadArgs, opts: pulumi.CustomResourceOptions): k8s.apps.v1.StatefulSet {
-  const c = a.config;
   const labels = labelsFor(a.name, a.role);
+  const pullPolicy = { imagePullPolicy: a.imagePullPolicy };
   const configMap = new k8s.core.v1.ConfigMap(`${a.name}-config`, {
-    metadata: { name: `${a.name}-config`, namespace: c.namespace, labels },
+    metadata: { name: `${a.name}-config`, namespace: a.namespace, labels },
     data: { "config.yaml": a.configYaml },
   }, opts);
+  const scripts = scriptsConfigMap(`${a.name}-scripts`, { name: `${a.name}-scripts`, namespace: a.namespace, labels, scripts: a.scripts }, opts);
   const configPath = `${mountPaths.relayMinerConfig}/config.yaml`;
   const mounts = [
     { name: "config", mountPath: mountPaths.relayMinerConfig, readOnly: true },
     { name: "keys", mountPath: mountPaths.supplierKeys, readOnly: true },
   ];
   return new k8s.apps.v1.StatefulSet(`${a.name}-statefulset`, {
-    metadata: { name: a.name, namespace: c.namespace, labels },
+    metadata: { name: a.name, namespace: a.namespace, labels },
     spec: {
       serviceName: a.governingService,
       replicas: a.replicas,
       podManagementPolicy: "Parallel",
       selector: { matchLabels: selectorFor(a.name) },
       template: {
-        metadata: { labels, annotations: { [configHashAnnotation]: contentHash(a.configYaml) } },
+        metadata: { labels, annotations: { [configHashAnnotation]: contentHash({ "config.yaml": a.configYaml, ...a.scripts }) } },
         spec: {
           terminationGracePeriodSeconds: 30,
           initContainers: [
@@ -59,7 +64,7 @@ export function relayMinerStatefulSet(a: WorkloadArgs, opts: pulumi.CustomResour
             {
               name: "validate-config",
               image: a.image,
-              ...containerBase(c),
+              ...pullPolicy,
               args: [a.role, "validate", `--config=${configPath}`],
               volumeMounts: mounts,
             },
@@ -68,7 +73,7 @@ export function relayMinerStatefulSet(a: WorkloadArgs, opts: pulumi.CustomResour
           containers: [{
             name: a.role,
             image: a.image,
-            ...containerBase(c),
+            ...pullPolicy,
             // args, not command: Tilt's restart wrapper replaces `command` of images it manages.
             args: [a.role, `--config=${configPath}`],
             env: [
@@ -85,6 +90,7 @@ export function relayMinerStatefulSet(a: WorkloadArgs, opts: pulumi.CustomResour
           volumes: [
             { name: "config", configMap: { name: configMap.metadata.name } },
             { name: "keys", secret: { secretName: a.keysSecretName, defaultMode: 0o400 } },
+            scriptsVolume(scripts),
           ],
         },
       },

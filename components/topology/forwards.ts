@@ -1,21 +1,5 @@
-/** The host forwards of a configured localnet: the port registry applied to the stack config. */
-import type { LocalnetConfig } from "../config/schema";
-import { serviceNames } from "./names";
-import { hostUrl, planForwards, type HostForward } from "./ports";
-
-export function forwardsOf(config: LocalnetConfig): HostForward[] {
-  return planForwards({
-    hostPorts: config.ports,
-    relayerCount: config.relayer.count,
-    minerCount: config.miner.count,
-    redisEnabled: config.redis.enabled,
-    redisCommanderEnabled: config.redis.commander,
-    validatorEnabled: true,
-    backendEnabled: config.backend.enabled,
-    observabilityEnabled: config.observability.enabled,
-    names: serviceNames,
-  });
-}
+/** The forward plan in the serializable form the stack output `forwards` lists. */
+import { hostUrl, type HostForward } from "./ports";
 
 /** One port-forward as the stack output `forwards` lists it, for `npm run forward` and the Tiltfile. */
 export interface ForwardSpec {
@@ -30,7 +14,7 @@ export interface ForwardSpec {
   name: string;
 }
 
-/** The serializable form of a forward plan (see forwardsOf). */
+/** The serializable form of a forward plan. */
 export function forwardSpecs(namespace: string, plan: HostForward[]): ForwardSpec[] {
   return plan.map((f) => ({
     namespace,

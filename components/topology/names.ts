@@ -13,6 +13,11 @@ export const serviceNames = {
   miner: "miner",
   relayer: "relayer",
   backend: "backend",
+  /**
+   * Headless Service over the backend pods, for Prometheus' DNS discovery when there are several
+   * (the `backend` Service itself load-balances relay traffic).
+   */
+  backendMetrics: "backend-metrics",
   prometheus: "prometheus",
   grafana: "grafana",
 } as const;
@@ -35,6 +40,11 @@ export const defaultNamespace = "relayminer-localnet";
 /** In-cluster DNS name of a Service: `<service>.<namespace>.svc.cluster.local`. */
 export function serviceDns(service: string, namespace: string): string {
   return `${service}.${namespace}.svc.cluster.local`;
+}
+
+/** In-cluster URL of a Service port: `<scheme>://<service>.<namespace>.svc.cluster.local:<port>`. */
+export function serviceUrl(scheme: string, service: string, namespace: string, port: number): string {
+  return `${scheme}://${serviceDns(service, namespace)}:${port}`;
 }
 
 /** Redis key prefix of the relay-miner's HA keys (leader lock, leases, relay streams). */

@@ -2,8 +2,7 @@
  * Stack outputs, computed from the same forward plan `npm run forward` and the Tiltfile use, so
  * every URL printed is one that works on 127.0.0.1 once the forwards run.
  */
-import type { LocalnetConfig } from "../config/schema";
-import { forwardSpecs, forwardsOf } from "./forwards";
+import { forwardSpecs } from "./forwards";
 import { hostUrl, type HostForward, type HostPortName } from "./ports";
 
 export interface LocalnetUrls {
@@ -57,7 +56,7 @@ export function urlsOf(plan: HostForward[]): LocalnetUrls {
   return urls as LocalnetUrls;
 }
 
-export function localnetOutputs(config: LocalnetConfig) {
-  const plan = forwardsOf(config);
-  return { forwards: forwardSpecs(config.namespace, plan), urls: urlsOf(plan) };
+/** The `forwards` and `urls` outputs of a forward plan. */
+export function localnetOutputs(namespace: string, plan: HostForward[]) {
+  return { forwards: forwardSpecs(namespace, plan), urls: urlsOf(plan) };
 }

@@ -11,6 +11,7 @@
  * `planForwards` turns a topology into the full list of host forwards, and `findHostPortClashes`
  * checks that list; the config parser calls it so a clash is a config error, not a failed forward.
  */
+import { serviceNames } from "./names";
 
 export const containerPorts = {
   redis: { redis: 6379 },
@@ -48,26 +49,15 @@ export const hostPortDefaults = {
 } as const;
 
 export type HostPortName = keyof typeof hostPortDefaults;
-export type HostPorts = Record<HostPortName, number>;
-export const hostPortNames = Object.keys(hostPortDefaults) as HostPortName[];
-
-/** The host ports that are bases of a per-replica range (replica i uses base + i). */
-export const replicatedHostPorts: ReadonlySet<HostPortName> = new Set<HostPortName>([
-  "relayerRelay",
-  "relayerHealth",
-  "relayerMetrics",
-  "relayerPprof",
-  "minerMetrics",
-  "minerPprof",
-]);
+type HostPorts = Record<HostPortName, number>;
 
 /** Host port of replica `index` (0-based) of a replicated port. */
-export function replicaHostPort(base: number, index: number): number {
+function replicaHostPort(base: number, index: number): number {
   return base + index;
 }
 
 /** What a forward points at inside the cluster: a Service, or one pod of a StatefulSet. */
-export interface ForwardTarget {
+interface ForwardTarget {
   kind: "service" | "pod";
   name: string;
   port: number;
@@ -91,20 +81,8 @@ export interface ForwardTopology {
   minerCount: number;
   redisEnabled: boolean;
   redisCommanderEnabled: boolean;
-  validatorEnabled: boolean;
   backendEnabled: boolean;
   observabilityEnabled: boolean;
-  /** Names of the Services/StatefulSets, from components/names.ts. */
-  names: {
-    redis: string;
-    redisCommander: string;
-    validator: string;
-    relayer: string;
-    miner: string;
-    backend: string;
-    prometheus: string;
-    grafana: string;
-  };
 }
 
 /** Every host forward of a topology, in a stable order. */
@@ -131,36 +109,34 @@ export function planForwards(t: ForwardTopology): HostForward[] {
     }
   };
 
-  if (t.redisEnabled) svc("redis", t.names.redis, containerPorts.redis.redis, "redis");
+  if (t.redisEnabled) svc("redis", serviceNames.redis, containerPorts.redis.redis, "redis");
   if (t.redisEnabled && t.redisCommanderEnabled) {
-    svc("redisCommander", t.names.redisCommander, containerPorts.redisCommander.http, "http");
+    svc("redisCommander", serviceNames.redisCommander, containerPorts.redisCommander.http, "http");
   }
-  if (t.validatorEnabled) {
-    svc("validatorRpc", t.names.validator, containerPorts.validator.rpc, "http");
-    svc("validatorGrpc", t.names.validator, containerPorts.validator.grpc, "grpc");
-    svc("validatorRest", t.names.validator, containerPorts.validator.rest, "http");
-    svc("validatorMetrics", t.names.validator, containerPorts.validator.metrics, "http");
-  }
-  perPod("relayerRelay", t.names.relayer, t.relayerCount, containerPorts.relayer.relay, "http");
-  perPod("relayerHealth", t.names.relayer, t.relayerCount, containerPorts.relayer.health, "http");
-  perPod("relayerMetrics", t.names.relayer, t.relayerCount, containerPorts.relayer.metrics, "http");
-  perPod("relayerPprof", t.names.relayer, t.relayerCount, containerPorts.relayer.pprof, "http");
-  perPod("minerMetrics", t.names.miner, t.minerCount, containerPorts.miner.metrics, "http");
-  perPod("minerPprof", t.names.miner, t.minerCount, containerPorts.miner.pprof, "http");
+  svc("validatorRpc", serviceNames.validator, containerPorts.validator.rpc, "http");
+  svc("validatorGrpc", serviceNames.validator, containerPorts.validator.grpc, "grpc");
+  svc("validatorRest", serviceNames.validator, containerPorts.validator.rest, "http");
+  svc("validatorMetrics", serviceNames.validator, containerPorts.validator.metrics, "http");
+  perPod("relayerRelay", serviceNames.relayer, t.relayerCount, containerPorts.relayer.relay, "http");
+  perPod("relayerHealth", serviceNames.relayer, t.relayerCount, containerPorts.relayer.health, "http");
+  perPod("relayerMetrics", serviceNames.relayer, t.relayerCount, containerPorts.relayer.metrics, "http");
+  perPod("relayerPprof", serviceNames.relayer, t.relayerCount, containerPorts.relayer.pprof, "http");
+  perPod("minerMetrics", serviceNames.miner, t.minerCount, containerPorts.miner.metrics, "http");
+  perPod("minerPprof", serviceNames.miner, t.minerCount, containerPorts.miner.pprof, "http");
   if (t.backendEnabled) {
-    svc("backendHttp", t.names.backend, containerPorts.backend.http, "http");
-    svc("backendAdmin", t.names.backend, containerPorts.backend.admin, "http");
-    svc("backendGrpc", t.names.backend, containerPorts.backend.grpc, "grpc");
-    svc("backendMetrics", t.names.backend, containerPorts.backend.metrics, "http");
+    svc("backendHttp", serviceNames.backend, containerPorts.backend.http, "http");
+    svc("backendAdmin", serviceNames.backend, containerPorts.backend.admin, "http");
+    svc("backendGrpc", serviceNames.backend, containerPorts.backend.grpc, "grpc");
+    svc("backendMetrics", serviceNames.backend, containerPorts.backend.metrics, "http");
   }
   if (t.observabilityEnabled) {
-    svc("prometheus", t.names.prometheus, containerPorts.prometheus.http, "http");
-    svc("grafana", t.names.grafana, containerPorts.grafana.http, "http");
+    svc("prometheus", serviceNames.prometheus, containerPorts.prometheus.http, "http");
+    svc("grafana", serviceNames.grafana, containerPorts.grafana.http, "http");
   }
   return out;
 }
 
-export interface HostPortClash {
+interface HostPortClash {
   hostPort: number;
   users: string[];
 }

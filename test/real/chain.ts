@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { defaultGenesisConfigPath, generateGenesis, loadGenesisInput, type GenesisArtifacts, type GenesisInput } from "../../genesis";
 import { relayerEndpointUrl, validatorP2pAddress } from "../../components/topology/names";
 import { containerPorts } from "../../components/topology/ports";
-import { validatorConfigureScript } from "../../components/validator/scripts";
+import { configureEnv, configureScriptPath } from "../../components/validator/scripts";
 import { freePorts, getJson, run, waitFor, type Proc, type Scratch } from "./support";
 
 export interface GeneratedGenesis {
@@ -98,16 +98,18 @@ export async function startChain(scratch: Scratch, pocketd: string, opts: { bloc
   return chain;
 }
 
-/** The validator pod's configure step (components/validator-scripts.ts), with the test's ports. */
+/** The validator pod's configure step (components/validator/configure.sh), with the test's ports. */
 function configure(home: string, genesis: GeneratedGenesis, ports: ChainPorts, blockTimeSeconds: number): string {
   const { p2p, rpc, grpc, rest, metrics } = ports;
-  const script = validatorConfigureScript({
+  const env = configureEnv({
     home,
     genesisDir: genesis.genesisDir,
     keysDir: genesis.keysDir,
-    node: { blockTimeSeconds, listenHost: "127.0.0.1", ports: { p2p, rpc, grpc, rest, metrics } },
+    blockTimeSeconds,
+    listenHost: "127.0.0.1",
+    ports: { p2p, rpc, grpc, rest, metrics },
   });
-  return run("sh", ["-c", script]).stdout;
+  return run("sh", [configureScriptPath], { env: { ...process.env, ...env } }).stdout;
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
- * Runs the program under Pulumi's mocks with a given stack config and records what it registers:
+ * Runs the localnet under Pulumi's mocks with a given stack config and records what it registers:
  * every resource with its inputs, and (through a transformation, since mocks report neither) each
  * resource's parent and dependsOn.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { join } from "node:path";
 import { parseStackConfig } from "../../components/config/load";
+import type { RelayMinerLocalnet } from "../../components/localnet";
 
 export interface Registered {
   type: string;
@@ -24,6 +25,9 @@ export interface Captured {
 export interface ProgramRun {
   resources: Registered[];
   captured: Captured[];
+  /** The component, for its children and outputs. */
+  localnet: RelayMinerLocalnet;
+  /** The component's outputs (the stack outputs of index.ts), loosely typed for assertions. */
   outputs: Record<string, any>;
   ofType(type: string): Registered[];
   named(type: string, metadataName: string): Registered;
@@ -43,7 +47,7 @@ async function flatten(deps: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pul
 }
 
 /** Resolves when no new resource has been registered for a short while. */
-async function settle(count: () => number): Promise<void> {
+export async function settle(count: () => number): Promise<void> {
   let last = -1;
   while (last !== count()) {
     last = count();
@@ -51,10 +55,8 @@ async function settle(count: () => number): Promise<void> {
   }
 }
 
-/** `config` keys are written without the project prefix, e.g. { "relayer.count": "5" }. */
-export async function runProgram(config: Record<string, string> = {}): Promise<ProgramRun> {
-  const resources: Registered[] = [];
-  const pending: Promise<Captured>[] = [];
+/** Pulumi's mocks, recording every registered resource in `resources`. */
+export function setRecordingMocks(resources: Registered[]): void {
   pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -70,11 +72,22 @@ export async function runProgram(config: Record<string, string> = {}): Promise<P
     "test",
     false,
   );
+}
+
+/** Sets the stack config; keys are written without the project prefix, e.g. { "relayer.count": "5" }. */
+export function setStackConfig(config: Record<string, string>): Record<string, string> {
   const raw = Object.fromEntries(Object.entries(config).map(([k, v]) => [`${P}${k}`, v]));
   pulumi.runtime.setAllConfig(raw);
-  type Program = { localnet: (c: unknown, dir: string, extra: pulumi.ComponentResourceOptions) => Record<string, any> };
-  const mod = (await import("../../index")) as unknown as Program & { default?: Program };
-  const program = mod.default ?? mod;
+  return raw;
+}
+
+/** `config` keys are written without the project prefix, e.g. { "relayer.count": "5" }. */
+export async function runProgram(config: Record<string, string> = {}): Promise<ProgramRun> {
+  const resources: Registered[] = [];
+  const pending: Promise<Captured>[] = [];
+  setRecordingMocks(resources);
+  const raw = setStackConfig(config);
+  const { RelayMinerLocalnet } = await import("../../components/localnet");
   const capture: pulumi.ResourceTransformation = (args) => {
     pending.push(
       flatten(args.opts.dependsOn).then((deps) => ({
@@ -87,13 +100,14 @@ export async function runProgram(config: Record<string, string> = {}): Promise<P
     return undefined;
   };
   const parsed = parseStackConfig(raw, { projectDir });
-  const outputs = program.localnet(parsed, projectDir, { transformations: [capture] });
+  const localnet = new RelayMinerLocalnet("localnet", { ...parsed, projectDir }, { transformations: [capture] });
   await settle(() => resources.length);
   const captured = await Promise.all(pending);
   return {
     resources,
     captured,
-    outputs,
+    localnet,
+    outputs: localnet.outputs,
     ofType: (type) => resources.filter((r) => r.type === type),
     named(type, metadataName) {
       const found = resources.find((r) => r.type === type && r.inputs.metadata?.name === metadataName);

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { backendConfigSchema, ConfigError, loadConfig, parseConfig } from "./config";
+import { backendConfigSchema, BackendConfigError, loadConfig, parseConfig } from "./config";
 
 const dir = mkdtempSync(join(tmpdir(), "backend-config-"));
 const file = (name: string, text: string) => {
@@ -15,10 +15,10 @@ const errorOf = (fn: () => unknown): string => {
   try {
     fn();
   } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
+    assert.ok(e instanceof BackendConfigError, `expected BackendConfigError, got ${String(e)}`);
     return e.message;
   }
-  assert.fail("expected a ConfigError");
+  assert.fail("expected a BackendConfigError");
 };
 
 test("defaults: empty config is valid and uses the registry's container ports", () => {

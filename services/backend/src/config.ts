@@ -182,8 +182,8 @@ export type BackendConfigInput = z.input<typeof backendConfigSchema>;
 export const DEFAULT_CONFIG_PATH = "/etc/backend/config.yaml";
 
 /** A config problem: the message is meant for humans and is printed without a stack trace. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
+export class BackendConfigError extends Error {
+  override name = "BackendConfigError";
 }
 
 type EnvKind = "string" | "int" | "number" | "bool" | "intList" | "workers" | "seed";
@@ -211,7 +211,7 @@ export const envOverrides: ReadonlyArray<{ env: string; path: string[]; kind: En
 ];
 
 function coerce(env: string, raw: string, kind: EnvKind): unknown {
-  const bad = (allowed: string) => new ConfigError(`${env}=${JSON.stringify(raw)}: expected ${allowed}`);
+  const bad = (allowed: string) => new BackendConfigError(`${env}=${JSON.stringify(raw)}: expected ${allowed}`);
   const num = (s: string) => (s.trim() === "" ? NaN : Number(s));
   switch (kind) {
     case "string":
@@ -273,7 +273,7 @@ export function formatZodError(err: z.ZodError, input: unknown, envSources: Map<
 export function parseConfig(input: unknown, source = "config", envSources?: Map<string, string>): BackendConfig {
   const result = backendConfigSchema.safeParse(input ?? {});
   if (!result.success) {
-    throw new ConfigError(`invalid ${source}:\n${formatZodError(result.error, input ?? {}, envSources)}`);
+    throw new BackendConfigError(`invalid ${source}:\n${formatZodError(result.error, input ?? {}, envSources)}`);
   }
   return result.data;
 }
@@ -289,7 +289,7 @@ export function configPath(argv: string[], env: NodeJS.ProcessEnv): { path: stri
     const a = argv[i]!;
     if (a === "--config") {
       const next = argv[i + 1];
-      if (!next) throw new ConfigError("--config needs a file path");
+      if (!next) throw new BackendConfigError("--config needs a file path");
       return { path: next, explicit: true };
     }
     if (a.startsWith("--config=")) return { path: a.slice("--config=".length), explicit: true };
@@ -314,16 +314,16 @@ export function loadConfig(opts: LoadOptions = {}): { config: BackendConfig; pat
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && !explicit) usedPath = null;
-    else throw new ConfigError(`cannot read config file ${path}: ${code ?? (e as Error).message}`);
+    else throw new BackendConfigError(`cannot read config file ${path}: ${code ?? (e as Error).message}`);
   }
   if (text !== undefined) {
     try {
       raw = parseYaml(text) ?? {};
     } catch (e) {
-      throw new ConfigError(`config file ${path} is not valid YAML: ${(e as Error).message}`);
+      throw new BackendConfigError(`config file ${path} is not valid YAML: ${(e as Error).message}`);
     }
     if (typeof raw !== "object" || Array.isArray(raw)) {
-      throw new ConfigError(`config file ${path} must be a YAML mapping (got ${Array.isArray(raw) ? "a list" : typeof raw})`);
+      throw new BackendConfigError(`config file ${path} must be a YAML mapping (got ${Array.isArray(raw) ? "a list" : typeof raw})`);
     }
   }
   const merged = structuredClone(raw) as Record<string, unknown>;
@@ -337,7 +337,7 @@ export function loadConfig(opts: LoadOptions = {}): { config: BackendConfig; pat
     for (const k of o.path.slice(0, -1)) {
       const next = target[k];
       if (next === undefined || next === null) target[k] = {};
-      else if (typeof next !== "object" || Array.isArray(next)) throw new ConfigError(`${k} must be a mapping to apply ${o.env}`);
+      else if (typeof next !== "object" || Array.isArray(next)) throw new BackendConfigError(`${k} must be a mapping to apply ${o.env}`);
       target = target[k] as Record<string, unknown>;
     }
     target[o.path[o.path.length - 1]!] = coerce(o.env === "BACKEND_ID" && !env.BACKEND_ID ? "POD_NAME" : o.env, value, o.kind);
