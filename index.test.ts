@@ -11,7 +11,7 @@ import { setRecordingMocks, setStackConfig, settle, type Registered } from "./te
 
 test("main: stack config in, one RelayMinerLocalnet, its outputs out", async () => {
   const resources: Registered[] = [];
-  setRecordingMocks(resources);
+  await setRecordingMocks(resources);
   setStackConfig({ "relayer.count": "3", "kube.renderDir": join(mkdtempSync(join(tmpdir(), "rml-index-")), "out") });
   const mod = (await import("./index")) as unknown as (() => Promise<Record<string, any>>) & { default?: () => Promise<Record<string, any>> };
   const outputs = await (mod.default ?? mod)();

@@ -11,7 +11,7 @@ import { relayMinerMetrics } from "./catalogue/relay-miner";
 import type { MetricCatalogue, MetricInfo } from "./catalogue/types";
 import { jobTargetLabels, scrapeJobs, type ScrapeJob } from "./scrape-jobs";
 
-export type { MetricCatalogue, MetricInfo, MetricType } from "./catalogue/types";
+export type { MetricCatalogue, MetricInfo } from "./catalogue/types";
 
 export interface CatalogueSource {
   name: string;

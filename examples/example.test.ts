@@ -12,7 +12,7 @@ import { setRecordingMocks, setStackConfig, settle, type Registered } from "../t
 test("examples/index.ts imports relayminer-localnet by name and deploys what it asks for", async () => {
   assert.equal(realpathSync(require.resolve("relayminer-localnet", { paths: [__dirname] })), join(__dirname, "..", "components", "localnet", "index.ts"));
   const resources: Registered[] = [];
-  setRecordingMocks(resources);
+  await setRecordingMocks(resources);
   setStackConfig({});
   const program = (await import("./index")) as Record<string, unknown>;
   await settle(() => resources.length);

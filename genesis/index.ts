@@ -11,22 +11,9 @@ export { loadGenesisInput, parseGenesisInput } from "./input";
 export {
   generateGenesis,
   genesisFiles,
-  type GenerateOptions,
   type GenesisArtifacts,
-  type GenesisSummary,
 } from "./build";
-export { GenesisInputError, type Problem } from "./errors";
-export type {
-  AccountInput,
-  ApplicationInput,
-  EndpointInput,
-  GatewayInput,
-  GenesisInput,
-  ServiceInput,
-  SupplierInput,
-  SupplierServiceInput,
-  ValidatorInput,
-} from "./types";
-export type { ModuleParams } from "./params";
+export { GenesisInputError } from "./errors";
+export type { GenesisInput } from "./types";
 export type { RpcType } from "./schema";
 export { defaultGenesisConfigPath } from "./paths";

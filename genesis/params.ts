@@ -224,7 +224,7 @@ export function checkParams(p: ModuleParams): Problem[] {
   if (!(t.mint_ratio > 0 && t.mint_ratio <= 1)) add("tokenomics", "mint_ratio", `is ${t.mint_ratio}; must be in (0, 1]`);
   for (const name of ["mint_allocation_percentages", "mint_equals_burn_claim_distribution"] as const) {
     const a = t[name];
-    const parts = Object.entries(a);
+    const parts = Object.entries(a) as [string, number][];
     const negative = parts.filter(([, v]) => v < 0).map(([k]) => k);
     if (negative.length > 0) add("tokenomics", name, `${negative.join(", ")} must not be negative`);
     const sum = parts.reduce((acc, [, v]) => acc + v, 0);

@@ -16,7 +16,7 @@ const toBoolean = (v: unknown) => (v === "true" ? true : v === "false" ? false :
 const toObject = (v: unknown) => {
   if (typeof v !== "string") return v;
   try {
-    return JSON.parse(v);
+    return JSON.parse(v) as unknown;
   } catch {
     return v;
   }
@@ -174,4 +174,3 @@ export const localnetSchema = z.strictObject({
 export type LocalnetConfig = z.output<typeof localnetSchema>;
 /** The shape a user may write (everything optional). */
 export type LocalnetConfigInput = z.input<typeof localnetSchema>;
-export type TopLevelKey = keyof LocalnetConfig;

@@ -12,7 +12,7 @@ const root = join(__dirname, "..", "..");
 function rawConfigOf(file: string): Record<string, string> {
   const doc = parse(readFileSync(join(root, file), "utf8")) as { config?: Record<string, unknown> };
   return Object.fromEntries(
-    Object.entries(doc.config ?? {}).map(([k, v]) => [k, typeof v === "object" ? JSON.stringify(v) : String(v)]),
+    Object.entries(doc.config ?? {}).map(([k, v]) => [k, typeof v === "object" ? JSON.stringify(v) : String(v as string | number | boolean)]),
   );
 }
 

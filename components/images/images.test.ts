@@ -19,24 +19,23 @@ interface Registered {
 }
 const registered: Registered[] = [];
 
-pulumi.runtime.setMocks(
-  {
-    newResource(args) {
-      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-      // docker-build reports `ref` as tag@digest after a push; imitate it so consumers resolve.
-      const tags = (args.inputs.tags as string[] | undefined) ?? [];
-      const state = args.type === "docker-build:index:Image" ? { ...args.inputs, ref: `${tags[0]}@sha256:${"0".repeat(64)}` } : args.inputs;
-      return { id: `${args.name}-id`, state };
-    },
-    call: (args) => args.inputs,
-  },
-  "relayminer-localnet",
-  "test",
-  false,
-);
-
 let images: typeof import("./images");
 before(async () => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        // docker-build reports `ref` as tag@digest after a push; imitate it so consumers resolve.
+        const tags = (args.inputs.tags as string[] | undefined) ?? [];
+        const state = args.type === "docker-build:index:Image" ? { ...args.inputs, ref: `${tags[0]}@sha256:${"0".repeat(64)}` } : args.inputs;
+        return { id: `${args.name}-id`, state };
+      },
+      call: (args) => args.inputs,
+    },
+    "relayminer-localnet",
+    "test",
+    false,
+  );
   images = await import("./images");
 });
 

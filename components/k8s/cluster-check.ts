@@ -16,7 +16,7 @@ export async function requireCluster(kube: ClusterChoice): Promise<void> {
   } catch (e) {
     if (!(e instanceof PreflightError)) throw e;
     // A preview can still show the plan without a cluster; an update cannot do anything useful.
-    if (pulumi.runtime.isDryRun()) pulumi.log.warn(e.message);
+    if (pulumi.runtime.isDryRun()) void pulumi.log.warn(e.message);
     else throw new pulumi.RunError(e.message);
   }
 }

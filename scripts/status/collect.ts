@@ -138,7 +138,7 @@ async function streamsOf(conn: Connection): Promise<StreamStatus[]> {
               // `lag` exists from Redis 7; it is null when Redis cannot tell.
               lag: group.lag === undefined || group.lag === null ? null : Number(group.lag),
               consumers: Number(group.consumers ?? 0),
-              lastDeliveredId: String(group["last-delivered-id"] ?? ""),
+              lastDeliveredId: String((group["last-delivered-id"] as string | undefined) ?? ""),
             }
           : null,
       };

@@ -114,7 +114,7 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
     } catch (e) {
       const why = await diagnose(cluster).catch((x) => `(diagnose failed: ${x})`);
       const head = timedOut ? `pulumi ${what} did not finish within ${OP_DEADLINE_MS} ms (aborted)` : (e as Error).message;
-      throw new Error(`${head}\nCluster state:\n${why}\nLast output:\n${output.slice(-4000)}`);
+      throw new Error(`${head}\nCluster state:\n${why}\nLast output:\n${output.slice(-4000)}`, { cause: e });
     } finally {
       clearTimeout(timer);
     }
@@ -145,7 +145,7 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
         const o = objs.find((x) => x.urn.endsWith(`::${logical}`));
         if (o) live.push(JSON.stringify((await cluster.api("GET", await objectPath(cluster, o, cache))).body));
       }
-      throw new Error(`changes proposed where none were expected:\n${diff.slice(-6000)}\nlive:\n${live.join("\n")}\n${(e as Error).message.slice(0, 300)}`);
+      throw new Error(`changes proposed where none were expected:\n${diff.slice(-6000)}\nlive:\n${live.join("\n")}\n${(e as Error).message.slice(0, 300)}`, { cause: e });
     }
   };
   /** The later tests need the first up; without it they would each wait out the deadline. */

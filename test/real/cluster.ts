@@ -13,7 +13,7 @@ import { accessSync, constants, existsSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import { freePorts, repoRoot, waitFor, type Proc, type Scratch } from "./support";
-import { cachedBinDir, parseVersionsFile } from "../../tools/paths";
+import { cachedBinDir } from "../../tools/paths";
 
 export const CLUSTER_BINARIES = ["etcd", "kwok", "kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const;
 export type ClusterBinary = (typeof CLUSTER_BINARIES)[number];
@@ -23,10 +23,6 @@ const VERSIONS_FILE = join(repoRoot, "tools", "cluster", "versions.env");
 /** Where tools/cluster/build.sh puts the binaries (same cache layout as tools/build.sh). */
 export function clusterBinDir(env: NodeJS.ProcessEnv = process.env): string {
   return cachedBinDir(VERSIONS_FILE, "cluster", "RELAYMINER_CLUSTER_DIR", env);
-}
-
-export function clusterVersions(): Record<string, string> {
-  return parseVersionsFile(VERSIONS_FILE);
 }
 
 /** Path of a cluster binary; throws (the test fails, never skips) when it has not been built. */

@@ -22,6 +22,7 @@ import { startChain, waitForHeight, type RunningChain } from "./chain";
 import { freePorts, httpGet, repoRoot, run, Scratch, skipUnlessBuilt, tool, waitFor, type Proc } from "./support";
 
 /** The relay client prints raw protobuf bytes next to its report: keep logs text. */
+// eslint-disable-next-line no-control-regex -- removing control bytes is the point
 const printable = (s: string) => s.replace(/[\x00-\x08\x0b-\x1f\x7f\ufffd]/g, "");
 
 const LEADER_KEY = "ha:miner:global_leader";

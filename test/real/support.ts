@@ -17,7 +17,7 @@ export function tool(name: ToolName): string {
   try {
     return requireTool(name);
   } catch (e) {
-    throw new Error(`${(e as Error).message}\nrun npm run tools:build`);
+    throw new Error(`${(e as Error).message}\nrun npm run tools:build`, { cause: e });
   }
 }
 

@@ -26,7 +26,6 @@ export const devAccount = (name: string): DevAccount => {
   return found;
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
 export const referenceGenesis: Json = JSON.parse(readFileSync(join(__dirname, "..", "..", "genesis", "testdata", "reference-genesis.json"), "utf8"));

@@ -56,8 +56,8 @@ export async function settle(count: () => number): Promise<void> {
 }
 
 /** Pulumi's mocks, recording every registered resource in `resources`. */
-export function setRecordingMocks(resources: Registered[]): void {
-  pulumi.runtime.setMocks(
+export function setRecordingMocks(resources: Registered[]): Promise<void> {
+  return pulumi.runtime.setMocks(
     {
       newResource(args) {
         const inputs = args.inputs as Record<string, any>;
@@ -85,7 +85,7 @@ export function setStackConfig(config: Record<string, string>): Record<string, s
 export async function runProgram(config: Record<string, string> = {}): Promise<ProgramRun> {
   const resources: Registered[] = [];
   const pending: Promise<Captured>[] = [];
-  setRecordingMocks(resources);
+  await setRecordingMocks(resources);
   const raw = setStackConfig(config);
   const { RelayMinerLocalnet } = await import("../../components/localnet");
   const capture: pulumi.ResourceTransformation = (args) => {

@@ -80,7 +80,6 @@ export const faultActionSchema = z.discriminatedUnion("type", [
   strict({ type: z.literal("disconnect"), after_events: nonNegInt.default(1) }),
 ]);
 export type FaultAction = z.infer<typeof faultActionSchema>;
-export type FaultActionType = FaultAction["type"];
 
 export const protocols = ["http", "websocket", "sse", "ndjson", "grpc"] as const;
 export type Protocol = (typeof protocols)[number];
@@ -247,7 +246,8 @@ function describeValue(root: unknown, path: PropertyKey[]): string {
   for (const k of path) v = v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined;
   if (v === undefined) return "missing";
   const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  // JSON.stringify gives undefined only for what YAML cannot hold (functions, symbols).
+  return s === undefined ? typeof v : s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
 /** `faults[0].action.type`, the way a YAML author thinks about the location. */

@@ -83,8 +83,13 @@ function sendIdentity(rt: Runtime, call: AnyCall): void {
   call.sendMetadata(md);
 }
 
+/** An internal error as the gRPC status a client reads. */
+const internal = (err: Error) => ({ code: grpc.status.INTERNAL, details: `internal error: ${err.message}` });
+
 function unary<Req, Res>(rt: Runtime, method: string, answer: (req: Req) => Res): grpc.handleUnaryCall<Req, Res> {
-  return async (call, callback) => {
+  // grpc-js ignores a handler's promise: a rejection would go unhandled and end the process.
+  return (call, callback) => void handle(call, callback).catch((err: Error) => callback(internal(err)));
+  async function handle(call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) {
     const start = performance.now();
     sendIdentity(rt, call as AnyCall);
     const d = await decide(rt, method, call as AnyCall);
@@ -96,7 +101,7 @@ function unary<Req, Res>(rt: Runtime, method: string, answer: (req: Req) => Res)
     }
     callback(null, answer(call.request));
     record(rt, method, call as AnyCall, call.request, grpc.status.OK, d, d ? "injected" : "ok", start);
-  };
+  }
 }
 
 export function createGrpcServer(rt: Runtime): grpc.Server {
@@ -104,7 +109,9 @@ export function createGrpcServer(rt: Runtime): grpc.Server {
   const server = new grpc.Server({ "grpc.max_receive_message_length": rt.config.max_body_bytes });
   const identity = (call: AnyCall) => sendIdentity(rt, call);
 
-  const streamBlocks: grpc.handleServerStreamingCall<{ start_height: number }, BlockMsg> = async (call) => {
+  const streamBlocks: grpc.handleServerStreamingCall<{ start_height: number }, BlockMsg> = (call) =>
+    void handleStreamBlocks(call).catch((err: Error) => call.emit("error", internal(err)));
+  const handleStreamBlocks = async (call: grpc.ServerWritableStream<{ start_height: number }, BlockMsg>) => {
     const start = performance.now();
     identity(call as AnyCall);
     const d = await decide(rt, "StreamBlocks", call as AnyCall);

@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { WebSocketServer, type WebSocket } from "ws";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type { FaultAction } from "./config";
 import { faultLabel, type FaultDecision } from "./faults";
 import { chainResult } from "./http/jsonrpc";
@@ -99,9 +99,9 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
   /** Cut the connection after the frame just sent is flushed (FIN, no close frame). */
   const drop = () => socket.destroy();
 
-  ws.on("message", async (data, isBinary) => {
+  const onMessage = async (data: RawData, isBinary: boolean) => {
     const start = performance.now();
-    const text = isBinary ? Buffer.from(data as Buffer).toString("utf8") : data.toString();
+    const text = isBinary ? Buffer.from(data as Buffer).toString("utf8") : (data as Buffer).toString();
     const done = (method: string, outcome: Outcome, fault: string, rule?: string) => {
       rt.metrics.observe("websocket", method, outcome, fault, since(start));
       rt.journal.record({ protocol: "websocket", method, path: req.url ?? "/ws", headers: req.headers as Record<string, string>, body: text, fault, rule });
@@ -175,7 +175,7 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
       return done(method, outcome, fault, d?.rule);
     }
     if (rt.config.chain.enabled && method === "eth_unsubscribe") {
-      const target = Array.isArray(msg.params) ? msg.params[0] : undefined;
+      const target: unknown = Array.isArray(msg.params) ? msg.params[0] : undefined;
       const unsub = typeof target === "string" ? subs.get(target) : undefined;
       if (unsub) {
         unsub();
@@ -205,5 +205,12 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
       if (seq < total) await sleep(d?.interval ? sampleLatency(d.interval, rt.rng) : delay);
     }
     done(method, closed ? "cancelled" : outcome, fault, d?.rule);
+  };
+  // ws ignores a listener's promise: a rejection would go unhandled and end the process.
+  ws.on("message", (data, isBinary) => {
+    onMessage(data, isBinary).catch((err: Error) => {
+      rt.log.error("websocket message failed", { error: err.message });
+      ws.close(1011, "internal error");
+    });
   });
 }

@@ -54,7 +54,7 @@ test("newHeads in interval mode arrive once per block time, identical across rep
       const got: any[] = [];
       ws.on("open", () => ws.send(JSON.stringify({ id: 1, method: "eth_subscribe", params: ["newHeads"] })));
       ws.on("message", (d) => {
-        const m = JSON.parse(d.toString());
+        const m = JSON.parse((d as Buffer).toString());
         if (m.method === "eth_subscription") got.push(m.params.result);
         if (got.length === 2) {
           ws.close();

@@ -66,7 +66,7 @@ test("faults: grpc_status, reset -> UNAVAILABLE, disconnect after K stream messa
   ]);
   const md = new grpc.Metadata();
   md.set("pocket-supplier", "s1");
-  await assert.rejects(grpcCall(client, "GetBlock", { number: 1 }, md), (e: grpc.ServiceError) => e.code === 8 && e.details === "quota");
+  await assert.rejects(grpcCall(client, "GetBlock", { number: 1 }, md), (e: grpc.ServiceError) => e.code === grpc.status.RESOURCE_EXHAUSTED && e.details === "quota");
   await grpcCall(client, "GetBlock", { number: 1 });
   await assert.rejects(grpcCall(client, "GetBlockHeight", {}), (e: grpc.ServiceError) => e.code === grpc.status.UNAVAILABLE);
   const s = await collect(1);

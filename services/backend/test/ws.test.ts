@@ -16,7 +16,7 @@ function connect(headers: Record<string, string> = {}): Promise<{ ws: WebSocket;
     const frames: any[] = [];
     let waiter: (() => void) | undefined;
     ws.on("message", (d) => {
-      const t = d.toString();
+      const t = (d as Buffer).toString();
       try {
         frames.push(JSON.parse(t));
       } catch {

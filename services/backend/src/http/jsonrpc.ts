@@ -93,7 +93,7 @@ async function respond(rt: Runtime, req: IncomingMessage, res: ServerResponse, b
   const calls = (isBatch ? parsed : [parsed]) as unknown[];
 
   // One decision per call; the first transport fault in a batch decides the whole HTTP response.
-  const decisions: Array<FaultDecision | null> = new Array(calls.length).fill(null);
+  const decisions = new Array<FaultDecision | null>(calls.length).fill(null);
   if (!rt.faults.empty) {
     const header = (n: string) => {
       const v = req.headers[n];
