@@ -21,7 +21,7 @@ export interface CatalogueSource {
 }
 
 export const catalogueSources: readonly CatalogueSource[] = [
-  { name: "pocket-relay-miner (reference §7.4)", metrics: relayMinerMetrics, jobs: [scrapeJobs.relayers, scrapeJobs.miners] },
+  { name: "pocket-relay-miner", metrics: relayMinerMetrics, jobs: [scrapeJobs.relayers, scrapeJobs.miners] },
   { name: "CometBFT", metrics: cometbftMetrics, jobs: [scrapeJobs.validator] },
   { name: "redis_exporter", metrics: redisExporterMetrics, jobs: [scrapeJobs.redis] },
   { name: "demo backend", metrics: backendMetrics, jobs: [scrapeJobs.backend] },

@@ -1,5 +1,5 @@
 /**
- * Facts about the poktroll chain that the generator must respect (poktroll-genesis.md §2, §3.4).
+ * Facts about the poktroll chain that the generator must respect.
  */
 import { moduleAddress } from "./keys";
 

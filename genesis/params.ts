@@ -55,7 +55,7 @@ export interface ModuleParams {
 const upokt = (amount: bigint): Coin => ({ denom: "upokt", amount });
 const allocation: Allocation = { application: 0, dao: 0.1, proposer: 0.05, source_owner: 0.15, supplier: 0.7 };
 
-/** The reference localnet's params (relayminer-localnet.md §6.2): 10-block sessions, 8-block windows. */
+/** The params of the relay-miner's own localnet: 10-block sessions, 8-block windows. */
 export function defaultParams(): ModuleParams {
   return {
     shared: {
@@ -153,7 +153,7 @@ export function mergeParams(overrides: ParamOverrides | undefined): ModuleParams
   };
 }
 
-/** The chain's own param rules (poktroll-genesis.md §3.4). */
+/** The chain's own param rules, checked here so a bad value fails before the chain sees it. */
 export function checkParams(p: ModuleParams): Problem[] {
   const problems: Problem[] = [];
   const add = (module: string, name: string, message: string) =>

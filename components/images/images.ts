@@ -11,7 +11,7 @@
  * Tags are content addressed: `<registry>/<repository>:<hash of the build context>`. An unchanged
  * source gives the same tag, so the pod template does not change and no pod rolls; any change of
  * a file Docker would send gives a new tag and a rollout. The returned ref waits for the push, so
- * a workload that uses it is never updated before its image exists (pulumi#7206).
+ * a workload that uses it is never updated before its image exists.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as dockerBuild from "@pulumi/docker-build";

@@ -50,7 +50,7 @@ export function serviceUrl(scheme: string, service: string, namespace: string, p
 /** Redis key prefix of the relay-miner's HA keys (leader lock, leases, relay streams). */
 export const redisKeyPrefix = "ha";
 
-/** Redis keys and key shapes the relay-miner writes (reference §4); used by the relayer gate and `npm run status`. */
+/** Redis keys and key shapes the relay-miner writes; used by the relayer gate and `npm run status`. */
 export const redisKeys = {
   leaderLock: `${redisKeyPrefix}:miner:global_leader`,
   relayStream: (supplier: string) => `${redisKeyPrefix}:relays:${supplier}`,
@@ -77,7 +77,7 @@ export function validatorP2pAddress(p2pPort: number): string {
 }
 
 /**
- * The rest of the relay-miner's HA key shapes that `npm run status` reads (reference §4.2, §4.3),
+ * The rest of the relay-miner's HA key shapes that `npm run status` reads,
  * next to `redisKeys` so every reader agrees with one spelling. `*Pattern` values are SCAN globs.
  */
 export const minerRedisKeys = {

@@ -190,7 +190,7 @@ export function parseBlockEvent(message: string): BlockEvent {
 
 /**
  * Waits up to `ms` for one message on the block events channel. There is no stored "latest
- * height" key (reference §4.3): the leader only publishes, so listening is the way to see it.
+ * height" key: the leader only publishes, so listening is the way to see it.
  */
 export async function waitForBlock(conn: Connection, ms: number): Promise<BlockEvent | null> {
   if (ms <= 0) return null;

@@ -67,7 +67,7 @@ export async function offlineEngine(scratch: Scratch): Promise<Engine> {
   const env = offlinePulumiEnv({ pulumiHome: join(root, "pulumi-home"), backendDir });
   // No KUBECONFIG here: the SDK copies $KUBECONFIG into the provider's `kubeconfig`, and the
   // v4.25.0 provider we can build then refuses render mode ("kubeconfig" arg is not compatible
-  // with "renderYamlToDirectory" arg; fixed upstream after 4.25, pulumi-kubernetes #4406).
+  // with "renderYamlToDirectory" arg; fixed in later provider versions).
   // The inline program runs in this process, so its SDK reads this process's environment.
   delete env.KUBECONFIG;
   delete process.env.KUBECONFIG;

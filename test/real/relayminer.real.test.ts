@@ -141,7 +141,7 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
       relayer = scratch.start("relayer", prm, ["relayer", "--config", relayerFile], { logFile: join(dir, "relayer.log") });
     });
     after(async () => {
-      // Print what the processes said: the closing note of issue 7 quotes it.
+      // Print what the processes said, so a failure (or a success) can be read from the test log.
       for (const p of [miner, relayer]) if (p) console.log(`--- ${p.name} log (last 25 lines) ---\n${p.tail(25)}`);
       sub?.disconnect();
       redis?.disconnect();

@@ -1,5 +1,5 @@
 /**
- * Writes the key shapes the relay-miner writes (reference §4.2): a leader lock, miner
+ * Writes the key shapes the relay-miner writes: a leader lock, miner
  * registrations and heartbeats, supplier leases, relay streams with the ha-miners group and
  * pending entries, session metadata with index and state sets, plus unrelated ha:* keys a
  * status reader must not confuse with them. Returns what a correct reader should report.
