@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { podServiceNames, serviceNames } from "../topology/names";
 import { containerPorts } from "../topology/ports";
-import { httpProbe, labelsFor, resources, type ImagePullPolicy } from "../k8s/objects";
+import { labelsFor, type ImagePullPolicy } from "../k8s/objects";
 import { headlessService } from "../k8s/headless-service";
 import { renderMinerConfig, type NodeUrls } from "./relayminer-config";
 import { relayMinerStatefulSet } from "./workload";
@@ -83,16 +83,14 @@ export class MinerSet extends pulumi.ComponentResource {
       image: args.image,
       configYaml: this.configYaml,
       keysSecretName: this.keysSecretName,
-      ports: ports.map((x) => ({ name: x.name, containerPort: x.port })),
-      // /ready answers 200 only while Redis answers PING; /health is up as soon as the process is.
-      readinessProbe: httpProbe("/ready", p.metrics, { initialDelaySeconds: 3 }),
-      livenessProbe: httpProbe("/health", p.metrics, { initialDelaySeconds: 20, periodSeconds: 10, failureThreshold: 6 }),
+      ports,
+      // The miner serves /ready and /health on its metrics listener.
+      healthPort: p.metrics,
       initContainers: [
         waitForRedis(args.redisUrl, { image: args.gateImages.redis, imagePullPolicy: pullPolicy }),
         waitForChain(args.node.rpc, { image: args.gateImages.busybox, imagePullPolicy: pullPolicy }),
       ],
       scripts: { "wait-for-redis.sh": gateScripts["wait-for-redis.sh"], "wait-for-chain.sh": gateScripts["wait-for-chain.sh"] },
-      resources: resources("250m", "256Mi", "2", "2Gi"),
       governingService: service.metadata.name,
     }, child);
 

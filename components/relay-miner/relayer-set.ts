@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { podServiceNames, relayerEndpointUrl, serviceNames } from "../topology/names";
 import { containerPorts } from "../topology/ports";
-import { httpProbe, labelsFor, resources, selectorFor, type ImagePullPolicy } from "../k8s/objects";
+import { labelsFor, selectorFor, type ImagePullPolicy } from "../k8s/objects";
 import { headlessService } from "../k8s/headless-service";
 import { renderRelayerConfig, type NodeUrls, type RelayerService } from "./relayminer-config";
 import { relayMinerStatefulSet } from "./workload";
@@ -87,12 +87,10 @@ export class RelayerSet extends pulumi.ComponentResource {
       image: args.image,
       configYaml: this.configYaml,
       keysSecretName: args.keysSecretName,
-      ports: ports.map((x) => ({ name: x.name, containerPort: x.port })),
-      readinessProbe: httpProbe("/ready", p.health, { initialDelaySeconds: 3 }),
-      livenessProbe: httpProbe("/health", p.health, { initialDelaySeconds: 20, periodSeconds: 10, failureThreshold: 6 }),
+      ports,
+      healthPort: p.health,
       initContainers: [waitForLeader(args.redisUrl, { image: args.gateImage, imagePullPolicy: args.imagePullPolicy })],
       scripts: { "wait-for-leader.sh": gateScripts["wait-for-leader.sh"] },
-      resources: resources("250m", "256Mi", "2", "2Gi"),
       governingService: pods.metadata.name,
     }, child);
 

@@ -7,7 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { mountPaths } from "../topology/names";
-import { configHashAnnotation, contentHash, labelsFor, resources, selectorFor, type ImagePullPolicy } from "../k8s/objects";
+import { configHashAnnotation, contentHash, httpProbe, labelsFor, resources, selectorFor, type ImagePullPolicy } from "../k8s/objects";
 import { scriptsConfigMap, scriptsVolume } from "../k8s/scripts";
 
 export type Role = "miner" | "relayer";
@@ -22,13 +22,15 @@ export interface WorkloadArgs {
   image: pulumi.Input<string>;
   configYaml: string;
   keysSecretName: pulumi.Input<string>;
-  ports: k8s.types.input.core.v1.ContainerPort[];
-  readinessProbe: k8s.types.input.core.v1.Probe;
-  livenessProbe: k8s.types.input.core.v1.Probe;
+  ports: { name: string; port: number }[];
+  /**
+   * Port of the process's health server: `/ready` (200 only while Redis answers PING) is the
+   * readiness probe, `/health` (up as soon as the process is) the liveness probe.
+   */
+  healthPort: number;
   initContainers: k8s.types.input.core.v1.Container[];
   /** The scripts the init containers run (file name → text), mounted at /scripts. */
   scripts: Record<string, string>;
-  resources: ReturnType<typeof resources>;
   /** Headless Service that gives each pod a DNS name. */
   governingService: pulumi.Input<string>;
 }
@@ -81,10 +83,10 @@ export function relayMinerStatefulSet(a: WorkloadArgs, opts: pulumi.CustomResour
               { name: "GOMAXPROCS", value: "2" },
               { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
             ],
-            ports: a.ports,
-            readinessProbe: a.readinessProbe,
-            livenessProbe: a.livenessProbe,
-            resources: a.resources,
+            ports: a.ports.map((x) => ({ name: x.name, containerPort: x.port })),
+            readinessProbe: httpProbe("/ready", a.healthPort, { initialDelaySeconds: 3 }),
+            livenessProbe: httpProbe("/health", a.healthPort, { initialDelaySeconds: 20, periodSeconds: 10, failureThreshold: 6 }),
+            resources: resources("250m", "256Mi", "2", "2Gi"),
             volumeMounts: mounts,
           }],
           volumes: [
