@@ -112,26 +112,8 @@ build_kwok() {
 }
 build_kube() {
   local out="$1" d; d="$(new_wrapper kube)"; cd "$d"
-  local kv sv gomod; kv="$(need KUBERNETES_VERSION)"; sv="$(need KUBERNETES_STAGING_VERSION)"
-  # k8s.io/kubernetes requires its staging modules at v0.0.0 with relative replaces; a wrapper
-  # must replace each with the published staging module. The list comes from that version's go.mod.
-  gomod="$(go mod download -json "k8s.io/kubernetes@$kv" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
-  [[ -f "$gomod" ]] || { echo "go mod download k8s.io/kubernetes@$kv gave no GoMod"; return 1; }
-  local staging
-  staging="$(sed -n 's#^[[:space:]]*\(replace[[:space:]]\+\)\{0,1\}\(k8s\.io/[A-Za-z0-9._-]\+\)[[:space:]]\+=>[[:space:]]\+\./staging/.*#\2#p' "$gomod")"
-  [[ -n "$staging" ]] || { echo "no staging replaces found in $gomod"; return 1; }
-  echo "staging modules ($(wc -w <<<"$staging")): $staging"
-  local s; for s in $staging; do go mod edit -replace="$s=$s@$sv"; done
   local pkgs=() b; for b in "${KUBE_BINS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$b"); done
-  go get "k8s.io/kubernetes@$kv"
-  go get "${pkgs[@]/%/@$kv}"
-  local minor; minor="${kv#v1.}"; minor="${minor%%.*}"
-  local ld="" p
-  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ld+=" -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitVersion=$kv -X $p.gitTreeState=clean"
-    ld+=" -X $p.buildDate=1970-01-01T00:00:00Z"
-  done
-  go build -ldflags "-s -w$ld" -o "$out/" "${pkgs[@]}"
+  build_kubernetes_commands "$out" "$(need KUBERNETES_VERSION)" "$(need KUBERNETES_STAGING_VERSION)" "${pkgs[@]}"
 }
 
 if [[ "$MODE" == internal ]]; then
