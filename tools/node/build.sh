@@ -23,8 +23,12 @@ VERSIONS_FILE="$HERE/versions.env"
 VERSIONS_INCLUDE="$HERE/../cluster/versions.env"
 ALL_GROUPS=(packages kube coredns crictl pause)
 KUBE_BINS=(kubelet kube-proxy kubectl)
-# Commands the Debian packages provide (checked, never built here).
-HOST_COMMANDS=(containerd containerd-shim-runc-v2 ctr runc iptables iptables-save ip6tables-save)
+# Debian packages the node runs, installed with apt-get when missing (Debian's own versions:
+# containerd 1.6 + runc, the CNI reference plugins, iptables for kube-proxy's iptables mode and
+# our isolation rules, nft to delete the empty tables iptables-nft leaves after teardown), and
+# commands they provide (checked, never built here).
+DEBIAN_PACKAGES=containerd,runc,containernetworking-plugins,iptables,nftables
+HOST_COMMANDS=(containerd containerd-shim-runc-v2 ctr runc iptables iptables-save ip6tables-save nft)
 CNI_DIR=/usr/lib/cni
 CNI_PLUGINS=(bridge host-local loopback)
 
@@ -100,7 +104,7 @@ if [[ "$MODE" == check ]]; then
   missing=0
   for g in "${GROUPS_TO_BUILD[@]}"; do
     if [[ "$g" == packages ]]; then
-      if ev="$(check_packages)"; then echo "ok       debian packages: $ev"; else echo "MISSING  debian packages (${V[DEBIAN_PACKAGES]:-})"; missing=1; fi
+      if ev="$(check_packages)"; then echo "ok       debian packages: $ev"; else echo "MISSING  debian packages ($DEBIAN_PACKAGES)"; missing=1; fi
       continue
     fi
     for b in $(bins_of "$g"); do
@@ -112,7 +116,7 @@ if [[ "$MODE" == check ]]; then
 fi
 
 # ---------------------------------------------------------------- recipes (run in a child, log to file)
-build_packages() { bash "$HERE/install-packages.sh" "$(need DEBIAN_PACKAGES)"; }
+build_packages() { bash "$HERE/install-packages.sh" "$DEBIAN_PACKAGES"; }
 build_kube() {
   local out="$1" d; d="$(new_wrapper kube-node)"; cd "$d"
   local pkgs=() b; for b in "${KUBE_BINS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$b"); done
