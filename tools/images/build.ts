@@ -11,14 +11,14 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseVersionsFile } from "../paths";
 import { layerFromDir, sha256File, writeDockerArchive, type Layer } from "./archive";
 import { IMAGE_CONTRACTS, IMAGE_KEYS, localRepository, type ImageKey } from "./contract";
 import { debianBase, hostSuite, type DebianBase } from "./debian";
-import { busyboxInputs, fillBusybox, RECIPES, type RecipeContext } from "./recipes";
+import { busyboxInputs, fillBusybox, foldIntoBaseLinks, RECIPES, type RecipeContext } from "./recipes";
 import { relayMinerBinary } from "./sources";
 
 const repoRoot = join(__dirname, "..", "..");
@@ -86,7 +86,7 @@ async function busyboxLayer(ctx: RecipeContext, fingerprint: string): Promise<La
   if (existsSync(tar)) return { tar, digest: await ctx.digest(tar) };
   const dir = mkdtempSync(join(ctx.cacheDir, ".busybox-base-"));
   try {
-    await fillBusybox(ctx, join(dir, "rootfs"));
+    await fillBusybox(ctx, { dir: join(dir, "rootfs") });
     return await layerFromDir(join(dir, "rootfs"), tar);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -117,7 +117,9 @@ async function buildOne(ctx: RecipeContext, key: ImageKey): Promise<BuiltImage> 
   try {
     const rootfs = join(work, "rootfs");
     mkdirSync(rootfs);
-    await recipe.fill(ctx, rootfs);
+    const layer = { dir: rootfs, base: contract.base === "debian" ? (await ctx.debian()).rootfs : undefined };
+    await recipe.fill(ctx, layer);
+    foldIntoBaseLinks(layer);
     const own = await layerFromDir(rootfs, join(work, "layer.tar"));
     layers.push(own);
     await writeDockerArchive(ref, layers, {
@@ -132,6 +134,10 @@ async function buildOne(ctx: RecipeContext, key: ImageKey): Promise<BuiltImage> 
     rmSync(work, { recursive: true, force: true });
   }
   writeFileSync(`${archive}.json`, JSON.stringify({ ref, key, inputs }, null, 2));
+  // Older builds of this image are superseded: keep the cache to one archive per image.
+  for (const f of readdirSync(join(ctx.cacheDir, "archives"))) {
+    if (f.startsWith(`${key}-`) && !f.startsWith(`${key}-${hash}.`)) rmSync(join(ctx.cacheDir, "archives", f), { force: true });
+  }
   return { key, ref, archive, cached: false, seconds: (Date.now() - start) / 1000, bytes: statSync(archive).size };
 }
 

@@ -68,7 +68,9 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
     user: "65535:65535",
     workdir: "/",
     env: {},
-    runsAs: { uid: 65535, gid: 65535 },
+    // The kubelet hands the runtime the image's uid only; with no /etc/passwd in the image the
+    // group is 0, for the public image as for ours.
+    runsAs: { uid: 65535, gid: 0 },
     onPath: [],
     paths: [{ path: "/pause", kind: "exec" }],
     shell: false,
@@ -175,7 +177,8 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
     user: "59000:59000",
     workdir: "/",
     env: {},
-    runsAs: { uid: 59000, gid: 59000 },
+    // As for pause: the image's uid, group 0 (no /etc/passwd in a scratch image).
+    runsAs: { uid: 59000, gid: 0 },
     onPath: [],
     paths: [
       { path: "/redis_exporter", kind: "exec" },

@@ -56,6 +56,8 @@ export async function debianBase(cacheDir: string, suite: string, packages: stri
       suite, tmp,
     ], { env: { ...process.env, SOURCE_DATE_EPOCH: "0" } });
     renameSync(tmp, rootfs);
+    // One base at a time: bases of other inputs are superseded.
+    for (const other of readdirSync(join(cacheDir, "debian-base"))) if (other !== key) rmSync(join(cacheDir, "debian-base", other), { recursive: true, force: true });
     // /dev, /proc and /sys are the runtime's to fill: the image has them empty.
     await layerFromDir(rootfs, layerTar, ["./dev/*", "./proc/*", "./sys/*"]);
   }

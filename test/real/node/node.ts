@@ -42,6 +42,10 @@ export interface RealNode {
   kubectlProcess(name: string, args: string[]): Proc;
   /** Imports docker-archive tarballs into containerd's k8s.io namespace. */
   importImages(archives: string[]): void;
+  /** crictl against the node's containerd (JSON-producing subcommands: add -o json). */
+  crictl(args: string[]): string;
+  /** Host pid of a running container's first process (to look at it from outside). */
+  containerPid(namespace: string, pod: string, container: string): number;
   /** Takes everything down; returns what is left on the machine (empty when clean). */
   teardown(): string[];
 }
@@ -201,6 +205,8 @@ export async function startNode(scratch: Scratch, opts: NodeOptions): Promise<Re
     }, timeout, 200, coredns);
     await waitForDefaultServiceAccount(cluster, timeout);
 
+    const crictlBin = nodeBinary("crictl");
+    const crictl = (args: string[]) => run(crictlBin, ["--runtime-endpoint", `unix://${layout.containerdSocket}`, "--image-endpoint", `unix://${layout.containerdSocket}`, ...args]).stdout;
     const kubectlBin = nodeBinary("kubectl");
     const kubectl = (args: string[], o: { input?: string; timeoutMs?: number; allowFail?: boolean } = {}) => {
       const r = run(kubectlBin, ["--kubeconfig", cluster.kubeconfig, ...args], { input: o.input, timeoutMs: o.timeoutMs ?? 60_000, allowFail: o.allowFail });
@@ -214,6 +220,14 @@ export async function startNode(scratch: Scratch, opts: NodeOptions): Promise<Re
       kubectl,
       kubectlProcess: (name, args) => start(name, kubectlBin, ["--kubeconfig", cluster.kubeconfig, ...args]),
       importImages,
+      crictl: (args) => crictl(args),
+      containerPid: (namespace, pod, container) => {
+        const id = kubectl(["get", "pod", "-n", namespace, pod, "-o", `jsonpath={.status.containerStatuses[?(@.name=="${container}")].containerID}`]).trim().replace(/^containerd:\/\//, "");
+        if (!id) throw new Error(`pod ${namespace}/${pod} has no running container ${container}`);
+        const pid = Number(JSON.parse(crictl(["inspect", id])).info?.pid);
+        if (!pid) throw new Error(`crictl inspect ${id} gave no pid`);
+        return pid;
+      },
       teardown: () => down(state),
     };
   } catch (e) {
