@@ -70,7 +70,7 @@ function preflight(): void {
 }
 
 /** A run whose owner died leaves a record: clean up after it; a live owner means the node is busy. */
-function sweepStaleRun(): void {
+export function sweepStaleRun(): void {
   const stale = readNodeState();
   if (!stale) return;
   if (stale.ownerPid !== process.pid && alive(stale.ownerPid)) {
