@@ -3,6 +3,8 @@
 # --internal-build) before sourcing; optionally VERSIONS_INCLUDE, versions files read before
 # VERSIONS_FILE (whose pins the build must share, e.g. the control plane's Kubernetes version).
 # shellcheck shell=bash
+# Many variables here are set for the sourcing script to read:
+# shellcheck disable=SC2034
 
 die() { echo "$SCRIPT_NAME: error: $*" >&2; exit 1; }
 log() { echo "[$LOG_TAG] $*" >&2; }
@@ -129,4 +131,55 @@ build_kubernetes_commands() {
     ld+=" -X $p.buildDate=1970-01-01T00:00:00Z"
   done
   go build -ldflags "-s -w$ld" -o "$out/" "$@"
+}
+
+# Options of the group builds (tools/cluster, tools/node): sets ONLY, FORCE, MODE (build, check,
+# bindir, internal), INTERNAL_GROUP and INTERNAL_OUT. $1 = the line range of the caller's header
+# comment that --help prints (e.g. 2,17).
+parse_group_options() {
+  local help="$1"; shift
+  # shellcheck disable=SC2034 # read by the calling script
+  ONLY=""; FORCE=0; MODE=build; INTERNAL_GROUP=""; INTERNAL_OUT=""
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --internal-build) [[ $# -ge 3 ]] || die "--internal-build GROUP OUTDIR"; MODE=internal
+        INTERNAL_GROUP="$2"; INTERNAL_OUT="$3"; shift 3 ;;
+      --only) [[ $# -ge 2 ]] || die "--only needs a value"; ONLY="$2"; shift 2 ;;
+      --only=*) ONLY="${1#--only=}"; shift ;;
+      --force) FORCE=1; shift ;;
+      --check) MODE=check; shift ;;
+      --print-bin-dir) MODE=bindir; shift ;;
+      -h|--help) sed -n "${help}p" "$BUILD_SCRIPT" | sed 's/^# \{0,1\}//'; exit 0 ;;
+      *) die "unknown option: $1 (see --help)" ;;
+    esac
+  done
+}
+
+# Evidence for every binary of group $1 (`check_bin` of each name `bins_of` gives), or failure.
+check_group() {
+  local g="$1" b ev all=""
+  for b in $(bins_of "$g"); do ev="$(check_bin "$b")" || return 1; all+="$b: $ev; "; done
+  echo "$all"
+}
+
+# --check: one line per binary of the groups given; exits 1 when any is missing.
+report_groups() {
+  local missing=0 g b ev
+  for g in "$@"; do
+    for b in $(bins_of "$g"); do
+      if ev="$(check_bin "$b")"; then echo "ok       $b: $ev"; else echo "MISSING  $b"; missing=1; fi
+    done
+  done
+  echo "bin dir: $BIN"
+  exit "$missing"
+}
+
+# The closing summary of a group build; exits 1 when a group failed. $1 = what was built; the
+# caller set total_start (now) before build_each.
+# shellcheck disable=SC2154
+finish_group_build() {
+  echo "---- $1 ($HASH) ----"
+  printf '%s\n' "${summary[@]}"
+  echo "wall time $(secs "$total_start" "$(now)")s; bin dir: $BIN"
+  [[ ${#failed[@]} -eq 0 ]] || { echo "FAILED: ${failed[*]}" >&2; exit 1; }
 }

@@ -54,8 +54,8 @@ export interface ImageContract {
   notes: string[];
 }
 
-const debianPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-const busyboxPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/** The PATH Debian's and busybox's public images set. */
+const standardPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
   pause: {
@@ -85,7 +85,7 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
     cmd: ["sh"],
     user: "",
     workdir: "/",
-    env: { PATH: busyboxPath },
+    env: { PATH: standardPath },
     runsAs: { uid: 0, gid: 0 },
     onPath: ["sh", "sed", "wget", "nc", "nslookup", "sleep", "grep", "cp", "mkdir", "cmp"],
     paths: [{ path: "/bin/busybox", kind: "exec" }, { path: "/bin/sh", kind: "exec" }, { path: "/tmp", kind: "dir" }],
@@ -103,7 +103,7 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
     cmd: [],
     user: "pocket",
     workdir: "/",
-    env: { PATH: debianPath },
+    env: { PATH: standardPath },
     runsAs: { uid: 1025, gid: 1025 },
     onPath: ["pocketd", "sh", "sed"],
     paths: [
@@ -126,7 +126,7 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
     cmd: ["--help"],
     user: "pocket",
     workdir: "/home/pocket",
-    env: { PATH: debianPath },
+    env: { PATH: standardPath },
     runsAs: { uid: 1000, gid: 1000 },
     onPath: ["pocket-relay-miner", "sh"],
     paths: [
@@ -153,7 +153,7 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
     // the localnet overrides the command (redis-server runs as root then, as it does upstream).
     user: "",
     workdir: "/data",
-    env: { PATH: debianPath },
+    env: { PATH: standardPath },
     runsAs: { uid: 999, gid: 1000 },
     onPath: ["redis-server", "redis-cli", "docker-entrypoint.sh", "sh", "grep"],
     paths: [
@@ -197,7 +197,7 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
     cmd: ["/redis-commander/docker/entrypoint.sh"],
     user: "10000",
     workdir: "/redis-commander",
-    env: { PATH: debianPath, HOME: "/redis-commander", NODE_ENV: "production", SERVICE_USER: "redis" },
+    env: { PATH: standardPath, HOME: "/redis-commander", NODE_ENV: "production", SERVICE_USER: "redis" },
     runsAs: { uid: 10000, gid: 0 },
     onPath: ["node", "sh", "sed"],
     paths: [
@@ -220,7 +220,7 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
     cmd: ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"],
     user: "nobody",
     workdir: "/prometheus",
-    env: { PATH: busyboxPath },
+    env: { PATH: standardPath },
     runsAs: { uid: 65534, gid: 65534 },
     onPath: ["prometheus", "promtool", "sh"],
     paths: [
@@ -241,7 +241,7 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
     cmd: ["node", "dist/main.js"],
     user: "node",
     workdir: "/app",
-    env: { PATH: debianPath, NODE_ENV: "production" },
+    env: { PATH: standardPath, NODE_ENV: "production" },
     runsAs: { uid: 1000, gid: 1000 },
     onPath: ["node", "sleep", "sh"],
     paths: [

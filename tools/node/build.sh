@@ -10,7 +10,7 @@
 # a second run builds nothing. Wrapper modules are generated under that cache directory.
 #
 # Usage: bash tools/node/build.sh [options]   (npm run tools:build-node -- [options])
-#   --only a,b       build only these groups: packages, kube, coredns, crictl, pause
+#   --only a,b       build only these groups: kube, coredns, crictl, pause
 #                    (kube = kubelet + kube-proxy + kubectl in one go build)
 #   --force          rebuild even if present
 #   --check          build nothing; report which binaries are present (exit 1 if any missing)
@@ -21,7 +21,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 VERSIONS_FILE="$HERE/versions.env"
 VERSIONS_INCLUDE="$HERE/../cluster/versions.env"
-ALL_GROUPS=(packages kube coredns crictl pause)
+ALL_GROUPS=(kube coredns crictl pause)
 KUBE_BINS=(kubelet kube-proxy kubectl)
 # Debian packages the node runs, installed with apt-get when missing (Debian's own versions:
 # containerd 1.6 + runc, the CNI reference plugins, iptables for kube-proxy's iptables mode and
@@ -41,27 +41,13 @@ HASH="$(cat "${ALL_VERSIONS_FILES[@]}" "$HERE/pause.c" | sha256sum | cut -c1-16)
 ROOT="${RELAYMINER_NODE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/relayminer-localnet/node}"
 DIR="$ROOT/$HASH"; BIN="$DIR/bin"; WORK="$DIR/work"; LOGS="$DIR/logs"
 
-ONLY=""; FORCE=0; MODE=build; INTERNAL_GROUP=""; INTERNAL_OUT=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --internal-build) [[ $# -ge 3 ]] || die "--internal-build GROUP OUTDIR"; MODE=internal
-      INTERNAL_GROUP="$2"; INTERNAL_OUT="$3"; shift 3 ;;
-    --only) [[ $# -ge 2 ]] || die "--only needs a value"; ONLY="$2"; shift 2 ;;
-    --only=*) ONLY="${1#--only=}"; shift ;;
-    --force) FORCE=1; shift ;;
-    --check) MODE=check; shift ;;
-    --print-bin-dir) MODE=bindir; shift ;;
-    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown option: $1 (see --help)" ;;
-  esac
-done
+parse_group_options 2,19 "$@"
 GROUPS_TO_BUILD=()
 select_only GROUPS_TO_BUILD "$ONLY" group "${ALL_GROUPS[@]}"
 [[ "$MODE" == bindir ]] && { echo "$BIN"; exit 0; }
 
 bins_of() {
   case "$1" in
-    packages) ;;
     kube) echo "${KUBE_BINS[*]}" ;;
     coredns) echo coredns ;;
     crictl) echo crictl ;;
@@ -87,36 +73,18 @@ check_bin() {
   head -n1 <<<"$out" | tr -s ' '
 }
 check_packages() {
-  local c p all=""
+  local c p
   for c in "${HOST_COMMANDS[@]}"; do command -v "$c" >/dev/null || return 1; done
   for p in "${CNI_PLUGINS[@]}"; do [[ -x "$CNI_DIR/$p" ]] || return 1; done
-  all="$(containerd --version | awk '{print "containerd " $3}'); $(runc --version | head -n1); $(iptables -V)"
-  echo "$all"
-}
-check_group() {
-  local g="$1" b ev all=""
-  if [[ "$g" == packages ]]; then check_packages; return; fi
-  for b in $(bins_of "$g"); do ev="$(check_bin "$b")" || return 1; all+="$b: $ev; "; done
-  echo "$all"
+  echo "$(containerd --version | awk '{print "containerd " $3}'); $(runc --version | head -n1); $(iptables -V)"
 }
 
 if [[ "$MODE" == check ]]; then
-  missing=0
-  for g in "${GROUPS_TO_BUILD[@]}"; do
-    if [[ "$g" == packages ]]; then
-      if ev="$(check_packages)"; then echo "ok       debian packages: $ev"; else echo "MISSING  debian packages ($DEBIAN_PACKAGES)"; missing=1; fi
-      continue
-    fi
-    for b in $(bins_of "$g"); do
-      if ev="$(check_bin "$b")"; then echo "ok       $b: $ev"; else echo "MISSING  $b"; missing=1; fi
-    done
-  done
-  echo "bin dir: $BIN"
-  exit "$missing"
+  if ev="$(check_packages)"; then echo "ok       debian packages: $ev"; else echo "MISSING  debian packages ($DEBIAN_PACKAGES)"; fi
+  report_groups "${GROUPS_TO_BUILD[@]}"
 fi
 
 # ---------------------------------------------------------------- recipes (run in a child, log to file)
-build_packages() { bash "$HERE/install-packages.sh" "$DEBIAN_PACKAGES"; }
 build_kube() {
   local out="$1" d; d="$(new_wrapper kube-node)"; cd "$d"
   local pkgs=() b; for b in "${KUBE_BINS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$b"); done
@@ -142,18 +110,18 @@ build_pause() {
 
 if [[ "$MODE" == internal ]]; then
   set -x
-  [[ "$INTERNAL_GROUP" == packages || "$INTERNAL_GROUP" == pause ]] || setup_go
+  [[ "$INTERNAL_GROUP" == pause ]] || setup_go
   "build_$INTERNAL_GROUP" "$INTERNAL_OUT"
   exit 0
 fi
 
+bash "$HERE/install-packages.sh" "$DEBIAN_PACKAGES"
+ev="$(check_packages)" || die "the Debian packages are installed but a command is missing: ${HOST_COMMANDS[*]}, $CNI_DIR/{${CNI_PLUGINS[*]}}"
+log "debian packages: $ev"
 mkdir -p "$BIN" "$WORK" "$LOGS"
 cat "${ALL_VERSIONS_FILES[@]}" >"$DIR/versions.env"
 log "versions: ${ALL_VERSIONS_FILES[*]} + pause.c (hash $HASH)"
 log "bin dir:  $BIN"
 total_start="$(now)"
 build_each 8 check_group bins_of "" "${GROUPS_TO_BUILD[@]}"
-echo "---- node binaries ($HASH) ----"
-printf '%s\n' "${summary[@]}"
-echo "wall time $(secs "$total_start" "$(now)")s; bin dir: $BIN"
-[[ ${#failed[@]} -eq 0 ]] || { echo "FAILED: ${failed[*]}" >&2; exit 1; }
+finish_group_build "node binaries"
