@@ -61,7 +61,10 @@ function stopProcesses(pids: number[], runDir: string, graceMs: number): void {
   for (const p of live) signal(p, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (live.some(alive) && Date.now() < deadline) sleep(100);
-  for (const p of live.filter(alive)) signal(p, "SIGKILL");
+  for (const p of live.filter(alive)) {
+    if (process.env.RML_NODE_DEBUG) process.stderr.write(`teardown: SIGKILL ${p}\n`);
+    signal(p, "SIGKILL");
+  }
   while (live.some(alive) && Date.now() < deadline + 5000) sleep(50);
 }
 
@@ -242,7 +245,8 @@ export function teardownNode(s: NodeRunState, opts: { keepRunDir?: boolean } = {
   });
   step("stop kubelet", () => stopProcesses(kubelet, s.runDir, 10_000));
   step("remove pod sandboxes", () => removeSandboxes(s, problems));
-  step("stop processes", () => stopProcesses(s.pids, s.runDir, 10_000));
+  // kube-apiserver drains for longer than a throw-away cluster is worth: 3 s, then SIGKILL.
+  step("stop processes", () => stopProcesses(s.pids, s.runDir, 3_000));
   // Shims outlive containerd (they run in their own sessions); they name its socket.
   step("stop shims", () => stopProcesses(processesMentioning(s.runDir).map((p) => p.pid), s.runDir, 5_000));
   step("remove cgroups", () => removeCgroups(s.cgroupRoot, problems));
