@@ -193,6 +193,7 @@ export async function startNode(scratch: Scratch, opts: NodeOptions): Promise<Re
     const tKubelet = Date.now();
     const kubelet = start("kubelet", nodeBinary("kubelet"), [
       `--config=${kubeletYaml}`, `--kubeconfig=${cluster.kubeconfig}`, `--root-dir=${layout.kubeletRoot}`,
+      `--cert-dir=${join(layout.kubeletRoot, "pki")}`,
       `--node-ip=${NODE_NETWORK.nodeIp}`, `--hostname-override=${NODE_NAME}`, "--v=1",
     ]);
     await waitFor(`Node ${NODE_NAME} Ready`, async () => {
