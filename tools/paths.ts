@@ -29,13 +29,15 @@ export function parseVersionsFile(path: string): Record<string, string> {
 }
 
 /**
- * Bin dir of a cached build, as tools/lib.sh keys it: `<root>/<first 16 hex of sha256(versions
- * file)>/bin`, root = $<rootEnv>, else $XDG_CACHE_HOME/relayminer-localnet/<kind>, else ~/.cache/….
+ * Bin dir of a cached build, as tools/lib.sh keys it: `<root>/<first 16 hex of sha256(inputs)>/bin`
+ * where inputs = the versions file, or several files concatenated in order; root = $<rootEnv>,
+ * else $XDG_CACHE_HOME/relayminer-localnet/<kind>, else ~/.cache/….
  */
-export function cachedBinDir(versionsFile: string, kind: string, rootEnv: string, env: NodeJS.ProcessEnv = process.env): string {
+export function cachedBinDir(inputs: string | string[], kind: string, rootEnv: string, env: NodeJS.ProcessEnv = process.env): string {
   const root = env[rootEnv] || join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "relayminer-localnet", kind);
-  const hash = createHash("sha256").update(readFileSync(versionsFile)).digest("hex").slice(0, 16);
-  return join(root, hash, "bin");
+  const hash = createHash("sha256");
+  for (const file of typeof inputs === "string" ? [inputs] : inputs) hash.update(readFileSync(file));
+  return join(root, hash.digest("hex").slice(0, 16), "bin");
 }
 
 /** The pinned versions (tools/versions.env) as a key/value map. */

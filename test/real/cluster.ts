@@ -9,7 +9,7 @@
  * uses the self-signed serving cert kube-apiserver generates, so clients skip TLS verification.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { accessSync, constants, existsSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import { freePorts, repoRoot, waitFor, type Proc, type Scratch } from "./support";
@@ -17,6 +17,8 @@ import { cachedBinDir } from "../../tools/paths";
 
 export const CLUSTER_BINARIES = ["etcd", "kwok", "kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const;
 export type ClusterBinary = (typeof CLUSTER_BINARIES)[number];
+const CONTROL_PLANE_BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const;
+type ControlPlaneBinary = (typeof CONTROL_PLANE_BINARIES)[number];
 
 const VERSIONS_FILE = join(repoRoot, "tools", "cluster", "versions.env");
 
@@ -42,7 +44,8 @@ export interface Cluster {
   server: string;
   token: string;
   kubeconfig: string;
-  procs: Record<ClusterBinary, Proc>;
+  /** The processes started (kwok only with the fake node). */
+  procs: Partial<Record<ClusterBinary, Proc>>;
   /** A request to the API server (JSON in and out). */
   api(method: string, path: string, body?: unknown, contentType?: string): Promise<ApiResponse>;
   /** GET that must return 200. */
@@ -102,15 +105,72 @@ function kubeconfigYaml(server: string, token: string): string {
   ].join("\n");
 }
 
+export interface ControlPlaneOptions {
+  readyTimeoutMs?: number;
+  /** Service ClusterIP range (default 10.96.0.0/16; nothing routes it unless a node does). */
+  serviceCidr?: string;
+  /** More kube-apiserver flags (a real node needs some). */
+  apiserverArgs?: string[];
+  /** Directory for the control plane's files (default: a new temp dir of the Scratch). */
+  dir?: string;
+}
+
 /** Starts etcd → kube-apiserver → controller-manager + scheduler + kwok, and one Ready fake Node. */
-export async function startCluster(scratch: Scratch, opts: { readyTimeoutMs?: number } = {}): Promise<Cluster> {
-  const bins = Object.fromEntries(CLUSTER_BINARIES.map((b) => [b, clusterBinary(b)])) as Record<ClusterBinary, string>;
+export async function startCluster(scratch: Scratch, opts: ControlPlaneOptions = {}): Promise<Cluster> {
   // kwok's stages (how Nodes and Pods change state), taken from the kwok module by the build.
   const kwokStages = join(clusterBinDir(), "kwok-stages.yaml");
   if (!existsSync(kwokStages)) throw new Error(`kwok-stages.yaml is not built (looked for ${kwokStages}): run npm run tools:build-cluster`);
+  const kwok = clusterBinary("kwok");
   const timeout = opts.readyTimeoutMs ?? 60_000;
-  const dir = scratch.dir("cluster");
-  const [etcdClient, etcdPeer, apiPort, kcmPort, schedPort, kwokPort] = await freePorts(6);
+  const cluster = await startControlPlane(scratch, opts);
+  const { api, get, procs, kubeconfig } = cluster;
+  const [kwokPort] = await freePorts(1);
+  procs.kwok = scratch.start("kwok", kwok, [
+    `--kubeconfig=${kubeconfig}`, `--config=${kwokStages}`,
+    "--manage-all-nodes=false",
+    "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
+    "--cidr=10.244.0.0/16", "--node-ip=10.0.0.2",
+    `--server-address=127.0.0.1:${kwokPort}`,
+  ], { logFile: join(cluster.dir, "kwok.log") });
+
+  // One fake Node with room for everything; no taint, so workloads schedule onto it unchanged.
+  const resources = { cpu: "64", memory: "256Gi", pods: "250", "ephemeral-storage": "500Gi" };
+  const node = {
+    apiVersion: "v1", kind: "Node",
+    metadata: {
+      name: "kwok-node-0",
+      annotations: { "kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0" },
+      labels: { "kubernetes.io/hostname": "kwok-node-0", "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64", type: "kwok" },
+    },
+    status: { allocatable: resources, capacity: resources },
+  };
+  const created = await api("POST", "/api/v1/nodes", node);
+  if (created.status !== 201) throw new Error(`creating the fake Node: HTTP ${created.status}: ${created.text.slice(0, 400)}`);
+  await waitFor("the kwok Node to be Ready", async () => {
+    const n = await get("/api/v1/nodes/kwok-node-0");
+    const ready = (n.status?.conditions ?? []).find((c: any) => c.type === "Ready");
+    return ready?.status === "True" && n.status?.allocatable?.pods ? true : undefined;
+  }, timeout, 250, procs.kwok);
+  await waitForDefaultServiceAccount(cluster, timeout);
+  return cluster;
+}
+
+/** The default ServiceAccount (from the controller-manager) must exist before Pods can be created. */
+export async function waitForDefaultServiceAccount(cluster: Cluster, timeoutMs: number): Promise<void> {
+  await waitFor("ServiceAccount default/default", async () => {
+    const r = await cluster.api("GET", "/api/v1/namespaces/default/serviceaccounts/default");
+    return r.status === 200 ? true : undefined;
+  }, timeoutMs, 250, cluster.procs["kube-controller-manager"]);
+}
+
+/** Starts etcd → kube-apiserver → controller-manager + scheduler (no node). */
+export async function startControlPlane(scratch: Scratch, opts: ControlPlaneOptions = {}): Promise<Cluster & { dir: string }> {
+  const bins = Object.fromEntries(CONTROL_PLANE_BINARIES.map((b) => [b, clusterBinary(b)])) as Record<ControlPlaneBinary, string>;
+  const timeout = opts.readyTimeoutMs ?? 60_000;
+  const serviceCidr = opts.serviceCidr ?? "10.96.0.0/16";
+  const dir = opts.dir ?? scratch.dir("cluster");
+  mkdirSync(dir, { recursive: true });
+  const [etcdClient, etcdPeer, apiPort, kcmPort, schedPort] = await freePorts(5);
   const token = randomBytes(16).toString("hex");
   const server = `https://127.0.0.1:${apiPort}`;
   const log = (n: string) => join(dir, `${n}.log`);
@@ -123,7 +183,7 @@ export async function startCluster(scratch: Scratch, opts: { readyTimeoutMs?: nu
   const kubeconfig = join(dir, "kubeconfig");
   writeFileSync(kubeconfig, kubeconfigYaml(server, token), { mode: 0o600 });
 
-  const procs = {} as Record<ClusterBinary, Proc>;
+  const procs: Partial<Record<ClusterBinary, Proc>> = {};
   procs.etcd = scratch.start("etcd", bins.etcd, [
     `--data-dir=${join(dir, "etcd-data")}`,
     `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
@@ -146,10 +206,11 @@ export async function startCluster(scratch: Scratch, opts: { readyTimeoutMs?: nu
     "--authorization-mode=AlwaysAllow",
     "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
     `--service-account-key-file=${saKey}`, `--service-account-signing-key-file=${saKey}`,
-    "--service-cluster-ip-range=10.96.0.0/16",
+    `--service-cluster-ip-range=${serviceCidr}`,
     "--allow-privileged=true",
     "--enable-priority-and-fairness=false",
     "--v=1",
+    ...(opts.apiserverArgs ?? []),
   ], { logFile: log("kube-apiserver") });
   const api = (method: string, path: string, body?: unknown, contentType?: string) => apiRequest(server, token, method, path, body, contentType);
   await waitFor("kube-apiserver /readyz", async () => {
@@ -162,7 +223,7 @@ export async function startCluster(scratch: Scratch, opts: { readyTimeoutMs?: nu
     `--kubeconfig=${kubeconfig}`, "--leader-elect=false",
     "--bind-address=127.0.0.1", `--secure-port=${kcmPort}`, `--cert-dir=${kcmCerts}`,
     `--service-account-private-key-file=${saKey}`,
-    "--service-cluster-ip-range=10.96.0.0/16",
+    `--service-cluster-ip-range=${serviceCidr}`,
     "--controllers=*",
     "--v=1",
   ], { logFile: log("kube-controller-manager") });
@@ -171,43 +232,10 @@ export async function startCluster(scratch: Scratch, opts: { readyTimeoutMs?: nu
     "--bind-address=127.0.0.1", `--secure-port=${schedPort}`, `--cert-dir=${join(dir, "sched-certs")}`,
     "--v=1",
   ], { logFile: log("kube-scheduler") });
-  procs.kwok = scratch.start("kwok", bins.kwok, [
-    `--kubeconfig=${kubeconfig}`, `--config=${kwokStages}`,
-    "--manage-all-nodes=false",
-    "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
-    "--cidr=10.244.0.0/16", "--node-ip=10.0.0.2",
-    `--server-address=127.0.0.1:${kwokPort}`,
-  ], { logFile: log("kwok") });
-
   const get = async (path: string) => {
     const r = await api("GET", path);
     if (r.status !== 200) throw new Error(`GET ${path}: HTTP ${r.status}: ${r.text.slice(0, 400)}`);
     return r.body;
   };
-
-  // One fake Node with room for everything; no taint, so workloads schedule onto it unchanged.
-  const resources = { cpu: "64", memory: "256Gi", pods: "250", "ephemeral-storage": "500Gi" };
-  const node = {
-    apiVersion: "v1", kind: "Node",
-    metadata: {
-      name: "kwok-node-0",
-      annotations: { "kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0" },
-      labels: { "kubernetes.io/hostname": "kwok-node-0", "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64", type: "kwok" },
-    },
-    status: { allocatable: resources, capacity: resources },
-  };
-  const created = await api("POST", "/api/v1/nodes", node);
-  if (created.status !== 201) throw new Error(`creating the fake Node: HTTP ${created.status}: ${created.text.slice(0, 400)}`);
-  await waitFor("the kwok Node to be Ready", async () => {
-    const n = await get("/api/v1/nodes/kwok-node-0");
-    const ready = (n.status?.conditions ?? []).find((c: any) => c.type === "Ready");
-    return ready?.status === "True" && n.status?.allocatable?.pods ? true : undefined;
-  }, timeout, 250, procs.kwok);
-  // The default ServiceAccount (from the controller-manager) must exist before Pods can be created.
-  await waitFor("ServiceAccount default/default", async () => {
-    const r = await api("GET", "/api/v1/namespaces/default/serviceaccounts/default");
-    return r.status === 200 ? true : undefined;
-  }, timeout, 250, procs["kube-controller-manager"]);
-
-  return { server, token, kubeconfig, procs, api, get };
+  return { server, token, kubeconfig, procs, api, get, dir };
 }
