@@ -47,9 +47,9 @@ export interface Cluster {
   /** The processes started (kwok only with the fake node). */
   procs: Partial<Record<ClusterBinary, Proc>>;
   /** A request to the API server (JSON in and out). */
-  api(method: string, path: string, body?: unknown, contentType?: string): Promise<ApiResponse>;
+  api: (method: string, path: string, body?: unknown, contentType?: string) => Promise<ApiResponse>;
   /** GET that must return 200. */
-  get(path: string): Promise<any>;
+  get: (path: string) => Promise<any>;
 }
 
 function apiRequest(server: string, token: string, method: string, path: string, body?: unknown, contentType = "application/json"): Promise<ApiResponse> {

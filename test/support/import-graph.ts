@@ -88,7 +88,8 @@ export const allowedImports: Readonly<Record<string, readonly string[]>> = {
   dashboards: [],
   "services/backend": [],
   scripts: ["components/config", "components/topology", "genesis", "dashboards"],
-  tools: ["genesis"],
+  // tools/images tags the images it builds with the same content hash the localnet uses.
+  tools: ["genesis", "components/images"],
 };
 
 /** Outside services/backend, only its public entry may be imported. */

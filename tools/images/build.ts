@@ -152,7 +152,7 @@ export async function buildImages(keys: readonly ImageKey[] = availableImageKeys
     try {
       out.push(await buildOne(ctx, key));
     } catch (e) {
-      throw new Error(`image ${key} (standing for ${IMAGE_CONTRACTS[key].publicRef}): ${(e as Error).message}`);
+      throw new Error(`image ${key} (standing for ${IMAGE_CONTRACTS[key].publicRef}): ${(e as Error).message}`, { cause: e });
     }
   }
   return out;

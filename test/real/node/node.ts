@@ -247,7 +247,7 @@ export async function startNode(scratch: Scratch, opts: NodeOptions): Promise<Re
   } catch (e) {
     const logs = saveLogs(runDir);
     const left = down(state);
-    throw new Error(`${(e as Error).message}${left.length ? `\n(teardown after the failure left: ${left.join("; ")})` : ""}\nnode logs: ${logs}`);
+    throw new Error(`${(e as Error).message}${left.length ? `\n(teardown after the failure left: ${left.join("; ")})` : ""}\nnode logs: ${logs}`, { cause: e });
   }
 }
 

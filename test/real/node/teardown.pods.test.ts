@@ -27,7 +27,7 @@ function holdNode(): Promise<{ child: ReturnType<typeof spawn>; runDir: string; 
       if (held) resolve({ child, runDir: held[1], cgroupRoot: held[2], exited });
       if (/FAILED/.test(out)) reject(new Error(out));
     });
-    exited.then((code) => reject(new Error(`hold-node exited (${code}) before holding a node: ${out}`)));
+    void exited.then((code) => reject(new Error(`hold-node exited (${code}) before holding a node: ${out}`)));
   });
 }
 
