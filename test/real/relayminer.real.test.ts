@@ -100,6 +100,19 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
     let redisVersion = "";
     let relayPort = 0;
 
+    /** `relay <mode>` client args: the first app staked for `service`, its gateway, supplier 0. */
+    const relayArgs = (mode: string, service: string, relayerUrl: string, timeoutSeconds: number, extra: string[] = []) => {
+      const keyring = keyringOf(chain.genesis.input);
+      const hex = (name: string) => Buffer.from(keyring.get(name)!.key!.privateKey).toString("hex");
+      const app = chain.genesis.input.applications.find((a) => a.services.includes(service))!;
+      return [
+        "relay", mode, "--service", service, "--chain-id", chain.genesis.input.chainId,
+        "--app-priv-key", hex(app.account), "--gateway-priv-key", hex(app.delegateeGateways[0]!),
+        "--node", chain.grpcAddress, "--node-rpc", chain.rpcUrl, "--relayer-url", relayerUrl,
+        "--supplier", chain.genesis.artifacts.summary.suppliers[0]!, "--timeout", String(timeoutSeconds), ...extra,
+      ];
+    };
+
     before(async () => {
       const pocketd = tool("pocketd");
       const redisBin = redisServer();
@@ -180,15 +193,7 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
     test("a develop-http relay from app1 (ring-signed for gateway1) is served by our backend through the relayer", async () => {
       // How far a real relay gets: session lookup on chain, relayer signature, backend answer,
       // relay published to the supplier's stream, miner consuming it (XACKDEL, below).
-      const keyring = keyringOf(chain.genesis.input);
-      const hex = (name: string) => Buffer.from(keyring.get(name)!.key!.privateKey).toString("hex");
-      const app = chain.genesis.input.applications.find((a) => a.services.includes("develop-http"))!;
-      const r = run(prm, [
-        "relay", "jsonrpc", "--service", "develop-http", "--chain-id", chain.genesis.input.chainId,
-        "--app-priv-key", hex(app.account), "--gateway-priv-key", hex(app.delegateeGateways[0]!),
-        "--node", chain.grpcAddress, "--node-rpc", chain.rpcUrl, "--relayer-url", `http://127.0.0.1:${relayPort}`,
-        "--supplier", chain.genesis.artifacts.summary.suppliers[0]!, "--timeout", "30",
-      ], { allowFail: true, timeoutMs: 60_000 });
+      const r = run(prm, relayArgs("jsonrpc", "develop-http", `http://127.0.0.1:${relayPort}`, 30), { allowFail: true, timeoutMs: 60_000 });
       const relayOutcome = `exit ${r.status}\n${printable(r.stdout + r.stderr).split("\n").filter((l) => l.trim()).slice(-12).join("\n")}`;
       await new Promise((res) => setTimeout(res, 3000)); // let the miner pick it up
       const streams = await redis.keys("ha:relays:*");
@@ -202,8 +207,6 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
     });
 
     test("one relay for each of the other services (websocket, stream, grpc, cometbft) succeeds", () => {
-      const keyring = keyringOf(chain.genesis.input);
-      const hex = (name: string) => Buffer.from(keyring.get(name)!.key!.privateKey).toString("hex");
       const modes: [string, string, string][] = [
         ["develop-websocket", "websocket", `ws://127.0.0.1:${relayPort}`],
         ["develop-stream", "stream", `http://127.0.0.1:${relayPort}`],
@@ -213,14 +216,7 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
       const lines: string[] = [];
       const failed: string[] = [];
       for (const [service, mode, url] of modes) {
-        const app = chain.genesis.input.applications.find((a) => a.services.includes(service))!;
-        const r = run(prm, [
-          "relay", mode, "--service", service, "--chain-id", chain.genesis.input.chainId,
-          "--app-priv-key", hex(app.account), "--gateway-priv-key", hex(app.delegateeGateways[0]!),
-          "--node", chain.grpcAddress, "--node-rpc", chain.rpcUrl, "--relayer-url", url, "--timeout", "15",
-          "--supplier", chain.genesis.artifacts.summary.suppliers[0]!,
-          ...(mode === "stream" ? ["--batches", "2"] : []),
-        ], { allowFail: true, timeoutMs: 40_000 });
+        const r = run(prm, relayArgs(mode, service, url, 15, mode === "stream" ? ["--batches", "2"] : []), { allowFail: true, timeoutMs: 40_000 });
         const out = printable(`${r.stdout}\n${r.stderr}`);
         // Unary modes print "Status: ✅ SUCCESS" and "Signature: ✅ VALID"; stream prints
         // "Batches Received: N" and "Signatures: ✅ ALL VALID".
