@@ -15,7 +15,7 @@ import { devAccount, devAccounts, generateOptions, type Json, localnetYaml, refe
 const generate = (yaml = localnetYaml, endpoint = generateOptions.relayerEndpoint) =>
   generateGenesis(parseGenesisInput(yaml, "test"), { ...generateOptions, relayerEndpoint: endpoint });
 const artifacts = generate();
-const genesis: Json = JSON.parse(artifacts.publicFiles["genesis.json"]!);
+const genesis: Json = JSON.parse(artifacts.publicFiles["genesis.json"]);
 const app = genesis.app_state;
 
 const sumCoins = (lists: { denom: string; amount: string }[][]) => {
@@ -98,7 +98,7 @@ describe("generated localnet: chain invariants", () => {
   });
 
   it("priv_validator_key.json holds the consensus key of the gentx; node_key.json gives the summary's node id", () => {
-    const pv: Json = JSON.parse(artifacts.secretFiles["priv_validator_key.json"]!);
+    const pv: Json = JSON.parse(artifacts.secretFiles["priv_validator_key.json"]);
     const msg = app.genutil.gen_txs[0].body.messages[0];
     assert.equal(pv.pub_key.value, msg.pubkey.key);
     assert.equal(pv.pub_key.type, "tendermint/PubKeyEd25519");
@@ -106,12 +106,12 @@ describe("generated localnet: chain invariants", () => {
     assert.equal(priv.length, 64);
     assert.equal(Buffer.from(priv.subarray(32)).toString("base64"), pv.pub_key.value);
     assert.equal(pv.address, ed25519Address(fromBase64(pv.pub_key.value)).toString("hex").toUpperCase());
-    const node: Json = JSON.parse(artifacts.secretFiles["node_key.json"]!);
+    const node: Json = JSON.parse(artifacts.secretFiles["node_key.json"]);
     const nodePub = fromBase64(node.priv_key.value).subarray(32);
     assert.equal(toHex(ed25519Address(nodePub)), artifacts.summary.nodeId);
     assert.notEqual(node.priv_key.value, pv.priv_key.value);
     assert.equal(app.genutil.gen_txs[0].body.memo, `${artifacts.summary.nodeId}@${generateOptions.validatorP2pAddress}`);
-    assert.deepEqual(JSON.parse(artifacts.publicFiles["priv_validator_state.json"]!), { height: "0", round: 0, step: 0 });
+    assert.deepEqual(JSON.parse(artifacts.publicFiles["priv_validator_state.json"]), { height: "0", round: 0, step: 0 });
   });
 });
 
@@ -132,7 +132,7 @@ describe("generated localnet: contents", () => {
 
   it("supplier endpoints point at the relayer Service passed in, ws:// for WEBSOCKET", () => {
     const endpoint = "http://relayer.team-a.svc.cluster.local:8080";
-    const out: Json = JSON.parse(generate(localnetYaml, endpoint).publicFiles["genesis.json"]!);
+    const out: Json = JSON.parse(generate(localnetYaml, endpoint).publicFiles["genesis.json"]);
     const urls = out.app_state.supplier.supplierList[0].services.map((c: Json) => [c.endpoints[0].rpc_type, c.endpoints[0].url]);
     assert.deepEqual(Object.fromEntries(urls), {
       JSON_RPC: "http://relayer.team-a.svc.cluster.local:8080",
@@ -145,7 +145,7 @@ describe("generated localnet: contents", () => {
   });
 
   it("supplier-keys.yaml lists the 17 keys of the reference's supplier* accounts, in order", () => {
-    const file = YAML.parse(artifacts.secretFiles["supplier-keys.yaml"]!) as { keys: string[] };
+    const file = YAML.parse(artifacts.secretFiles["supplier-keys.yaml"]) as { keys: string[] };
     assert.deepEqual(Object.keys(file), ["keys"]);
     const expected = devAccounts.filter((a) => a.name.startsWith("supplier")).map((a) => a.private_key);
     assert.equal(expected.length, 17);
@@ -160,8 +160,8 @@ describe("generated localnet: contents", () => {
     assert.equal(s.suppliers.length, 15);
     assert.deepEqual(s.gateways, ["pokt15vzxjqklzjtlz7lahe8z2dfe9nm5vxwwmscne4"]);
     assert.deepEqual(s.services, ["develop-http", "develop-websocket", "develop-stream", "develop-grpc", "develop-cometbft"]);
-    assert.equal(s.genesisSha256, createHash("sha256").update(artifacts.publicFiles["genesis.json"]!).digest("hex"));
-    const keys: Json = JSON.parse(artifacts.publicFiles["keys.json"]!);
+    assert.equal(s.genesisSha256, createHash("sha256").update(artifacts.publicFiles["genesis.json"]).digest("hex"));
+    const keys: Json = JSON.parse(artifacts.publicFiles["keys.json"]);
     const app1 = keys.accounts.find((a: Json) => a.name === "app1");
     assert.deepEqual(app1, {
       name: "app1",
@@ -169,7 +169,7 @@ describe("generated localnet: contents", () => {
       pubkey: "0397896e9b106df70124a856861cc9be52fac9980e2c7a118a36c19d0198692cc5",
       roles: ["application"],
     });
-    const pv: Json = JSON.parse(artifacts.secretFiles["priv_validator_key.json"]!);
+    const pv: Json = JSON.parse(artifacts.secretFiles["priv_validator_key.json"]);
     const secrets = [
       ...devAccounts.map((a) => a.private_key),
       Buffer.from(fromBase64(pv.priv_key.value).subarray(0, 32)).toString("base64").slice(0, 40),

@@ -55,10 +55,10 @@ describe("gentx", () => {
   it("encodes commission as the 18-decimal scaled integer in protobuf and with a dot in JSON", () => {
     const signed = signGentx(referenceSpec);
     const body = TxBody.decode(signed.bodyBytes);
-    const msg = MsgCreateValidator.decode(body.messages[0]!.value);
+    const msg = MsgCreateValidator.decode(body.messages[0].value);
     assert.equal(msg.commission.rate, "100000000000000000");
     assert.equal(msg.commission.maxChangeRate, "10000000000000000");
     const json = signed.json as { body: { messages: { commission: { rate: string } }[] } };
-    assert.equal(json.body.messages[0]!.commission.rate, "0.100000000000000000");
+    assert.equal(json.body.messages[0].commission.rate, "0.100000000000000000");
   });
 });

@@ -36,7 +36,7 @@ describe("the default localnet.yaml", () => {
     assert.equal(input.gateways.length, 1);
     assert.equal(input.suppliers.length, 15);
     assert.equal(input.services.length, 5);
-    assert.equal(input.suppliers[0]!.services.length, 5);
+    assert.equal(input.suppliers[0].services.length, 5);
     assert.equal(input.params.shared.claim_window_close_offset_blocks, 8);
   });
 

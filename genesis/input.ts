@@ -43,7 +43,7 @@ function parseYaml(text: string, source: string): unknown {
       doc.errors.map((e) => ({
         path: "",
         // With prettyErrors (the default) the first line ends in "at line L, column C:".
-        message: `not valid YAML: ${e.message.split("\n")[0]!.replace(/:$/, "")}`,
+        message: `not valid YAML: ${e.message.split("\n")[0].replace(/:$/, "")}`,
       })),
     );
   }

@@ -90,7 +90,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 /** Deep merge: objects merge key by key, everything else (arrays included) is replaced. */
 export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
+  for (const [k, v] of Object.entries(over)) out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k], v) : v;
   return out;
 }
 

@@ -53,7 +53,7 @@ export function urlsOf(plan: HostForward[]): LocalnetUrls {
     if (f.replica === undefined) urls[key] = hostUrl(f);
     else urls[key] = [...((urls[key] as string[] | undefined) ?? []), hostUrl(f)];
   }
-  return urls as LocalnetUrls;
+  return urls;
 }
 
 /** The `forwards` and `urls` outputs of a forward plan. */

@@ -107,16 +107,16 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
       const app = chain.genesis.input.applications.find((a) => a.services.includes(service))!;
       return [
         "relay", mode, "--service", service, "--chain-id", chain.genesis.input.chainId,
-        "--app-priv-key", hex(app.account), "--gateway-priv-key", hex(app.delegateeGateways[0]!),
+        "--app-priv-key", hex(app.account), "--gateway-priv-key", hex(app.delegateeGateways[0]),
         "--node", chain.grpcAddress, "--node-rpc", chain.rpcUrl, "--relayer-url", relayerUrl,
-        "--supplier", chain.genesis.artifacts.summary.suppliers[0]!, "--timeout", String(timeoutSeconds), ...extra,
+        "--supplier", chain.genesis.artifacts.summary.suppliers[0], "--timeout", String(timeoutSeconds), ...extra,
       ];
     };
 
     before(async () => {
       const pocketd = tool("pocketd");
       const redisBin = redisServer();
-      const [redisPort, bHttp, bAdmin, bGrpc, bMetrics, ...rest] = await freePorts(11) as number[];
+      const [redisPort, bHttp, bAdmin, bGrpc, bMetrics, ...rest] = await freePorts(11);
       const [relay, rMetrics, rPprof, rHealth, mMetrics, mPprof] = rest as [number, number, number, number, number, number];
       relayerHealth = rHealth;
       relayPort = relay;

@@ -42,12 +42,12 @@ async function startTarget(kind: "lean" | "express", workers: number): Promise<{
 async function load(mode: "http" | "ws", url: string, connections: number): Promise<any> {
   const c = node(join(here, "load.ts"), [mode, url, String(connections), String(seconds)]);
   let out = "";
-  c.stdout!.on("data", (d) => (out += d));
+  c.stdout.on("data", (d) => (out += d));
   await once(c, "exit");
   return JSON.parse(out.trim().split("\n").at(-1)!);
 }
 
-const median = <T>(xs: T[], key: (x: T) => number): T => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)]!;
+const median = <T>(xs: T[], key: (x: T) => number): T => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)];
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 
 async function main(): Promise<void> {

@@ -83,6 +83,6 @@ test("config file location: --config, --config=, BACKEND_CONFIG; missing default
 
 test("fault rule shorthand: a bare number is a fixed latency", () => {
   const c = backendConfigSchema.parse({ faults: [{ method: "eth_call", latency: { ttfb: 25 } }] });
-  assert.deepEqual(c.faults[0]!.latency!.ttfb, { type: "fixed", ms: 25 });
-  assert.deepEqual(c.faults[0]!.action, { type: "none" });
+  assert.deepEqual(c.faults[0].latency!.ttfb, { type: "fixed", ms: 25 });
+  assert.deepEqual(c.faults[0].action, { type: "none" });
 });

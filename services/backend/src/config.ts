@@ -286,7 +286,7 @@ export interface LoadOptions {
 /** The config file path: `--config X` / `--config=X`, else BACKEND_CONFIG, else the default. */
 export function configPath(argv: string[], env: NodeJS.ProcessEnv): { path: string; explicit: boolean } {
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+    const a = argv[i];
     if (a === "--config") {
       const next = argv[i + 1];
       if (!next) throw new BackendConfigError("--config needs a file path");
@@ -340,7 +340,7 @@ export function loadConfig(opts: LoadOptions = {}): { config: BackendConfig; pat
       else if (typeof next !== "object" || Array.isArray(next)) throw new BackendConfigError(`${k} must be a mapping to apply ${o.env}`);
       target = target[k] as Record<string, unknown>;
     }
-    target[o.path[o.path.length - 1]!] = coerce(o.env === "BACKEND_ID" && !env.BACKEND_ID ? "POD_NAME" : o.env, value, o.kind);
+    target[o.path[o.path.length - 1]] = coerce(o.env === "BACKEND_ID" && !env.BACKEND_ID ? "POD_NAME" : o.env, value, o.kind);
     envSources.set(o.path.join("."), o.env);
   }
   return { config: parseConfig(merged, usedPath ? `config (${usedPath})` : "config (defaults + env)", envSources), path: usedPath };

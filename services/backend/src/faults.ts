@@ -121,7 +121,7 @@ export class FaultEngine {
 
   private from(start: number, protocol: Protocol, method: string, header?: HeaderLookup): FaultDecision | null | Promise<FaultDecision | null> {
     for (let i = start; i < this.compiled.length; i++) {
-      const c = this.compiled[i]!;
+      const c = this.compiled[i];
       if (!this.matches(c, protocol, method, header)) continue;
       const r = c.rule;
       if (r.first !== undefined) {
