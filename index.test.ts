@@ -19,7 +19,10 @@ test("main: stack config in, one RelayMinerLocalnet, its outputs out", async () 
   assert.deepEqual(Object.keys(outputs).sort(), ["chain", "dashboards", "forwards", "namespace", "urls"]);
   assert.equal(outputs.urls.relayers.length, 3, "the stack config reached the component");
   const localnets = resources.filter((r) => r.type === "relayminer-localnet:index:RelayMinerLocalnet");
-  assert.deepEqual(localnets.map((r) => r.name), ["localnet"]);
+  assert.deepEqual(
+    localnets.map((r) => r.name),
+    ["localnet"],
+  );
   const provider = resources.find((r) => r.type === "pulumi:providers:kubernetes");
   assert.ok(provider?.inputs.renderYamlToDirectory, "render mode: the provider writes manifests, no cluster needed");
 });

@@ -17,7 +17,10 @@ test("examples/index.ts imports relayminer-localnet by name and deploys what it 
   const program = (await import("./index")) as Record<string, unknown>;
   await settle(() => resources.length);
 
-  assert.deepEqual(resources.filter((r) => r.type === "relayminer-localnet:index:RelayMinerLocalnet").map((r) => r.name), ["dev"]);
+  assert.deepEqual(
+    resources.filter((r) => r.type === "relayminer-localnet:index:RelayMinerLocalnet").map((r) => r.name),
+    ["dev"],
+  );
   const named = (type: string, name: string) => resources.find((r) => r.type === type && r.inputs.metadata?.name === name);
   assert.equal(named("kubernetes:core/v1:Namespace", "relayminer-dev")?.inputs.metadata.name, "relayminer-dev");
   assert.equal(named("kubernetes:apps/v1:StatefulSet", "relayer")?.inputs.spec.replicas, 3);

@@ -31,7 +31,10 @@ describe("generated localnet: chain invariants", () => {
     const sums = sumCoins(app.bank.balances.map((b: Json) => b.coins));
     const supply = new Map(app.bank.supply.map((c: Json) => [c.denom, BigInt(c.amount)]));
     assert.deepEqual(supply, sums);
-    assert.deepEqual(app.bank.supply.map((c: Json) => c.denom), ["mact", "upokt"]);
+    assert.deepEqual(
+      app.bank.supply.map((c: Json) => c.denom),
+      ["mact", "upokt"],
+    );
   });
 
   it("application, supplier and gateway module accounts hold exactly the sum of the stakes", () => {
@@ -47,7 +50,10 @@ describe("generated localnet: chain invariants", () => {
     const modules = new Set(moduleAccountNames.map(moduleAddress));
     const accounts: Json[] = app.auth.accounts;
     assert.ok(accounts.every((a) => !modules.has(a.address)));
-    assert.deepEqual(accounts.map((a) => a.account_number), accounts.map((_, i) => String(i)));
+    assert.deepEqual(
+      accounts.map((a) => a.account_number),
+      accounts.map((_, i) => String(i)),
+    );
     assert.equal(new Set(accounts.map((a) => a.address)).size, accounts.length);
     assert.equal(new Set(app.bank.balances.map((b: Json) => b.address)).size, app.bank.balances.length);
   });
@@ -118,15 +124,28 @@ describe("generated localnet: chain invariants", () => {
 describe("generated localnet: contents", () => {
   it("same actors as the reference localnet", () => {
     const ref = referenceGenesis.app_state;
-    assert.deepEqual(app.application.applicationList, ref.application.applicationList.map((a: Json) => ({
-      address: a.address, stake: a.stake, service_configs: a.service_configs, delegatee_gateway_addresses: a.delegatee_gateway_addresses,
-    })));
+    assert.deepEqual(
+      app.application.applicationList,
+      ref.application.applicationList.map((a: Json) => ({
+        address: a.address,
+        stake: a.stake,
+        service_configs: a.service_configs,
+        delegatee_gateway_addresses: a.delegatee_gateway_addresses,
+      })),
+    );
     assert.deepEqual(app.gateway.gatewayList, ref.gateway.gatewayList);
-    assert.deepEqual(app.service.serviceList.map((s: Json) => [s.id, s.name, s.owner_address, Number(s.compute_units_per_relay)]),
-      ref.service.serviceList.map((s: Json) => [s.id, s.name, s.owner_address, s.compute_units_per_relay]));
-    assert.deepEqual(app.supplier.supplierList.map((s: Json) => s.operator_address), ref.supplier.supplierList.map((s: Json) => s.operator_address));
-    assert.deepEqual(app.supplier.supplierList[0].services.map((c: Json) => [c.service_id, c.endpoints[0].rpc_type]),
-      ref.supplier.supplierList[0].services.map((c: Json) => [c.service_id, c.endpoints[0].rpc_type]));
+    assert.deepEqual(
+      app.service.serviceList.map((s: Json) => [s.id, s.name, s.owner_address, Number(s.compute_units_per_relay)]),
+      ref.service.serviceList.map((s: Json) => [s.id, s.name, s.owner_address, s.compute_units_per_relay]),
+    );
+    assert.deepEqual(
+      app.supplier.supplierList.map((s: Json) => s.operator_address),
+      ref.supplier.supplierList.map((s: Json) => s.operator_address),
+    );
+    assert.deepEqual(
+      app.supplier.supplierList[0].services.map((c: Json) => [c.service_id, c.endpoints[0].rpc_type]),
+      ref.supplier.supplierList[0].services.map((c: Json) => [c.service_id, c.endpoints[0].rpc_type]),
+    );
     assert.equal(app.authz.authorization.length, 35);
   });
 
@@ -156,7 +175,10 @@ describe("generated localnet: contents", () => {
     const s = artifacts.summary;
     assert.equal(s.chainId, "pocket");
     assert.equal(s.validatorAddress, "pokt18kk3aqe2pjz7x7993qp2pjt95ghurra9682tyn");
-    assert.deepEqual(s.applications, app.application.applicationList.map((a: Json) => a.address));
+    assert.deepEqual(
+      s.applications,
+      app.application.applicationList.map((a: Json) => a.address),
+    );
     assert.equal(s.suppliers.length, 15);
     assert.deepEqual(s.gateways, ["pokt15vzxjqklzjtlz7lahe8z2dfe9nm5vxwwmscne4"]);
     assert.deepEqual(s.services, ["develop-http", "develop-websocket", "develop-stream", "develop-grpc", "develop-cometbft"]);
@@ -170,10 +192,7 @@ describe("generated localnet: contents", () => {
       roles: ["application"],
     });
     const pv: Json = JSON.parse(artifacts.secretFiles["priv_validator_key.json"]);
-    const secrets = [
-      ...devAccounts.map((a) => a.private_key),
-      Buffer.from(fromBase64(pv.priv_key.value).subarray(0, 32)).toString("base64").slice(0, 40),
-    ];
+    const secrets = [...devAccounts.map((a) => a.private_key), Buffer.from(fromBase64(pv.priv_key.value).subarray(0, 32)).toString("base64").slice(0, 40)];
     for (const [name, text] of Object.entries(artifacts.publicFiles)) {
       for (const secret of secrets) assert.ok(!text.includes(secret), `${name} leaks a private key`);
       assert.ok(!text.includes(devAccount("app1").mnemonic), `${name} leaks a mnemonic`);
@@ -181,11 +200,14 @@ describe("generated localnet: contents", () => {
   });
 
   it("rejects a relayer endpoint the supplier module would refuse", () => {
-    assert.throws(() => generate(localnetYaml, "tcp://relayer:8080"), (err: unknown) => {
-      assert.ok(err instanceof GenesisInputError);
-      assert.match(err.message, /relayerEndpoint.*scheme "tcp"; allowed: http, https, ws, wss/);
-      return true;
-    });
+    assert.throws(
+      () => generate(localnetYaml, "tcp://relayer:8080"),
+      (err: unknown) => {
+        assert.ok(err instanceof GenesisInputError);
+        assert.match(err.message, /relayerEndpoint.*scheme "tcp"; allowed: http, https, ws, wss/);
+        return true;
+      },
+    );
   });
 });
 
@@ -240,7 +262,13 @@ describe("structural comparison with the reference genesis", () => {
   it("default params of the poktroll modules have the reference localnet's values", () => {
     // Compare values, not encodings: the reference mixes numbers and strings for the same kinds.
     const norm = (v: Json): Json =>
-      v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, norm(x)]).sort()) : String(v);
+      v !== null && typeof v === "object"
+        ? Object.fromEntries(
+            Object.entries(v)
+              .map(([k, x]) => [k, norm(x)])
+              .sort(),
+          )
+        : String(v);
     for (const module of ["shared", "session", "proof", "tokenomics", "application", "gateway", "supplier", "service", "migration"]) {
       assert.deepEqual(norm(app[module].params), norm(referenceGenesis.app_state[module].params), module);
     }

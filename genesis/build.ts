@@ -158,10 +158,9 @@ function authAndBank(input: GenesisInput, keyring: Keyring) {
     [moduleAddress("supplier"), sum(input.suppliers.map((s) => s.stake))],
     [moduleAddress("gateway"), sum(input.gateways.map((g) => g.stake))],
   ];
-  const balances = [
-    ...input.accounts.map((a): [string, Coin[]] => [keyring.get(a.name)!.address, normalizeCoins(a.balance)]),
-    ...moduleBalances,
-  ].filter(([, coins]) => coins.length > 0);
+  const balances = [...input.accounts.map((a): [string, Coin[]] => [keyring.get(a.name)!.address, normalizeCoins(a.balance)]), ...moduleBalances].filter(
+    ([, coins]) => coins.length > 0,
+  );
   const supply = normalizeCoins(balances.flatMap(([, coins]) => coins));
   return {
     auth: {
@@ -178,9 +177,7 @@ function authAndBank(input: GenesisInput, keyring: Keyring) {
         return {
           "@type": "/cosmos.auth.v1beta1.BaseAccount",
           address: e.address,
-          pub_key: e.key
-            ? { "@type": "/cosmos.crypto.secp256k1.PubKey", key: Buffer.from(e.key.publicKey).toString("base64") }
-            : null,
+          pub_key: e.key ? { "@type": "/cosmos.crypto.secp256k1.PubKey", key: Buffer.from(e.key.publicKey).toString("base64") } : null,
           account_number: String(i),
           sequence: "0",
         };

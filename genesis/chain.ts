@@ -52,10 +52,7 @@ export const monikerMaxLength = 70;
  * admin messages.
  */
 export const authzGrantedMessages = [
-  ...["service", "session", "gateway", "application", "supplier", "proof", "tokenomics", "shared"].flatMap((m) => [
-    `/pocket.${m}.MsgUpdateParams`,
-    `/pocket.${m}.MsgUpdateParam`,
-  ]),
+  ...["service", "session", "gateway", "application", "supplier", "proof", "tokenomics", "shared"].flatMap((m) => [`/pocket.${m}.MsgUpdateParams`, `/pocket.${m}.MsgUpdateParam`]),
   "/pocket.migration.MsgImportMorseClaimableAccounts",
   "/pocket.migration.MsgUpdateParams",
   "/pocket.migration.MsgRecoverMorseAccount",

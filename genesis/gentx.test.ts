@@ -26,11 +26,7 @@ const referenceSpec: GentxSpec = {
 };
 
 const verifies = (signBytes: Uint8Array, signature: Uint8Array, pubkey: Uint8Array) =>
-  Secp256k1.verifySignature(
-    Secp256k1Signature.fromFixedLength(signature),
-    createHash("sha256").update(signBytes).digest(),
-    pubkey,
-  );
+  Secp256k1.verifySignature(Secp256k1Signature.fromFixedLength(signature), createHash("sha256").update(signBytes).digest(), pubkey);
 
 describe("gentx", () => {
   it("the reference gentx's signature (made by pocketd) verifies over the bytes built here", () => {

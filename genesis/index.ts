@@ -8,11 +8,7 @@
  * The addresses come in as options: this library knows nothing of the Kubernetes topology.
  */
 export { loadGenesisInput, parseGenesisInput } from "./input";
-export {
-  generateGenesis,
-  genesisFiles,
-  type GenesisArtifacts,
-} from "./build";
+export { generateGenesis, genesisFiles, type GenesisArtifacts } from "./build";
 export { GenesisInputError } from "./errors";
 export type { GenesisInput } from "./types";
 export type { RpcType } from "./schema";

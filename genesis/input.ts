@@ -49,9 +49,7 @@ function parseYaml(text: string, source: string): unknown {
   }
   const value: unknown = doc.toJS();
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new GenesisInputError(source, [
-      { path: "", message: `expected a YAML mapping (chainId, accounts, validator, ...), got ${showValue(value)}` },
-    ]);
+    throw new GenesisInputError(source, [{ path: "", message: `expected a YAML mapping (chainId, accounts, validator, ...), got ${showValue(value)}` }]);
   }
   return value;
 }
@@ -70,9 +68,7 @@ function schemaProblems(error: z.ZodError, raw: unknown): Problem[] {
     const path = formatPath(issue.path);
     const value = valueAt(raw, issue.path);
     // Zod says what was expected; add what was found, except for secrets and for missing keys.
-    const showGot =
-      (issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "too_small" || issue.code === "too_big") &&
-      !path.endsWith("mnemonic");
+    const showGot = (issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "too_small" || issue.code === "too_big") && !path.endsWith("mnemonic");
     const got = showGot ? (value === undefined ? " (missing)" : ` (got ${showValue(value)})`) : "";
     return { path, message: `${issue.message}${got}` };
   });

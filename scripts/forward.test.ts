@@ -58,7 +58,10 @@ describe("forward plan", () => {
 
   test("--context and --only", () => {
     const plan = planForwards(specs, { context: "kind-relayminer", only: ["redis", "relayerRelay"] });
-    assert.deepEqual(plan.map((p) => p.spec.name), ["redis", "relayerRelay[0]", "relayerRelay[1]"]);
+    assert.deepEqual(
+      plan.map((p) => p.spec.name),
+      ["redis", "relayerRelay[0]", "relayerRelay[1]"],
+    );
     assert.deepEqual(plan[0].args.slice(0, 3), ["--context", "kind-relayminer", "port-forward"]);
     assert.throws(() => planForwards(specs, { only: ["grafna"] }), /--only "grafna": no such forward; allowed: redis, .*grafana/);
   });
@@ -95,7 +98,10 @@ describe("forward supervisor", () => {
     const stats = await running;
     assert.ok(stats[0].starts >= 3, `the dying forward was started ${stats[0].starts} times`);
     assert.equal(stats[1].starts, 1, "a healthy forward is left alone");
-    assert.ok(lines.some((l) => /^\[redis\] svc\/redis 6379:6379 stopped \(exit 1\); restarting in 0\.0s$/.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /^\[redis\] svc\/redis 6379:6379 stopped \(exit 1\); restarting in 0\.0s$/.test(l)),
+      lines.join("\n"),
+    );
     const pid = Number(readFileSync(join(dir, "pids"), "utf8").trim());
     assert.throws(() => process.kill(pid, 0), "the steady forward's process is gone after abort");
   });

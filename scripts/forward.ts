@@ -39,7 +39,11 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === "--file") source = { kind: "file", path: value() };
     else if (flag === "--forwards") source = { kind: "inline", json: value() };
     else if (flag === "--context") plan.context = value();
-    else if (flag === "--only") plan.only = value().split(",").map((s) => s.trim()).filter(Boolean);
+    else if (flag === "--only")
+      plan.only = value()
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (flag === "--dry-run") dryRun = true;
     else if (flag === "-h" || flag === "--help") help = true;
     else throw new UsageError(`unknown argument ${JSON.stringify(flag)}; allowed: --stack, --file, --forwards, --context, --only, --dry-run, --help`);

@@ -8,8 +8,7 @@ import { defaultGenesisConfigPath, generateGenesis, loadGenesisInput } from "../
 import { localnetDoc, toYaml } from "../test/support/genesis-fixtures";
 
 const root = join(__dirname, "..");
-const cli = (...args: string[]) =>
-  spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "genesis.ts"), ...args], { cwd: root, encoding: "utf8" });
+const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "genesis.ts"), ...args], { cwd: root, encoding: "utf8" });
 
 describe("genesis CLI", () => {
   it("--help prints usage and exits 0", () => {
@@ -22,14 +21,7 @@ describe("genesis CLI", () => {
     const out = join(mkdtempSync(join(tmpdir(), "genesis-cli-")), "out");
     const r = cli("-c", defaultGenesisConfigPath, "-o", out, "--namespace", "team-a");
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(readdirSync(out).sort(), [
-      "genesis.json",
-      "keys.json",
-      "node_key.json",
-      "priv_validator_key.json",
-      "priv_validator_state.json",
-      "supplier-keys.yaml",
-    ]);
+    assert.deepEqual(readdirSync(out).sort(), ["genesis.json", "keys.json", "node_key.json", "priv_validator_key.json", "priv_validator_state.json", "supplier-keys.yaml"]);
     assert.equal(statSync(join(out, "priv_validator_key.json")).mode & 0o777, 0o600);
     assert.equal(statSync(join(out, "supplier-keys.yaml")).mode & 0o777, 0o600);
     const expected = generateGenesis(loadGenesisInput(defaultGenesisConfigPath), {

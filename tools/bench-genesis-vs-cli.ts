@@ -32,8 +32,7 @@ const count = arg("accounts", 100);
 const balance = "1000000000000upokt";
 
 /** Deterministic addresses (not derived from keys: the CLI route takes addresses too). */
-const addresses = Array.from({ length: count }, (_, i) =>
-  toBech32("pokt", createHash("sha256").update(`bench-account-${i}`).digest().subarray(0, 20)));
+const addresses = Array.from({ length: count }, (_, i) => toBech32("pokt", createHash("sha256").update(`bench-account-${i}`).digest().subarray(0, 20)));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

@@ -38,10 +38,14 @@ export class Backend extends pulumi.ComponentResource {
     const child = { parent: this };
     const configYaml = stringify(backendConfigObject({ config: args.config, workers: args.workers }), { lineWidth: 0 });
 
-    const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
-      metadata: { name: "backend-config", namespace: args.namespace, labels },
-      data: { "config.yaml": configYaml },
-    }, child);
+    const configMap = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      {
+        metadata: { name: "backend-config", namespace: args.namespace, labels },
+        data: { "config.yaml": configYaml },
+      },
+      child,
+    );
 
     const ports = [
       { name: "http", port: p.http },
@@ -49,54 +53,68 @@ export class Backend extends pulumi.ComponentResource {
       { name: "grpc", port: p.grpc },
       { name: "metrics", port: p.metrics },
     ];
-    this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
-      metadata: { name: n, namespace: args.namespace, labels },
-      spec: {
-        replicas: args.replicas,
-        selector: { matchLabels: selectorFor(n) },
-        template: {
-          metadata: { labels, annotations: { [configHashAnnotation]: contentHash(configYaml) } },
-          spec: {
-            // The backend drains for shutdown_grace_ms (10 s by default) after SIGTERM.
-            terminationGracePeriodSeconds: 15,
-            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
-            containers: [{
-              name: "backend",
-              image: args.image,
-              imagePullPolicy: args.imagePullPolicy,
-              env: [
-                { name: "BACKEND_CONFIG", value: "/etc/backend/config.yaml" },
-                // Each pod names itself in results and the X-Backend-Id header.
-                { name: "BACKEND_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+    this.deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      {
+        metadata: { name: n, namespace: args.namespace, labels },
+        spec: {
+          replicas: args.replicas,
+          selector: { matchLabels: selectorFor(n) },
+          template: {
+            metadata: { labels, annotations: { [configHashAnnotation]: contentHash(configYaml) } },
+            spec: {
+              // The backend drains for shutdown_grace_ms (10 s by default) after SIGTERM.
+              terminationGracePeriodSeconds: 15,
+              securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
+              containers: [
+                {
+                  name: "backend",
+                  image: args.image,
+                  imagePullPolicy: args.imagePullPolicy,
+                  env: [
+                    { name: "BACKEND_CONFIG", value: "/etc/backend/config.yaml" },
+                    // Each pod names itself in results and the X-Backend-Id header.
+                    { name: "BACKEND_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+                  ],
+                  ports: ports.map((x) => ({ name: x.name, containerPort: x.port })),
+                  securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
+                  // /ready turns 503 while draining, so the Service stops sending before listeners close.
+                  readinessProbe: httpProbe("/ready", p.http, { initialDelaySeconds: 1 }),
+                  livenessProbe: httpProbe("/health", p.http, { initialDelaySeconds: 10, periodSeconds: 10 }),
+                  lifecycle: { preStop: { exec: { command: ["sleep", "3"] } } },
+                  resources: resources("100m", "128Mi", String(backendCpuLimit), "1Gi"),
+                  volumeMounts: [{ name: "config", mountPath: "/etc/backend", readOnly: true }],
+                },
               ],
-              ports: ports.map((x) => ({ name: x.name, containerPort: x.port })),
-              securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
-              // /ready turns 503 while draining, so the Service stops sending before listeners close.
-              readinessProbe: httpProbe("/ready", p.http, { initialDelaySeconds: 1 }),
-              livenessProbe: httpProbe("/health", p.http, { initialDelaySeconds: 10, periodSeconds: 10 }),
-              lifecycle: { preStop: { exec: { command: ["sleep", "3"] } } },
-              resources: resources("100m", "128Mi", String(backendCpuLimit), "1Gi"),
-              volumeMounts: [{ name: "config", mountPath: "/etc/backend", readOnly: true }],
-            }],
-            volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }],
+              volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }],
+            },
           },
         },
       },
-    }, child);
+      child,
+    );
 
-    new k8s.core.v1.Service(`${name}-service`, {
-      metadata: { name: n, namespace: args.namespace, labels },
-      spec: {
-        selector: selectorFor(n),
-        ports: ports.map((x) => ({ name: x.name, port: x.port, targetPort: x.port, ...(x.name === "grpc" ? { appProtocol: "grpc" } : {}) })),
+    new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: { name: n, namespace: args.namespace, labels },
+        spec: {
+          selector: selectorFor(n),
+          ports: ports.map((x) => ({ name: x.name, port: x.port, targetPort: x.port, ...(x.name === "grpc" ? { appProtocol: "grpc" } : {}) })),
+        },
       },
-    }, child);
+      child,
+    );
 
     // Per-pod addresses for Prometheus' DNS discovery when there are several backend pods.
-    new k8s.core.v1.Service(`${name}-pods-service`, {
-      metadata: { name: serviceNames.backendMetrics, namespace: args.namespace, labels },
-      spec: { clusterIP: "None", selector: selectorFor(n), ports: [{ name: "metrics", port: p.metrics, targetPort: p.metrics }] },
-    }, child);
+    new k8s.core.v1.Service(
+      `${name}-pods-service`,
+      {
+        metadata: { name: serviceNames.backendMetrics, namespace: args.namespace, labels },
+        spec: { clusterIP: "None", selector: selectorFor(n), ports: [{ name: "metrics", port: p.metrics, targetPort: p.metrics }] },
+      },
+      child,
+    );
 
     this.host = serviceDns(n, args.namespace);
     this.ready = this;

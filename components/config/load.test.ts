@@ -98,9 +98,7 @@ describe("config errors name the key, the value and what is allowed", () => {
   });
 
   test("relayer validation mode is eager or optimistic", () => {
-    assert.deepEqual(problemsOf({ [`${P}relayer.validationMode`]: "lazy" }), [
-      'relayer.validationMode = "lazy": must be one of eager, optimistic',
-    ]);
+    assert.deepEqual(problemsOf({ [`${P}relayer.validationMode`]: "lazy" }), ['relayer.validationMode = "lazy": must be one of eager, optimistic']);
   });
 
   test("namespace must be a DNS label", () => {

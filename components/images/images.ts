@@ -71,11 +71,12 @@ interface ContextOrigin {
 
 /** Checks a build context before anything is registered, so a typo is a config error, not a build log. */
 function checkContext(origin: ContextOrigin, dir: string): void {
-  const problem = !existsSync(dir) || !statSync(dir).isDirectory()
-    ? `the build context ${dir} is not a directory`
-    : !existsSync(join(dir, "Dockerfile"))
-      ? `the build context has no Dockerfile (expected ${join(dir, "Dockerfile")})`
-      : undefined;
+  const problem =
+    !existsSync(dir) || !statSync(dir).isDirectory()
+      ? `the build context ${dir} is not a directory`
+      : !existsSync(join(dir, "Dockerfile"))
+        ? `the build context has no Dockerfile (expected ${join(dir, "Dockerfile")})`
+        : undefined;
   if (problem) {
     throw new ConfigError([{ key: origin.key, value: origin.value, message: `${problem}; allowed: a directory with a Dockerfile, or ${origin.instead}` }]);
   }
@@ -122,9 +123,7 @@ export class LocalnetImages extends pulumi.ComponentResource {
       this.backend = build("backend", backendOrigin, backendContext, images.backend);
       const source = settings.relayminerSource;
       const minerOrigin = { key: "build.relayminerSource", value: source, instead: "unset it to deploy images.relayMiner as is" };
-      this.relayMiner = source
-        ? build("relay-miner", minerOrigin, source, images.relayMiner)
-        : pulumi.output(images.relayMiner);
+      this.relayMiner = source ? build("relay-miner", minerOrigin, source, images.relayMiner) : pulumi.output(images.relayMiner);
     } else {
       this.backend = pulumi.output(images.backend);
       this.relayMiner = pulumi.output(images.relayMiner);

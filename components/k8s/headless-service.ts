@@ -21,13 +21,17 @@ export interface HeadlessServiceArgs {
  * provider can end a headless Service update with pre-patch state (the next preview re-proposes it).
  */
 export function headlessService(resourceName: string, a: HeadlessServiceArgs, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {
-  return new k8s.core.v1.Service(resourceName, {
-    metadata: { name: a.name, namespace: a.namespace, labels: labelsFor(a.name, a.component) },
-    spec: {
-      clusterIP: "None",
-      publishNotReadyAddresses: true,
-      selector: selectorFor(a.selects),
-      ports: a.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port })),
+  return new k8s.core.v1.Service(
+    resourceName,
+    {
+      metadata: { name: a.name, namespace: a.namespace, labels: labelsFor(a.name, a.component) },
+      spec: {
+        clusterIP: "None",
+        publishNotReadyAddresses: true,
+        selector: selectorFor(a.selects),
+        ports: a.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port })),
+      },
     },
-  }, opts);
+    opts,
+  );
 }

@@ -27,14 +27,18 @@ export function kubernetesProvider(a: ProviderArgs, opts: pulumi.CustomResourceO
     // Render mode writes manifests instead of applying them; it must not name a cluster.
     return new k8s.Provider("k8s", { ...common, renderYamlToDirectory: a.renderDir, namespace: a.namespace }, opts);
   }
-  return new k8s.Provider("k8s", {
-    ...common,
-    context: a.context,
-    kubeconfig: a.kubeconfig,
-    namespace: a.namespace,
-    // A recreated kind cluster has a new kubeconfig; keep the provider (and every resource) as is.
-    clusterIdentifier: a.context ?? "current-context",
-    // A deleted dev cluster should not block `pulumi destroy` or a fresh `up`.
-    deleteUnreachable: true,
-  }, opts);
+  return new k8s.Provider(
+    "k8s",
+    {
+      ...common,
+      context: a.context,
+      kubeconfig: a.kubeconfig,
+      namespace: a.namespace,
+      // A recreated kind cluster has a new kubeconfig; keep the provider (and every resource) as is.
+      clusterIdentifier: a.context ?? "current-context",
+      // A deleted dev cluster should not block `pulumi destroy` or a fresh `up`.
+      deleteUnreachable: true,
+    },
+    opts,
+  );
 }

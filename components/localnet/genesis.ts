@@ -4,15 +4,7 @@
  */
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  generateGenesis,
-  genesisFiles,
-  GenesisInputError,
-  loadGenesisInput,
-  type GenesisArtifacts,
-  type GenesisInput,
-  type RpcType as ChainRpcType,
-} from "../../genesis";
+import { generateGenesis, genesisFiles, GenesisInputError, loadGenesisInput, type GenesisArtifacts, type GenesisInput, type RpcType as ChainRpcType } from "../../genesis";
 import type { LocalnetConfig } from "../config/schema";
 import { relayerEndpointUrl, validatorP2pAddress } from "../topology/names";
 import { containerPorts } from "../topology/ports";

@@ -27,19 +27,24 @@ describe("default stack: the seed topology", async () => {
   const run = await runProgram();
 
   test("kinds and counts", () => {
-    assert.deepEqual(run.ofType(k.statefulSet).map((r) => [r.inputs.metadata.name, r.inputs.spec.replicas]).sort(), [
-      ["miner", 2],
-      ["redis", 1],
-      ["relayer", 2],
-    ]);
-    assert.deepEqual(run.ofType(k.deployment).map((r) => r.inputs.metadata.name).sort(), [
-      "backend",
-      "grafana",
-      "prometheus",
-      "redis-commander",
-      "redis-exporter",
-      "validator",
-    ]);
+    assert.deepEqual(
+      run
+        .ofType(k.statefulSet)
+        .map((r) => [r.inputs.metadata.name, r.inputs.spec.replicas])
+        .sort(),
+      [
+        ["miner", 2],
+        ["redis", 1],
+        ["relayer", 2],
+      ],
+    );
+    assert.deepEqual(
+      run
+        .ofType(k.deployment)
+        .map((r) => r.inputs.metadata.name)
+        .sort(),
+      ["backend", "grafana", "prometheus", "redis-commander", "redis-exporter", "validator"],
+    );
     assert.equal(run.ofType(k.job).length, 0, "no cluster-create Job in standalone mode");
     assert.equal(run.ofType(k.pvc).length, 0, "fresh chain by default: no volume");
     assert.equal(run.ofType(k.namespace)[0].inputs.metadata.name, "relayminer-localnet");
@@ -65,14 +70,20 @@ describe("default stack: the seed topology", async () => {
   test("probes and ports", () => {
     const relayer = container(run.named(k.statefulSet, "relayer"), "relayer");
     assert.deepEqual(relayer.readinessProbe.httpGet, { path: "/ready", port: 8081 });
-    assert.deepEqual(relayer.ports.map((p: { containerPort: number }) => p.containerPort), [8080, 8081, 9090, 6060]);
+    assert.deepEqual(
+      relayer.ports.map((p: { containerPort: number }) => p.containerPort),
+      [8080, 8081, 9090, 6060],
+    );
     const miner = container(run.named(k.statefulSet, "miner"), "miner");
     assert.deepEqual(miner.readinessProbe.httpGet, { path: "/ready", port: 9092 });
     const gate = container(run.named(k.deployment, "validator"), "height-gate");
     assert.deepEqual(gate.readinessProbe.exec.command, ["sh", "/scripts/height-gate.sh"]);
     assert.match(run.named(k.configMap, "validator-scripts").inputs.data["height-gate.sh"], /latest_block_height.*\[1-9\]/);
     assert.deepEqual(container(run.named(k.statefulSet, "redis"), "redis").readinessProbe.exec.command, ["sh", "-c", "redis-cli ping | grep -q PONG"]);
-    assert.deepEqual(run.named(k.service, "relayer").inputs.spec.ports.map((p: { port: number }) => p.port), [8080, 8081, 9090, 6060]);
+    assert.deepEqual(
+      run.named(k.service, "relayer").inputs.spec.ports.map((p: { port: number }) => p.port),
+      [8080, 8081, 9090, 6060],
+    );
     const backend = run.named(k.deployment, "backend");
     assert.deepEqual(container(backend, "backend").readinessProbe.httpGet, { path: "/ready", port: 8545 });
     assert.equal(podSpec(backend).securityContext.runAsNonRoot, true);
@@ -115,12 +126,18 @@ describe("default stack: the seed topology", async () => {
 
   test("Prometheus targets resolve: each pod name sits under its StatefulSet's headless Service", () => {
     const prom = parse(run.named(k.configMap, "prometheus-config").inputs.data["prometheus.yml"]);
-    for (const [job, sts] of [["relayers", "relayer"], ["miners", "miner"]] as const) {
+    for (const [job, sts] of [
+      ["relayers", "relayer"],
+      ["miners", "miner"],
+    ] as const) {
       const statefulSet = run.named(k.statefulSet, sts);
       const governing = statefulSet.inputs.spec.serviceName;
       assert.equal(run.named(k.service, governing).inputs.spec.clusterIP, "None", `${governing} is headless`);
       const targets = prom.scrape_configs.find((j: { job_name: string }) => j.job_name === job).static_configs.map((c: { targets: string[] }) => c.targets[0]);
-      assert.deepEqual(targets, Array.from({ length: statefulSet.inputs.spec.replicas }, (_, i) => `${sts}-${i}.${governing}.relayminer-localnet.svc.cluster.local:${sts === "relayer" ? 9090 : 9092}`));
+      assert.deepEqual(
+        targets,
+        Array.from({ length: statefulSet.inputs.spec.replicas }, (_, i) => `${sts}-${i}.${governing}.relayminer-localnet.svc.cluster.local:${sts === "relayer" ? 9090 : 9092}`),
+      );
     }
   });
 
@@ -202,7 +219,10 @@ describe("default stack: the seed topology", async () => {
     assert.ok(secretTexts.length >= 4, "validator keys, supplier keys and the Grafana password are Secrets");
     const privateHex = secretTexts.join("\n").match(/[0-9a-f]{64}/g) ?? [];
     assert.ok(privateHex.length >= 15, "supplier keys are in a Secret");
-    const configMapText = run.ofType(k.configMap).map((c) => JSON.stringify(c.inputs.data)).join("\n");
+    const configMapText = run
+      .ofType(k.configMap)
+      .map((c) => JSON.stringify(c.inputs.data))
+      .join("\n");
     for (const key of privateHex) assert.ok(!configMapText.includes(key), "a supplier private key is in a ConfigMap");
     const validatorKey = JSON.parse(plain(run.named(k.secret, "validator-keys"))["priv_validator_key.json"] as string);
     assert.ok(!configMapText.includes(validatorKey.priv_key.value), "the consensus private key is in a ConfigMap");
@@ -256,11 +276,15 @@ describe("variants", () => {
   });
 
   test("redis.mode=cluster: the cluster Job changes exactly when the Redis pods are recreated", async () => {
-    const job = async (extra: Record<string, string>) =>
-      JSON.stringify((await runProgram({ "redis.mode": "cluster", ...extra })).named(k.job, "redis-cluster-create").inputs.spec);
+    const job = async (extra: Record<string, string>) => JSON.stringify((await runProgram({ "redis.mode": "cluster", ...extra })).named(k.job, "redis-cluster-create").inputs.spec);
     const base = await job({});
     assert.equal(await job({ "relayer.count": "5" }), base, "the Job must not re-run when Redis is untouched");
-    const changes: Record<string, string>[] = [{ "redis.maxMemoryMb": "512" }, { "images.redis": "redis:8.4.1-alpine" }, { "kube.imagePullPolicy": "Always" }, { "redis.cluster.shards": "4" }];
+    const changes: Record<string, string>[] = [
+      { "redis.maxMemoryMb": "512" },
+      { "images.redis": "redis:8.4.1-alpine" },
+      { "kube.imagePullPolicy": "Always" },
+      { "redis.cluster.shards": "4" },
+    ];
     for (const change of changes) {
       assert.notEqual(await job(change), base, `the Job must re-run after ${JSON.stringify(change)}`);
     }
@@ -273,8 +297,11 @@ describe("variants", () => {
       new Map((await runProgram(config)).ofType(k.service).map((r) => [r.inputs.metadata.name as string, JSON.stringify(r.inputs)]));
     const base = await services({});
     const variants: Record<string, string>[] = [
-      { "redis.mode": "cluster" }, { "relayer.count": "5", "miner.count": "3" }, { "redis.maxMemoryMb": "512" },
-      { "redis.persistence": "true" }, { "validator.keepState": "true" },
+      { "redis.mode": "cluster" },
+      { "relayer.count": "5", "miner.count": "3" },
+      { "redis.maxMemoryMb": "512" },
+      { "redis.persistence": "true" },
+      { "validator.keepState": "true" },
     ];
     for (const v of variants) {
       for (const [name, spec] of await services(v)) {

@@ -95,24 +95,32 @@ export class RelayMinerLocalnet extends pulumi.ComponentResource {
     const node = { rpc: this.validator.rpcUrl, grpc: this.validator.grpcAddress };
 
     if (this.redis && config.miner.count > 0) {
-      this.miners = new MinerSet("miners", minerSetArgs(config, {
-        image: this.images.relayMiner,
-        redisUrl: this.redis.url,
-        node,
-        genesis: genesis.artifacts,
-        supplierKeysYaml: genesis.artifacts.secretFiles[genesisFiles.supplierKeys],
-      }), after(this.redis.ready, this.validator.ready));
+      this.miners = new MinerSet(
+        "miners",
+        minerSetArgs(config, {
+          image: this.images.relayMiner,
+          redisUrl: this.redis.url,
+          node,
+          genesis: genesis.artifacts,
+          supplierKeysYaml: genesis.artifacts.secretFiles[genesisFiles.supplierKeys],
+        }),
+        after(this.redis.ready, this.validator.ready),
+      );
     }
 
     if (this.redis && this.miners && config.relayer.count > 0) {
-      this.relayers = new RelayerSet("relayers", relayerSetArgs(config, {
-        image: this.images.relayMiner,
-        redisUrl: this.redis.url,
-        node,
-        genesisInput: genesis.input,
-        backendHost: this.backend?.host,
-        keysSecretName: this.miners.keysSecretName,
-      }), after(this.miners.ready, this.backend?.ready));
+      this.relayers = new RelayerSet(
+        "relayers",
+        relayerSetArgs(config, {
+          image: this.images.relayMiner,
+          redisUrl: this.redis.url,
+          node,
+          genesisInput: genesis.input,
+          backendHost: this.backend?.host,
+          keysSecretName: this.miners.keysSecretName,
+        }),
+        after(this.miners.ready, this.backend?.ready),
+      );
     }
 
     if (config.observability.enabled) this.observability = new Observability("observability", observabilityArgs(config, this.redis?.nodeHosts ?? []), parts);

@@ -48,9 +48,15 @@ describe("prometheus config", () => {
 
   it("has one relayer and one miner target per replica, labelled by pod and ordinal", () => {
     const relayers = job({ relayers: 5, miners: 3 }, scrapeJobs.relayers);
-    assert.deepEqual(targetsOf(relayers), [0, 1, 2, 3, 4].map((i) => `relayer-${i}.relayer-pods.relayminer-localnet.svc.cluster.local:9090`));
+    assert.deepEqual(
+      targetsOf(relayers),
+      [0, 1, 2, 3, 4].map((i) => `relayer-${i}.relayer-pods.relayminer-localnet.svc.cluster.local:9090`),
+    );
     assert.deepEqual(relayers?.static_configs?.[4].labels, { instance: "relayer-4", pod: "relayer-4", replica: "4" });
-    assert.deepEqual(targetsOf(job({ miners: 3 }, scrapeJobs.miners)), [0, 1, 2].map((i) => `miner-${i}.miner.relayminer-localnet.svc.cluster.local:9092`));
+    assert.deepEqual(
+      targetsOf(job({ miners: 3 }, scrapeJobs.miners)),
+      [0, 1, 2].map((i) => `miner-${i}.miner.relayminer-localnet.svc.cluster.local:9092`),
+    );
   });
 
   it("scrapes one backend through its Service, several through DNS discovery of their pods", () => {

@@ -106,11 +106,7 @@ export function prometheusConfig(t: ScrapeTopology): { global: Record<string, st
   const interval = t.scrapeIntervalSeconds;
   const jobs: ScrapeConfig[] = [
     staticJob(scrapeJobs.prometheus, `localhost:${containerPorts.prometheus.http}`, serviceNames.prometheus),
-    staticJob(
-      scrapeJobs.validator,
-      `${serviceDns(serviceNames.validator, ns)}:${containerPorts.validator.metrics}`,
-      serviceNames.validator,
-    ),
+    staticJob(scrapeJobs.validator, `${serviceDns(serviceNames.validator, ns)}:${containerPorts.validator.metrics}`, serviceNames.validator),
   ];
   if (t.redisNodes.length > 0) jobs.push(redisJob(t));
   if (t.relayers > 0) jobs.push(statefulSetJob(scrapeJobs.relayers, "relayer", t.relayers, containerPorts.relayer.metrics, ns));

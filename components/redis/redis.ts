@@ -71,10 +71,14 @@ export class Redis extends pulumi.ComponentResource {
       persistence: args.persistence,
       cluster,
     });
-    const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
-      metadata: { name: "redis-config", namespace: ns, labels },
-      data: { "redis.conf": conf },
-    }, child);
+    const configMap = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      {
+        metadata: { name: "redis-config", namespace: ns, labels },
+        data: { "redis.conf": conf },
+      },
+      child,
+    );
 
     // Headless in both modes. Cluster mode needs it: every node gets a stable DNS name and clients
     // are redirected by name. Standalone could use a ClusterIP, but clusterIP cannot change once set,
@@ -84,50 +88,53 @@ export class Redis extends pulumi.ComponentResource {
     // Same spec in both modes, so a mode switch never updates it (see headlessService).
     this.service = headlessService(`${name}-service`, { name: svc, namespace: ns, component: "redis", selects: svc, ports: [{ name: "redis", port }] }, child);
 
-    const announce = cluster
-      ? ["--cluster-announce-hostname", `$(POD_NAME).${svc}.${ns}.svc.cluster.local`, "--cluster-preferred-endpoint-type", "hostname"]
-      : [];
+    const announce = cluster ? ["--cluster-announce-hostname", `$(POD_NAME).${svc}.${ns}.svc.cluster.local`, "--cluster-preferred-endpoint-type", "hostname"] : [];
     const dataVolume = { name: "data", mountPath: "/data" };
-    this.statefulSet = new k8s.apps.v1.StatefulSet(`${name}-statefulset`, {
-      metadata: { name: svc, namespace: ns, labels },
-      spec: {
-        serviceName: svc,
-        replicas: this.nodeCount,
-        podManagementPolicy: "Parallel",
-        selector: { matchLabels: selectorFor(svc) },
-        template: {
-          metadata: { labels, annotations: { [configHashAnnotation]: contentHash(conf) } },
-          spec: {
-            containers: [{
-              name: "redis",
-              image: args.images.redis,
-              ...pullPolicy,
-              command: ["redis-server", "/etc/redis/redis.conf", "--dir", "/data", ...announce],
-              env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
-              ports: [{ name: "redis", containerPort: port }, ...(cluster ? [{ name: "bus", containerPort: port + 10000 }] : [])],
-              readinessProbe: execProbe(["sh", "-c", "redis-cli ping | grep -q PONG"], { initialDelaySeconds: 2 }),
-              livenessProbe: execProbe(["sh", "-c", "redis-cli ping | grep -q PONG"], { initialDelaySeconds: 15, periodSeconds: 10 }),
-              resources: resources("100m", "128Mi", "2", `${args.maxMemoryMb + 256}Mi`),
-              volumeMounts: [{ name: "config", mountPath: "/etc/redis" }, dataVolume],
-            }],
-            volumes: [
-              { name: "config", configMap: { name: configMap.metadata.name } },
-              ...(args.persistence ? [] : [{ name: "data", emptyDir: {} }]),
-            ],
+    this.statefulSet = new k8s.apps.v1.StatefulSet(
+      `${name}-statefulset`,
+      {
+        metadata: { name: svc, namespace: ns, labels },
+        spec: {
+          serviceName: svc,
+          replicas: this.nodeCount,
+          podManagementPolicy: "Parallel",
+          selector: { matchLabels: selectorFor(svc) },
+          template: {
+            metadata: { labels, annotations: { [configHashAnnotation]: contentHash(conf) } },
+            spec: {
+              containers: [
+                {
+                  name: "redis",
+                  image: args.images.redis,
+                  ...pullPolicy,
+                  command: ["redis-server", "/etc/redis/redis.conf", "--dir", "/data", ...announce],
+                  env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
+                  ports: [{ name: "redis", containerPort: port }, ...(cluster ? [{ name: "bus", containerPort: port + 10000 }] : [])],
+                  readinessProbe: execProbe(["sh", "-c", "redis-cli ping | grep -q PONG"], { initialDelaySeconds: 2 }),
+                  livenessProbe: execProbe(["sh", "-c", "redis-cli ping | grep -q PONG"], { initialDelaySeconds: 15, periodSeconds: 10 }),
+                  resources: resources("100m", "128Mi", "2", `${args.maxMemoryMb + 256}Mi`),
+                  volumeMounts: [{ name: "config", mountPath: "/etc/redis" }, dataVolume],
+                },
+              ],
+              volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }, ...(args.persistence ? [] : [{ name: "data", emptyDir: {} }])],
+            },
           },
+          volumeClaimTemplates: args.persistence
+            ? [
+                {
+                  metadata: { name: "data" },
+                  spec: {
+                    accessModes: ["ReadWriteOnce"],
+                    ...(args.storageClass ? { storageClassName: args.storageClass } : {}),
+                    resources: { requests: { storage: "1Gi" } },
+                  },
+                },
+              ]
+            : undefined,
         },
-        volumeClaimTemplates: args.persistence
-          ? [{
-              metadata: { name: "data" },
-              spec: {
-                accessModes: ["ReadWriteOnce"],
-                ...(args.storageClass ? { storageClassName: args.storageClass } : {}),
-                resources: { requests: { storage: "1Gi" } },
-              },
-            }]
-          : undefined,
       },
-    }, child);
+      child,
+    );
 
     const ready: pulumi.Resource[] = [this.statefulSet];
     if (cluster) {
@@ -138,66 +145,82 @@ export class Redis extends pulumi.ComponentResource {
       // and of the script it runs.
       const podsHash = contentHash(JSON.stringify({ conf, image: args.images.redis, container: pullPolicy, announce, persistence: args.persistence, scripts }));
       const jobLabels = labelsFor("redis-cluster-create", "redis");
-      this.clusterJob = new k8s.batch.v1.Job(`${name}-cluster-create`, {
-        metadata: { name: "redis-cluster-create", namespace: ns, labels: jobLabels },
-        spec: {
-          backoffLimit: 6,
-          template: {
-            metadata: { labels: jobLabels, annotations: { [configHashAnnotation]: podsHash } },
-            spec: {
-              restartPolicy: "OnFailure",
-              containers: [{
-                name: "create",
-                image: args.images.redis,
-                ...pullPolicy,
-                command: scriptCommand("cluster-create.sh"),
-                env: envVars(clusterCreateEnv({ hosts, port, replicasPerShard: args.cluster.replicasPerShard })),
-                volumeMounts: [scriptsVolumeMount],
-              }],
-              volumes: [scriptsVolume(scriptMap)],
+      this.clusterJob = new k8s.batch.v1.Job(
+        `${name}-cluster-create`,
+        {
+          metadata: { name: "redis-cluster-create", namespace: ns, labels: jobLabels },
+          spec: {
+            backoffLimit: 6,
+            template: {
+              metadata: { labels: jobLabels, annotations: { [configHashAnnotation]: podsHash } },
+              spec: {
+                restartPolicy: "OnFailure",
+                containers: [
+                  {
+                    name: "create",
+                    image: args.images.redis,
+                    ...pullPolicy,
+                    command: scriptCommand("cluster-create.sh"),
+                    env: envVars(clusterCreateEnv({ hosts, port, replicasPerShard: args.cluster.replicasPerShard })),
+                    volumeMounts: [scriptsVolumeMount],
+                  },
+                ],
+                volumes: [scriptsVolume(scriptMap)],
+              },
             },
           },
         },
-      }, { ...child, dependsOn: [this.statefulSet] });
+        { ...child, dependsOn: [this.statefulSet] },
+      );
       ready.push(this.clusterJob);
     }
 
     this.url = redisUrlFor(args.mode, hosts, port);
     const exporterAddr = `redis://${hosts[0]}:${port}`;
     const exporterLabels = labelsFor(serviceNames.redisExporter, "redis");
-    new k8s.apps.v1.Deployment(`${name}-exporter`, {
-      metadata: { name: serviceNames.redisExporter, namespace: ns, labels: exporterLabels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: selectorFor(serviceNames.redisExporter) },
-        template: {
-          metadata: { labels: exporterLabels },
-          spec: {
-            containers: [{
-              name: "exporter",
-              image: args.images.exporter,
-              ...pullPolicy,
-              env: [
-                { name: "REDIS_ADDR", value: exporterAddr },
-                ...(cluster ? [{ name: "REDIS_EXPORTER_IS_CLUSTER", value: "true" }] : []),
-                // Stream lengths and consumer-group lag of the relay streams, for the Redis dashboard.
-                { name: "REDIS_EXPORTER_CHECK_STREAMS", value: minerRedisKeys.relayStreamPattern },
+    new k8s.apps.v1.Deployment(
+      `${name}-exporter`,
+      {
+        metadata: { name: serviceNames.redisExporter, namespace: ns, labels: exporterLabels },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: selectorFor(serviceNames.redisExporter) },
+          template: {
+            metadata: { labels: exporterLabels },
+            spec: {
+              containers: [
+                {
+                  name: "exporter",
+                  image: args.images.exporter,
+                  ...pullPolicy,
+                  env: [
+                    { name: "REDIS_ADDR", value: exporterAddr },
+                    ...(cluster ? [{ name: "REDIS_EXPORTER_IS_CLUSTER", value: "true" }] : []),
+                    // Stream lengths and consumer-group lag of the relay streams, for the Redis dashboard.
+                    { name: "REDIS_EXPORTER_CHECK_STREAMS", value: minerRedisKeys.relayStreamPattern },
+                  ],
+                  ports: [{ name: "metrics", containerPort: containerPorts.redisExporter.metrics }],
+                  readinessProbe: { httpGet: { path: "/health", port: containerPorts.redisExporter.metrics }, periodSeconds: 5 },
+                  resources: resources("20m", "32Mi", "200m", "128Mi"),
+                },
               ],
-              ports: [{ name: "metrics", containerPort: containerPorts.redisExporter.metrics }],
-              readinessProbe: { httpGet: { path: "/health", port: containerPorts.redisExporter.metrics }, periodSeconds: 5 },
-              resources: resources("20m", "32Mi", "200m", "128Mi"),
-            }],
+            },
           },
         },
       },
-    }, { ...child, dependsOn: ready });
-    new k8s.core.v1.Service(`${name}-exporter-service`, {
-      metadata: { name: serviceNames.redisExporter, namespace: ns, labels: exporterLabels },
-      spec: {
-        selector: selectorFor(serviceNames.redisExporter),
-        ports: [{ name: "metrics", port: containerPorts.redisExporter.metrics, targetPort: containerPorts.redisExporter.metrics }],
+      { ...child, dependsOn: ready },
+    );
+    new k8s.core.v1.Service(
+      `${name}-exporter-service`,
+      {
+        metadata: { name: serviceNames.redisExporter, namespace: ns, labels: exporterLabels },
+        spec: {
+          selector: selectorFor(serviceNames.redisExporter),
+          ports: [{ name: "metrics", port: containerPorts.redisExporter.metrics, targetPort: containerPorts.redisExporter.metrics }],
+        },
       },
-    }, child);
+      child,
+    );
 
     if (args.commander) this.commander(name, args, hosts[0], port, ready);
 
@@ -209,33 +232,43 @@ export class Redis extends pulumi.ComponentResource {
     const n = serviceNames.redisCommander;
     const labels = labelsFor(n, "redis");
     const http = containerPorts.redisCommander.http;
-    new k8s.apps.v1.Deployment(`${name}-commander`, {
-      metadata: { name: n, namespace: a.namespace, labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: selectorFor(n) },
-        template: {
-          metadata: { labels },
-          spec: {
-            containers: [{
-              name: "commander",
-              image: a.images.commander,
-              imagePullPolicy: a.imagePullPolicy,
-              env: [
-                { name: "REDIS_HOSTS", value: `localnet:${host}:${port}` },
-                { name: "PORT", value: String(http) },
+    new k8s.apps.v1.Deployment(
+      `${name}-commander`,
+      {
+        metadata: { name: n, namespace: a.namespace, labels },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: selectorFor(n) },
+          template: {
+            metadata: { labels },
+            spec: {
+              containers: [
+                {
+                  name: "commander",
+                  image: a.images.commander,
+                  imagePullPolicy: a.imagePullPolicy,
+                  env: [
+                    { name: "REDIS_HOSTS", value: `localnet:${host}:${port}` },
+                    { name: "PORT", value: String(http) },
+                  ],
+                  ports: [{ name: "http", containerPort: http }],
+                  readinessProbe: { tcpSocket: { port: http }, periodSeconds: 5 },
+                  resources: resources("20m", "64Mi", "200m", "256Mi"),
+                },
               ],
-              ports: [{ name: "http", containerPort: http }],
-              readinessProbe: { tcpSocket: { port: http }, periodSeconds: 5 },
-              resources: resources("20m", "64Mi", "200m", "256Mi"),
-            }],
+            },
           },
         },
       },
-    }, { parent: this, dependsOn: after });
-    new k8s.core.v1.Service(`${name}-commander-service`, {
-      metadata: { name: n, namespace: a.namespace, labels },
-      spec: { selector: selectorFor(n), ports: [{ name: "http", port: http, targetPort: http }] },
-    }, { parent: this });
+      { parent: this, dependsOn: after },
+    );
+    new k8s.core.v1.Service(
+      `${name}-commander-service`,
+      {
+        metadata: { name: n, namespace: a.namespace, labels },
+        spec: { selector: selectorFor(n), ports: [{ name: "http", port: http, targetPort: http }] },
+      },
+      { parent: this },
+    );
   }
 }

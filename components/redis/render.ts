@@ -47,9 +47,7 @@ export function redisNodeHosts(namespace: string, count: number): string[] {
 }
 
 export function redisUrlFor(mode: "standalone" | "cluster", hosts: string[], port: number): string {
-  return mode === "cluster"
-    ? `redis-cluster://${hosts.map((h) => `${h}:${port}`).join(",")}`
-    : `redis://${hosts[0]}:${port}`;
+  return mode === "cluster" ? `redis-cluster://${hosts.map((h) => `${h}:${port}`).join(",")}` : `redis://${hosts[0]}:${port}`;
 }
 
 export interface ClusterCreateInput {

@@ -51,11 +51,15 @@ export class MinerSet extends pulumi.ComponentResource {
     const child = { parent: this };
     this.replicas = args.replicas;
 
-    const keys = new k8s.core.v1.Secret(`${name}-supplier-keys`, {
-      metadata: { name: "supplier-keys", namespace: args.namespace, labels: labelsFor("supplier-keys", "relay-miner") },
-      type: "Opaque",
-      stringData: pulumi.secret({ "supplier-keys.yaml": args.supplierKeysYaml }),
-    }, child);
+    const keys = new k8s.core.v1.Secret(
+      `${name}-supplier-keys`,
+      {
+        metadata: { name: "supplier-keys", namespace: args.namespace, labels: labelsFor("supplier-keys", "relay-miner") },
+        type: "Opaque",
+        stringData: pulumi.secret({ "supplier-keys.yaml": args.supplierKeysYaml }),
+      },
+      child,
+    );
     this.keysSecretName = keys.metadata.name;
 
     this.configYaml = renderMinerConfig({
@@ -74,25 +78,28 @@ export class MinerSet extends pulumi.ComponentResource {
     ];
     const service = headlessService(`${name}-service`, { name: podServiceNames.miner, namespace: args.namespace, component: "miner", selects: n, ports }, child);
     const pullPolicy = args.imagePullPolicy;
-    this.statefulSet = relayMinerStatefulSet({
-      name: n,
-      role: "miner",
-      replicas: args.replicas,
-      namespace: args.namespace,
-      imagePullPolicy: pullPolicy,
-      image: args.image,
-      configYaml: this.configYaml,
-      keysSecretName: this.keysSecretName,
-      ports,
-      // The miner serves /ready and /health on its metrics listener.
-      healthPort: p.metrics,
-      initContainers: [
-        waitForRedis(args.redisUrl, { image: args.gateImages.redis, imagePullPolicy: pullPolicy }),
-        waitForChain(args.node.rpc, { image: args.gateImages.busybox, imagePullPolicy: pullPolicy }),
-      ],
-      scripts: { "wait-for-redis.sh": gateScripts["wait-for-redis.sh"], "wait-for-chain.sh": gateScripts["wait-for-chain.sh"] },
-      governingService: service.metadata.name,
-    }, child);
+    this.statefulSet = relayMinerStatefulSet(
+      {
+        name: n,
+        role: "miner",
+        replicas: args.replicas,
+        namespace: args.namespace,
+        imagePullPolicy: pullPolicy,
+        image: args.image,
+        configYaml: this.configYaml,
+        keysSecretName: this.keysSecretName,
+        ports,
+        // The miner serves /ready and /health on its metrics listener.
+        healthPort: p.metrics,
+        initContainers: [
+          waitForRedis(args.redisUrl, { image: args.gateImages.redis, imagePullPolicy: pullPolicy }),
+          waitForChain(args.node.rpc, { image: args.gateImages.busybox, imagePullPolicy: pullPolicy }),
+        ],
+        scripts: { "wait-for-redis.sh": gateScripts["wait-for-redis.sh"], "wait-for-chain.sh": gateScripts["wait-for-chain.sh"] },
+        governingService: service.metadata.name,
+      },
+      child,
+    );
 
     this.ready = this;
     this.registerOutputs({ keysSecretName: this.keysSecretName, replicas: this.replicas });

@@ -69,30 +69,37 @@ export class RelayerSet extends pulumi.ComponentResource {
       { name: "pprof", port: p.pprof },
     ];
     // The load-balanced Service suppliers advertise, and a headless one for per-pod names.
-    this.service = new k8s.core.v1.Service(`${name}-service`, {
-      metadata: { name: n, namespace: args.namespace, labels: labelsFor(n, "relayer") },
-      spec: {
-        selector: selectorFor(n),
-        ports: ports.map((x) => ({ name: x.name, port: x.port, targetPort: x.port })),
+    this.service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: { name: n, namespace: args.namespace, labels: labelsFor(n, "relayer") },
+        spec: {
+          selector: selectorFor(n),
+          ports: ports.map((x) => ({ name: x.name, port: x.port, targetPort: x.port })),
+        },
       },
-    }, child);
+      child,
+    );
     const pods = headlessService(`${name}-pods`, { name: podServiceNames.relayer, namespace: args.namespace, component: "relayer", selects: n, ports }, child);
 
-    this.statefulSet = relayMinerStatefulSet({
-      name: n,
-      role: "relayer",
-      replicas: args.replicas,
-      namespace: args.namespace,
-      imagePullPolicy: args.imagePullPolicy,
-      image: args.image,
-      configYaml: this.configYaml,
-      keysSecretName: args.keysSecretName,
-      ports,
-      healthPort: p.health,
-      initContainers: [waitForLeader(args.redisUrl, { image: args.gateImage, imagePullPolicy: args.imagePullPolicy })],
-      scripts: { "wait-for-leader.sh": gateScripts["wait-for-leader.sh"] },
-      governingService: pods.metadata.name,
-    }, child);
+    this.statefulSet = relayMinerStatefulSet(
+      {
+        name: n,
+        role: "relayer",
+        replicas: args.replicas,
+        namespace: args.namespace,
+        imagePullPolicy: args.imagePullPolicy,
+        image: args.image,
+        configYaml: this.configYaml,
+        keysSecretName: args.keysSecretName,
+        ports,
+        healthPort: p.health,
+        initContainers: [waitForLeader(args.redisUrl, { image: args.gateImage, imagePullPolicy: args.imagePullPolicy })],
+        scripts: { "wait-for-leader.sh": gateScripts["wait-for-leader.sh"] },
+        governingService: pods.metadata.name,
+      },
+      child,
+    );
 
     this.registerOutputs({ endpointUrl: this.endpointUrl, replicas: this.replicas });
   }

@@ -96,9 +96,7 @@ export function deepMerge(base: Record<string, unknown>, over: Record<string, un
 
 export function relayerConfigObject(i: RelayerConfigInput): Record<string, unknown> {
   const p = containerPorts.relayer;
-  const services = Object.fromEntries(
-    [...i.services].sort((a, b) => a.id.localeCompare(b.id)).map((s) => [s.id, relayerService(s, i.backendHost, i.node)]),
-  );
+  const services = Object.fromEntries([...i.services].sort((a, b) => a.id.localeCompare(b.id)).map((s) => [s.id, relayerService(s, i.backendHost, i.node)]));
   const base = {
     listen_addr: any(p.relay),
     redis: { url: i.redisUrl },

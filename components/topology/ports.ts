@@ -91,13 +91,7 @@ export function planForwards(t: ForwardTopology): HostForward[] {
   const out: HostForward[] = [];
   const svc = (portName: HostPortName, name: string, port: number, scheme: HostForward["scheme"]) =>
     out.push({ portName, hostPort: p[portName], target: { kind: "service", name, port }, scheme });
-  const perPod = (
-    portName: HostPortName,
-    statefulSet: string,
-    count: number,
-    port: number,
-    scheme: HostForward["scheme"],
-  ) => {
+  const perPod = (portName: HostPortName, statefulSet: string, count: number, port: number, scheme: HostForward["scheme"]) => {
     for (let i = 0; i < count; i++) {
       out.push({
         portName,

@@ -6,7 +6,6 @@ import { z } from "zod";
 import type { ForwardSpec } from "../../components/topology/forwards";
 import { UsageError } from "../usage-error";
 
-
 const port = z.number().int().min(1).max(65535);
 const forwardSpec = z.object({
   namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a namespace name"),

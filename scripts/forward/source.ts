@@ -23,13 +23,15 @@ export function loadForwards(source: ForwardSource): ForwardSpec[] {
   if (r.error) {
     const missing = (r.error as NodeJS.ErrnoException).code === "ENOENT";
     throw new UsageError(
-      missing
-        ? `${pulumi} is not on PATH; install the Pulumi CLI, or pass the forwards with --file <forwards.json>`
-        : `running ${pulumi} stack output failed: ${r.error.message}`,
+      missing ? `${pulumi} is not on PATH; install the Pulumi CLI, or pass the forwards with --file <forwards.json>` : `running ${pulumi} stack output failed: ${r.error.message}`,
     );
   }
   if (r.status !== 0) {
-    const why = (r.stderr || r.stdout).trim().split("\n").find((l) => l.trim() !== "") ?? `exit ${r.status}`;
+    const why =
+      (r.stderr || r.stdout)
+        .trim()
+        .split("\n")
+        .find((l) => l.trim() !== "") ?? `exit ${r.status}`;
     throw new UsageError(`--stack ${source.stack}: \`pulumi stack output forwards\` failed: ${why.replace(/^error:\s*/, "")}`);
   }
   const out = r.stdout.trim();

@@ -67,7 +67,10 @@ export interface StatusSnapshot {
 
 type Client = Redis | Cluster;
 
-const byKey = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey =
+  <T>(key: (t: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 /** PTTL as milliseconds left; null = no expiry; undefined = the key is gone. */
 async function ttlOf(client: Client, key: string): Promise<number | null | undefined> {
@@ -165,9 +168,7 @@ async function sessionsOf(conn: Connection): Promise<SessionStatus[]> {
       if (parsed) entry(parsed.supplier).byState[parsed.state] = await conn.client.scard(key);
     }),
   ]);
-  return [...bySupplier.values()]
-    .map((s) => ({ ...s, byState: Object.fromEntries(Object.entries(s.byState).sort(byKey(([k]) => k))) }))
-    .sort(byKey((s) => s.supplier));
+  return [...bySupplier.values()].map((s) => ({ ...s, byState: Object.fromEntries(Object.entries(s.byState).sort(byKey(([k]) => k))) })).sort(byKey((s) => s.supplier));
 }
 
 export function parseBlockEvent(message: string): BlockEvent {

@@ -72,7 +72,7 @@ export async function startChain(scratch: Scratch, pocketd: string, opts: { bloc
   const dir = scratch.dir("chain");
   const genesis = writeGenesis(dir);
   const home = join(dir, "home");
-  const [p2p, rpc, grpc, rest, metrics, pprof, proxyApp] = await freePorts(7) as [number, number, number, number, number, number, number];
+  const [p2p, rpc, grpc, rest, metrics, pprof, proxyApp] = (await freePorts(7)) as [number, number, number, number, number, number, number];
   const ports: ChainPorts = { p2p, rpc, grpc, rest, metrics, pprof, proxyApp };
 
   run(pocketd, ["init", genesis.input.validator.moniker, "--chain-id", genesis.input.chainId, "--default-denom", "upokt", "--home", home]);
@@ -118,18 +118,24 @@ function configure(home: string, genesis: GeneratedGenesis, ports: ChainPorts, b
  * test files: move them too.
  */
 function launch(scratch: Scratch, pocketd: string, home: string, ports: ChainPorts, logFile: string): Proc {
-  return scratch.start("pocketd", pocketd, [
-    "start", "--home", home,
-    "--rpc.pprof_laddr", `127.0.0.1:${ports.pprof}`,
-    "--proxy_app", `tcp://127.0.0.1:${ports.proxyApp}`,
-    "--log_format", "plain", "--log_no_color",
-  ], { logFile });
+  return scratch.start(
+    "pocketd",
+    pocketd,
+    ["start", "--home", home, "--rpc.pprof_laddr", `127.0.0.1:${ports.pprof}`, "--proxy_app", `tcp://127.0.0.1:${ports.proxyApp}`, "--log_format", "plain", "--log_no_color"],
+    { logFile },
+  );
 }
 
 /** Waits until the chain has produced at least `min` blocks. */
 export async function waitForHeight(chain: RunningChain, min: number, timeoutMs = 90_000): Promise<number> {
-  return waitFor(`block height >= ${min}`, async () => {
-    const h = await chain.height();
-    return h >= min ? h : undefined;
-  }, timeoutMs, 300, chain.proc);
+  return waitFor(
+    `block height >= ${min}`,
+    async () => {
+      const h = await chain.height();
+      return h >= min ? h : undefined;
+    },
+    timeoutMs,
+    300,
+    chain.proc,
+  );
 }

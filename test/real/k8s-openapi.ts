@@ -69,7 +69,8 @@ export class K8sSchemas {
     }
     const schemas = doc.components.schemas as Record<string, Schema>;
     const entry = Object.values(schemas).find((s) =>
-      (s["x-kubernetes-group-version-kind"] as any[] | undefined)?.some((g) => g.group === group && g.version === version && g.kind === kind));
+      (s["x-kubernetes-group-version-kind"] as any[] | undefined)?.some((g) => g.group === group && g.version === version && g.kind === kind),
+    );
     if (!entry) return [`kind ${kind} is not in ${apiVersion} of Kubernetes ${K8S_VERSION}`];
     const problems: string[] = [];
     check(obj, entry, "$", schemas, problems);

@@ -71,7 +71,10 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
   test("both validate the configs of relayer.count=5 + redis.mode=cluster (redis-cluster:// URL)", async () => {
     const scaled = await renderRelayMinerConfigs({ "relayer.count": "5", "redis.mode": "cluster" });
     assert.match(scaled.relayerYaml, /redis-cluster:\/\//, "cluster mode renders a cluster URL");
-    for (const [role, yaml] of [["relayer", scaled.relayerYaml], ["miner", scaled.minerYaml]] as const) {
+    for (const [role, yaml] of [
+      ["relayer", scaled.relayerYaml],
+      ["miner", scaled.minerYaml],
+    ] as const) {
       const r = validate(role, withKeysFile(yaml, keysFile));
       assert.equal(r.status, 0, `${role} validate (cluster mode) failed:\n${r.stdout}\n${r.stderr}`);
     }
@@ -106,10 +109,27 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
       const hex = (name: string) => Buffer.from(keyring.get(name)!.key!.privateKey).toString("hex");
       const app = chain.genesis.input.applications.find((a) => a.services.includes(service))!;
       return [
-        "relay", mode, "--service", service, "--chain-id", chain.genesis.input.chainId,
-        "--app-priv-key", hex(app.account), "--gateway-priv-key", hex(app.delegateeGateways[0]),
-        "--node", chain.grpcAddress, "--node-rpc", chain.rpcUrl, "--relayer-url", relayerUrl,
-        "--supplier", chain.genesis.artifacts.summary.suppliers[0], "--timeout", String(timeoutSeconds), ...extra,
+        "relay",
+        mode,
+        "--service",
+        service,
+        "--chain-id",
+        chain.genesis.input.chainId,
+        "--app-priv-key",
+        hex(app.account),
+        "--gateway-priv-key",
+        hex(app.delegateeGateways[0]),
+        "--node",
+        chain.grpcAddress,
+        "--node-rpc",
+        chain.rpcUrl,
+        "--relayer-url",
+        relayerUrl,
+        "--supplier",
+        chain.genesis.artifacts.summary.suppliers[0],
+        "--timeout",
+        String(timeoutSeconds),
+        ...extra,
       ];
     };
 
@@ -122,8 +142,7 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
       relayPort = relay;
 
       chain = await startChain(scratch, pocketd);
-      scratch.start("redis", redisBin, ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
-        { logFile: join(dir, "redis.log") });
+      scratch.start("redis", redisBin, ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { logFile: join(dir, "redis.log") });
       redisUrl = `redis://127.0.0.1:${redisPort}`;
       redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 40 ? null : 250) });
       redis.on("error", () => undefined); // refused connects while redis-server starts are expected
@@ -135,12 +154,24 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
 
       // Our demo backend is the services' backend, as in the cluster (one worker is enough here).
       const backendConfig = join(dir, "backend.yaml");
-      writeFileSync(backendConfig, [
-        "backend_id: real-test", "host: 127.0.0.1", `http_port: ${bHttp}`, `admin_port: ${bAdmin}`,
-        `grpc_port: ${bGrpc}`, `metrics_port: ${bMetrics}`, "workers: 1", "log_level: warn", "",
-      ].join("\n"));
-      const backend = scratch.start("backend", process.execPath, ["--import", "tsx", "services/backend/src/main.ts", "--config", backendConfig],
-        { cwd: repoRoot, logFile: join(dir, "backend.log") });
+      writeFileSync(
+        backendConfig,
+        [
+          "backend_id: real-test",
+          "host: 127.0.0.1",
+          `http_port: ${bHttp}`,
+          `admin_port: ${bAdmin}`,
+          `grpc_port: ${bGrpc}`,
+          `metrics_port: ${bMetrics}`,
+          "workers: 1",
+          "log_level: warn",
+          "",
+        ].join("\n"),
+      );
+      const backend = scratch.start("backend", process.execPath, ["--import", "tsx", "services/backend/src/main.ts", "--config", backendConfig], {
+        cwd: repoRoot,
+        logFile: join(dir, "backend.log"),
+      });
       await waitFor("backend /health", async () => (await httpGet(`http://127.0.0.1:${bHttp}/health`))?.status === 200 || undefined, 30_000, 250, backend);
       await waitForHeight(chain, 2);
 
@@ -181,10 +212,16 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
     });
 
     test("the relayer reports /ready 200 on its health port", async () => {
-      const res = await waitFor("relayer /ready", async () => {
-        const r = await httpGet(`http://127.0.0.1:${relayerHealth}/ready`);
-        return r?.status === 200 ? r : undefined;
-      }, 90_000, 500, relayer);
+      const res = await waitFor(
+        "relayer /ready",
+        async () => {
+          const r = await httpGet(`http://127.0.0.1:${relayerHealth}/ready`);
+          return r?.status === 200 ? r : undefined;
+        },
+        90_000,
+        500,
+        relayer,
+      );
       assert.equal(res.status, 200);
       const svc = await httpGet(`http://127.0.0.1:${relayerHealth}/ready/develop-http`);
       console.log(`relayer /ready/develop-http: ${svc?.status} ${svc?.body}`);
@@ -194,7 +231,11 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
       // How far a real relay gets: session lookup on chain, relayer signature, backend answer,
       // relay published to the supplier's stream, miner consuming it (XACKDEL, below).
       const r = run(prm, relayArgs("jsonrpc", "develop-http", `http://127.0.0.1:${relayPort}`, 30), { allowFail: true, timeoutMs: 60_000 });
-      const relayOutcome = `exit ${r.status}\n${printable(r.stdout + r.stderr).split("\n").filter((l) => l.trim()).slice(-12).join("\n")}`;
+      const relayOutcome = `exit ${r.status}\n${printable(r.stdout + r.stderr)
+        .split("\n")
+        .filter((l) => l.trim())
+        .slice(-12)
+        .join("\n")}`;
       await new Promise((res) => setTimeout(res, 3000)); // let the miner pick it up
       const streams = await redis.keys("ha:relays:*");
       const lengths = await Promise.all(streams.map(async (k) => `${k}=${await redis.xlen(k)}`));
@@ -221,9 +262,20 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
         // Unary modes print "Status: ✅ SUCCESS" and "Signature: ✅ VALID"; stream prints
         // "Batches Received: N" and "Signatures: ✅ ALL VALID".
         const verdict = [/Status:[^A-Z]*([A-Z]+)/, /Signatures?:[^A-Z]*([A-Z ]+)/, /Batches Received: (\d+)/]
-          .map((re) => re.exec(out)?.[1]?.trim()).filter(Boolean).join("/");
-        const err = out.split("\n").filter((l) => /error|fail/i.test(l) && !/NO ERRORS/.test(l)).map((l) => l.slice(0, 300)).join(" | ");
-        const tail = out.split("\n").filter((l) => l.trim() && !/maxprocs/.test(l)).slice(-2).join(" / ").slice(0, 200);
+          .map((re) => re.exec(out)?.[1]?.trim())
+          .filter(Boolean)
+          .join("/");
+        const err = out
+          .split("\n")
+          .filter((l) => /error|fail/i.test(l) && !/NO ERRORS/.test(l))
+          .map((l) => l.slice(0, 300))
+          .join(" | ");
+        const tail = out
+          .split("\n")
+          .filter((l) => l.trim() && !/maxprocs/.test(l))
+          .slice(-2)
+          .join(" / ")
+          .slice(0, 200);
         lines.push(`${service} (${mode}): exit ${r.status}, ${verdict || "no verdict"} ${err || tail}`);
         if (r.status !== 0 || !/VALID/.test(verdict) || /FAILED|INVALID/.test(verdict)) failed.push(`${service}: ${out.slice(-1500)}`);
       }
@@ -238,7 +290,11 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
       } catch (e) {
         xackdel = (e as Error).message;
       }
-      const errors = miner.log().split("\n").filter((l) => /"level":"(error|fatal)"|XACKDEL/i.test(l)).slice(0, 10);
+      const errors = miner
+        .log()
+        .split("\n")
+        .filter((l) => /"level":"(error|fatal)"|XACKDEL/i.test(l))
+        .slice(0, 10);
       console.log(`redis-server ${redisVersion}; XACKDEL: ${xackdel}\nminer error lines (first 10):\n${errors.join("\n") || "(none)"}`);
       assert.ok(miner.running && relayer.running, "miner and relayer are still running");
     });

@@ -24,7 +24,18 @@ export async function startBackendProcess(config: Record<string, unknown>, timeo
   const file = join(dir, "config.yaml");
   writeFileSync(
     file,
-    stringify({ backend_id: "dashboards-test", host: "127.0.0.1", http_port: 0, admin_port: 0, grpc_port: 0, metrics_port: 0, workers: 1, shutdown_grace_ms: 500, log_level: "info", ...config }),
+    stringify({
+      backend_id: "dashboards-test",
+      host: "127.0.0.1",
+      http_port: 0,
+      admin_port: 0,
+      grpc_port: 0,
+      metrics_port: 0,
+      workers: 1,
+      shutdown_grace_ms: 500,
+      log_level: "info",
+      ...config,
+    }),
   );
   const child = spawn(process.execPath, ["--import", "tsx", backendEntryPoint, "--config", file], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";

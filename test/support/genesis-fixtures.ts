@@ -16,9 +16,8 @@ export interface DevAccount {
   mnemonic: string;
 }
 
-export const devAccounts: DevAccount[] = (
-  YAML.parse(readFileSync(join(__dirname, "..", "..", "genesis", "testdata", "all-keys.yaml"), "utf8")) as { accounts: DevAccount[] }
-).accounts;
+export const devAccounts: DevAccount[] = (YAML.parse(readFileSync(join(__dirname, "..", "..", "genesis", "testdata", "all-keys.yaml"), "utf8")) as { accounts: DevAccount[] })
+  .accounts;
 
 export const devAccount = (name: string): DevAccount => {
   const found = devAccounts.find((a) => a.name === name);

@@ -111,7 +111,13 @@ export async function runProgram(config: Record<string, string> = {}): Promise<P
     ofType: (type) => resources.filter((r) => r.type === type),
     named(type, metadataName) {
       const found = resources.find((r) => r.type === type && r.inputs.metadata?.name === metadataName);
-      if (!found) throw new Error(`no ${type} named ${metadataName}; have ${resources.filter((r) => r.type === type).map((r) => r.inputs.metadata?.name).join(", ")}`);
+      if (!found)
+        throw new Error(
+          `no ${type} named ${metadataName}; have ${resources
+            .filter((r) => r.type === type)
+            .map((r) => r.inputs.metadata?.name)
+            .join(", ")}`,
+        );
       return found;
     },
   };

@@ -94,7 +94,9 @@ async function main(argv: string[]): Promise<number> {
   if (command === "diff" && first && second) {
     const read = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, file), "utf8")) as RenderedResource[];
     let differences = 0;
-    for (const file of readdirSync(first).filter((f) => f.endsWith(".json")).sort()) {
+    for (const file of readdirSync(first)
+      .filter((f) => f.endsWith(".json"))
+      .sort()) {
       const lines = diffRenders(read(first, file), read(second, file));
       differences += lines.length;
       process.stdout.write(`== ${file}: ${lines.length} differences\n${lines.map((l) => `  ${l}\n`).join("")}`);

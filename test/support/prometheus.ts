@@ -32,7 +32,6 @@ export function promtoolCheckConfig(yaml: string): { status: number | null; outp
   }
 }
 
-
 export interface RunningPrometheus {
   url: string;
   query(expr: string): Promise<QueryResult>;

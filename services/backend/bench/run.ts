@@ -16,7 +16,8 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const runs = Number(process.env.BENCH_RUNS ?? 1);
 const levels = (process.env.BENCH_CONNECTIONS ?? "16,64,256").split(",").map(Number);
 const here = __dirname;
-const node = (script: string, args: string[] = []) => spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: join(here, "..", "..", ".."), stdio: ["ignore", "pipe", "inherit"] });
+const node = (script: string, args: string[] = []) =>
+  spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: join(here, "..", "..", ".."), stdio: ["ignore", "pipe", "inherit"] });
 
 async function startTarget(kind: "lean" | "express", workers: number): Promise<{ child: ChildProcess; port: number }> {
   let child: ChildProcess;

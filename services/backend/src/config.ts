@@ -17,10 +17,7 @@ import { z } from "zod";
 function strict<T extends z.ZodRawShape>(shape: T) {
   const allowed = Object.keys(shape).join(", ");
   return z.strictObject(shape, {
-    error: (iss) =>
-      iss.code === "unrecognized_keys"
-        ? `unknown field ${iss.keys.map((k) => JSON.stringify(k)).join(", ")}; allowed fields: ${allowed}`
-        : undefined,
+    error: (iss) => (iss.code === "unrecognized_keys" ? `unknown field ${iss.keys.map((k) => JSON.stringify(k)).join(", ")}; allowed fields: ${allowed}` : undefined),
   });
 }
 
@@ -86,7 +83,12 @@ export type Protocol = (typeof protocols)[number];
 
 export const faultRuleSchema = strict({
   /** Identifies the rule in metrics (`fault` label is the action type), admin API and logs. */
-  name: z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, "use letters, digits, _ . : -").optional(),
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9_.:-]+$/, "use letters, digits, _ . : -")
+    .optional(),
   protocol: z.enum(["any", ...protocols]).default("any"),
   /**
    * JSON-RPC method, gRPC method (`GetBlock`), stream path (`/stream/sse`) or `connection` for the
@@ -122,7 +124,12 @@ export const legacySettingsShape = {
   /** Gzip the body without Content-Encoding when the client accepts gzip (an RFC-violating backend). */
   broken_compression: z.boolean().default(false),
   /** Adds a `filler` of that many `x` to every JSON-RPC echo result. */
-  fat_payload_bytes: z.number().int().min(0).max(64 * 1024 * 1024).default(0),
+  fat_payload_bytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(64 * 1024 * 1024)
+    .default(0),
 };
 export const legacySettingsSchema = strict(legacySettingsShape);
 export type LegacySettings = z.infer<typeof legacySettingsSchema>;
@@ -139,9 +146,20 @@ export const backendConfigSchema = strict({
   workers: z.union([z.literal("auto"), z.number().int().min(1).max(256)]).default("auto"),
   ...legacySettingsShape,
   /** Seeds fault and latency sampling (and the chain's hashes). Unset = random per start. */
-  seed: z.number().int().min(0).max(2 ** 32 - 1).nullable().default(null),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .nullable()
+    .default(null),
   /** Requests larger than this get 413. */
-  max_body_bytes: z.number().int().min(1).max(256 * 1024 * 1024).default(1024 * 1024),
+  max_body_bytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(256 * 1024 * 1024)
+    .default(1024 * 1024),
   /** SIGTERM: stop accepting, end streams, wait this long for in-flight requests, then exit. */
   shutdown_grace_ms: ms.default(10_000),
   log_level: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
@@ -162,7 +180,11 @@ export const backendConfigSchema = strict({
     grpc_interval_ms: ms.default(2000),
   }).prefault({}),
   websocket: strict({
-    max_payload_bytes: z.number().int().min(1).default(1024 * 1024),
+    max_payload_bytes: z
+      .number()
+      .int()
+      .min(1)
+      .default(1024 * 1024),
     /** Upper bound for the `repeat_count` directive so one message cannot pin a worker. */
     max_repeat_count: z.number().int().min(1).default(10_000),
   }).prefault({}),

@@ -127,7 +127,7 @@ export class FaultEngine {
       if (r.first !== undefined) {
         const n = this.counter.take(r.name);
         if (typeof n !== "number") {
-          return n.then((count) => (count <= r.first! ? this.fire(c) ?? this.from(i + 1, protocol, method, header) : this.from(i + 1, protocol, method, header)));
+          return n.then((count) => (count <= r.first! ? (this.fire(c) ?? this.from(i + 1, protocol, method, header)) : this.from(i + 1, protocol, method, header)));
         }
         if (n > r.first) continue;
       }

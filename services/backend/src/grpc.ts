@@ -167,9 +167,7 @@ export function createGrpcServer(rt: Runtime): grpc.Server {
 }
 
 export function bindGrpc(server: grpc.Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) =>
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
-  );
+  return new Promise((resolve, reject) => server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))));
 }
 
 /** Graceful: lets in-flight calls finish (streams were ended by drain), then forces after `graceMs`. */

@@ -118,14 +118,29 @@ async function respond(rt: Runtime, req: IncomingMessage, res: ServerResponse, b
   let body = Buffer.from(JSON.stringify(isBatch ? answers.map((a) => a.body) : answers[0].body));
   if (ttfb > 0) await sleep(ttfb);
   if (req.socket.destroyed) {
-    finish(rt, req, start, answers.map((a) => ({ ...a, outcome: "cancelled" as const })), undefined, buf);
+    finish(
+      rt,
+      req,
+      start,
+      answers.map((a) => ({ ...a, outcome: "cancelled" as const })),
+      undefined,
+      buf,
+    );
     return;
   }
 
   if (transport) {
     const status = applyTransportFault(req, res, transport.action, rt.backendId, body, "application/json");
     const label = faultLabel(transport);
-    finish(rt, req, start, answers.map((a) => ({ ...a, outcome: "injected" as const, fault: label })), status, buf, transport.rule);
+    finish(
+      rt,
+      req,
+      start,
+      answers.map((a) => ({ ...a, outcome: "injected" as const, fault: label })),
+      status,
+      buf,
+      transport.rule,
+    );
     return;
   }
   if (s.broken_compression && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "")) {
