@@ -54,15 +54,7 @@ check_bin() {
     docker-buildx) out="$(timeout 20 "$exe" version 2>&1)" || return 1
       [[ "$out" == *"$(need BUILDX_VERSION)"* ]] || return 1 ;;
     pulumi-resource-docker-build)
-      # A provider started with no engine prints the port it serves gRPC on; then we stop it.
-      local port f pid i
-      f="$(mktemp)"
-      "$exe" >"$f" 2>/dev/null &
-      pid=$!
-      for i in $(seq 1 100); do [[ -s "$f" ]] && break; sleep 0.1; done
-      kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
-      port="$(head -n1 "$f" | tr -d '[:space:]')"; rm -f "$f"
-      [[ "$port" =~ ^[0-9]+$ ]] || return 1
+      local port; port="$(provider_port "$exe")" || return 1
       out="pulumi-resource-docker-build $(need DOCKER_BUILD_VERSION) (starts: port $port)" ;;
   esac
   head -n1 <<<"$out" | tr -s ' '
