@@ -15,11 +15,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as dockerBuild from "@pulumi/docker-build";
+import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { LocalnetConfig } from "./config/schema";
 import { ConfigError } from "./config/errors";
 import { contextHash } from "./images/context-hash";
+import { contextBuilder } from "./images/builder";
 
 export { contextHash } from "./images/context-hash";
 
@@ -48,6 +50,17 @@ export function repositoryOf(ref: string): string {
   // Docker's rule: the first component is a registry host if it has a '.' or ':' or is localhost.
   if (parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0] === "localhost")) parts.shift();
   return parts.join("/");
+}
+
+/**
+ * The tag's hash: the context's, and with build arguments a hash of both (the same source built
+ * on another base is another image). No arguments keeps the context hash as it is.
+ */
+export function tagHash(context: string, buildArgs: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(buildArgs).sort();
+  if (keys.length === 0) return context;
+  const canonical = JSON.stringify(keys.map((k) => [k, buildArgs[k]]));
+  return createHash("sha256").update(`${context}\n${canonical}`).digest("hex");
 }
 
 /** The content-addressed ref a built image is pushed as. */
@@ -88,18 +101,24 @@ export class LocalnetImages extends pulumi.ComponentResource {
     const { config } = args;
     const projectDir = args.projectDir ?? process.cwd();
     const built: Record<string, dockerBuild.Image> = {};
+    const builderName = config.build.builder ?? contextBuilder();
 
     const build = (key: string, origin: ContextOrigin, source: string, configuredRef: string): pulumi.Output<string> => {
       const dir = resolve(projectDir, source);
       checkContext(origin, dir);
-      const ref = builtRef(config.build.registry, configuredRef, contextHash(dir));
+      const buildArgs = config.build.args;
+      const ref = builtRef(config.build.registry, configuredRef, tagHash(contextHash(dir), buildArgs));
       const image = new dockerBuild.Image(
         `${name}-${key}`,
         {
           context: { location: dir },
           dockerfile: { location: join(dir, "Dockerfile") },
+          ...(Object.keys(buildArgs).length ? { buildArgs } : {}),
           tags: [ref],
           push: true,
+          // The engine's own builder, through the docker-buildx plugin (see images/builder.ts).
+          exec: true,
+          builder: { name: builderName },
           // Preview must not need a Docker engine; the tag is already known from the hash.
           buildOnPreview: false,
         },
