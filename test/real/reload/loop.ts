@@ -8,7 +8,7 @@
  * Topology: the validator and the backend (no Redis, relayers, miners or observability), so the
  * only image built is the backend's.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { buildImages } from "../../../tools/images/build";
@@ -30,8 +30,6 @@ export interface UpRecord {
   changes: Record<string, number>;
   /** Milliseconds from the up's start to each resource's step start and end, by resource type and name. */
   steps: { type: string; name: string; op: string; startMs: number; endMs?: number }[];
-  /** What the docker-build provider printed for the backend image (its build output). */
-  buildLog: string[];
   output: string;
 }
 
@@ -128,7 +126,6 @@ export async function startReloadLoop(scratch: Scratch, opts: { backendReplicas:
       async up(onEvent) {
         const t0 = Date.now();
         const steps: UpRecord["steps"] = [];
-        const buildLog: string[] = [];
         let output = "";
         const r = await stack.up({
           onOutput: (s) => { output += s; },
@@ -141,13 +138,11 @@ export async function startReloadLoop(scratch: Scratch, opts: { backendReplicas:
               const s = steps.find((x) => x.name === done.urn.split("::").pop() && x.endMs === undefined);
               if (s) s.endMs = at;
             }
-            const diag = e.diagnosticEvent;
-            if (diag?.urn?.includes("docker-build:index:Image")) buildLog.push(diag.message.trimEnd());
             onEvent?.(e, at);
           },
         });
         if (r.summary.result !== "succeeded") throw new Error(`pulumi up: ${r.summary.result}\n${output.slice(-4000)}`);
-        return { ms: Date.now() - t0, changes: { ...r.summary.resourceChanges }, steps, buildLog, output };
+        return { ms: Date.now() - t0, changes: { ...r.summary.resourceChanges }, steps, output };
       },
       async marks(pods) {
         return Promise.all(pods.map(async (p) => {
@@ -178,10 +173,3 @@ export async function startReloadLoop(scratch: Scratch, opts: { backendReplicas:
   }
 }
 
-/** For callers that need to know the loop can run here (root, Debian, built tools). */
-export function reloadLoopPrerequisites(): string[] {
-  const missing: string[] = [];
-  if (process.getuid?.() !== 0) missing.push("root");
-  if (!existsSync(join(dockerToolsBinDir(), "pulumi-resource-docker-build"))) missing.push("pulumi-resource-docker-build (npm run tools:build-docker)");
-  return missing;
-}
