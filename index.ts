@@ -12,7 +12,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { loadConfig } from "./components/config";
 import { requireCluster } from "./components/cluster-check";
-import { localnetGenesis, relayerServicesOf } from "./components/localnet-genesis";
+import { localnetGenesis, relayerServicesOf, simulationIdentitiesOf } from "./components/localnet-genesis";
 import { kubernetesProvider } from "./components/provider";
 import { LocalnetImages } from "./components/images";
 import { Redis } from "./components/redis";
@@ -62,6 +62,7 @@ function localnet(config: LocalnetConfig, projectDir: string, extra: pulumi.Comp
       node,
       backendHost: backend?.host ?? config.backend.externalHost!,
       services: relayerServicesOf(genesis.input),
+      simulationIdentities: simulationIdentitiesOf(genesis.input),
       keysSecretName: miners.keysSecretName,
       image: images.relayMiner,
     }, { ...opts, dependsOn: [namespace, miners, ...(backend ? [backend] : [])] });

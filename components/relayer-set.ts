@@ -10,7 +10,7 @@ import { podServiceNames, relayerEndpointUrl, serviceNames } from "./names";
 import { containerPorts } from "./ports";
 import { httpProbe, labelsFor, resources, selectorFor } from "./k8s";
 import { headlessService } from "./headless-service";
-import { renderRelayerConfig, type RelayerService } from "./relayminer-config";
+import { renderRelayerConfig, type RelayerService, type SimulationIdentity } from "./relayminer-config";
 import { relayMinerStatefulSet } from "./relayminer-workload";
 import { waitForLeader } from "./gates";
 
@@ -23,6 +23,7 @@ export interface RelayerSetArgs {
   /** Host relays are forwarded to (the Backend Service, or backend.externalHost). */
   backendHost: string;
   services: RelayerService[];
+  simulationIdentities: SimulationIdentity[];
   keysSecretName: pulumi.Input<string>;
 }
 
@@ -48,6 +49,7 @@ export class RelayerSet extends pulumi.ComponentResource {
       services: args.services,
       validationMode: c.relayer.validationMode,
       logLevel: c.relayer.logLevel,
+      simulationIdentities: args.simulationIdentities,
       overrides: c.relayer.config,
     });
 

@@ -5,7 +5,7 @@
  *   const input = loadGenesisInput("genesis/localnet.yaml");
  *   const out = generateGenesis(input, { relayerEndpoint: relayerEndpointUrl(ns, containerPorts.relayer.relay) });
  */
-export { loadGenesisInput, parseGenesisInput } from "./input";
+export { loadGenesisInput, parseGenesisInput, type GenesisLoadOptions } from "./input";
 export {
   generateGenesis,
   genesisFiles,
