@@ -44,6 +44,22 @@ describe("reconciling served relays with a recorded settled session", () => {
     assert.match(r.notes[0]!, /200 settled, 150 counted by the relayers/);
   });
 
+  test("the crash run: the standby claimed, proved and settled all 200 relays of the killed leader's supplier", () => {
+    const crash = recordedEvents("crash-200-relays.json");
+    const supplier = "pokt1j6dun0x8eyq5mmsmq83zs3c2utt85q8478c89u";
+    const r = reconcile(served([["develop-http", supplier, 200]]), crash, { firstSessionEnd: 60, lastSessionEnd: 60 });
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.rows.map((x) => [x.supplier, x.claimed, x.proved, x.settled]), [[supplier, 200, 200, 200]]);
+  });
+
+  test("a 1-relay session: claimed, settled without a proof, 70% of 0.1 POKT to the supplier", () => {
+    const one = recordedEvents("settled-1-relay.json");
+    const supplier6 = "pokt1mrchgg9jzcumavwn8x0fcr7q0qhw2jrc7yzcez";
+    const r = reconcile(served([["develop-http", supplier6, 1]]), one, { firstSessionEnd: 100, lastSessionEnd: 100 });
+    assert.equal(r.ok, true);
+    assert.deepEqual(r.sessions.map((s) => [s.claimedRelays, s.proofHeight, s.proofRequirement, s.settledRelays, s.supplierRewardUpokt]), [[1, undefined, "not_required", 1, 70_000n]]);
+  });
+
   test("an expired claim (the chain's PROOF_MISSING) and a claim still waiting are problems", () => {
     const claim = events.find((e) => e.kind === "claim")!;
     if (claim.kind !== "claim") throw new Error("fixture has no claim");
