@@ -103,6 +103,8 @@ describe("default stack: the seed topology", async () => {
     assert.equal(miner.known_applications.length, 5);
     assert.equal(miner.block_time_seconds, 2);
     assert.equal(miner.pocket_node.chain_id, "pocket");
+    assert.equal(miner.redis.namespace.base_prefix, "ha");
+    assert.equal(relayer.redis.namespace.base_prefix, "ha");
   });
 
   test("Prometheus targets resolve: each pod name sits under its StatefulSet's headless Service", () => {
@@ -241,7 +243,11 @@ describe("variants", () => {
     assert.match(job.inputs.spec.template.spec.containers[0].command[2], /--cluster-replicas 1 --cluster-yes/);
     assert.match(configYaml(run, "relayer-config").redis.url, /^redis-cluster:\/\/redis-0\.redis\..*,redis-5\.redis\./);
     assert.match(configYaml(run, "miner-config").redis.url, /^redis-cluster:\/\//);
-    assert.match(podSpec(run.named(k.statefulSet, "relayer")).initContainers[1].command[2], / -c exists /);
+    assert.match(podSpec(run.named(k.statefulSet, "relayer")).initContainers[1].command[2], / -c exists '\{ha\}:miner:global_leader'/);
+    // Every relay-miner key in one slot: its MULTI transactions span several keys (CROSSSLOT otherwise).
+    assert.equal(configYaml(run, "relayer-config").redis.namespace.base_prefix, "{ha}");
+    assert.equal(configYaml(run, "relayer-config").relay_meter.redis_key_prefix, "{ha}");
+    assert.equal(configYaml(run, "miner-config").redis.namespace.base_prefix, "{ha}");
     const exporterEnv = container(run.named(k.deployment, "redis-exporter"), "exporter").env;
     assert.ok(exporterEnv.some((e: { name: string; value: string }) => e.name === "REDIS_EXPORTER_IS_CLUSTER" && e.value === "true"));
   });

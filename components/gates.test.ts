@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startStandalone } from "../scripts/test-support/redis-server";
 import { redisEndpoint, waitForChainScript, waitForLeaderScript, waitForRedisScript } from "./gates";
-import { redisKeys } from "./names";
+import { redisKeyPrefixFor, redisKeys, relayMinerRedisKeys } from "./names";
 
 const cleanups: (() => void)[] = [];
 after(() => cleanups.forEach((c) => c()));
@@ -56,6 +56,17 @@ describe("start-up gates, for real", () => {
     const passed = await gate;
     assert.equal(passed.code, 0);
     assert.match(passed.out, /leader: miner-0-1/);
+  });
+
+  test("cluster mode's hash-tagged key ({ha}:…) reaches redis-cli intact", async () => {
+    const port = await startRedis();
+    const url = `redis://127.0.0.1:${port}`;
+    const key = relayMinerRedisKeys(redisKeyPrefixFor("cluster")).leaderLock;
+    assert.equal(key, "{ha}:miner:global_leader");
+    spawnSync("redis-cli", ["-p", String(port), "set", key, "miner-1-7", "EX", "30"]);
+    const passed = await runGate(waitForLeaderScript(url, "redis-cli", key), 5000);
+    assert.equal(passed.code, 0, passed.out);
+    assert.match(passed.out, /leader: miner-1-7/);
   });
 
   test("the chain gate waits for block 1", async () => {

@@ -5,7 +5,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type { LocalnetConfig } from "./config/schema";
-import { redisKeys } from "./names";
+import { redisKeyPrefixFor, redisKeys, relayMinerRedisKeys } from "./names";
 import { containerBase, resources } from "./k8s";
 
 /** First host and port of a redis:// or redis-cluster:// URL, and whether it is a cluster. */
@@ -25,10 +25,12 @@ export function waitForRedisScript(url: string, cli = "redis-cli"): string {
   return `until ${cli} ${cliArgs(url)} ping 2>/dev/null | grep -q PONG; do echo "waiting for redis"; sleep 1; done; echo "redis is up"`;
 }
 
-/** Waits until a miner holds the leader lock: relayers get block events only from the leader. */
-export function waitForLeaderScript(url: string, cli = "redis-cli"): string {
-  const key = redisKeys.leaderLock;
-  return `until [ "$(${cli} ${cliArgs(url)} exists ${key} 2>/dev/null)" = "1" ]; do echo "waiting for a miner leader (${key})"; sleep 1; done; echo "leader: $(${cli} ${cliArgs(url)} get ${key})"`;
+/**
+ * Waits until a miner holds the leader lock: relayers get block events only from the leader. The
+ * key is quoted: in cluster mode it starts with a hash tag (`{ha}:…`).
+ */
+export function waitForLeaderScript(url: string, cli = "redis-cli", key: string = redisKeys.leaderLock): string {
+  return `until [ "$(${cli} ${cliArgs(url)} exists '${key}' 2>/dev/null)" = "1" ]; do echo "waiting for a miner leader (${key})"; sleep 1; done; echo "leader: $(${cli} ${cliArgs(url)} get '${key}')"`;
 }
 
 /** Waits until the chain reports a block height of at least 1. */
@@ -41,5 +43,6 @@ function gate(name: string, image: string, script: string, c: LocalnetConfig): k
 }
 
 export const waitForRedis = (c: LocalnetConfig, url: string) => gate("wait-for-redis", c.images.redis, waitForRedisScript(url), c);
-export const waitForLeader = (c: LocalnetConfig, url: string) => gate("wait-for-leader", c.images.redis, waitForLeaderScript(url), c);
+export const waitForLeader = (c: LocalnetConfig, url: string) =>
+  gate("wait-for-leader", c.images.redis, waitForLeaderScript(url, "redis-cli", relayMinerRedisKeys(redisKeyPrefixFor(c.redis.mode)).leaderLock), c);
 export const waitForChain = (c: LocalnetConfig, rpcUrl: string) => gate("wait-for-chain", c.images.busybox, waitForChainScript(rpcUrl), c);

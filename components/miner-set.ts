@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { LocalnetConfig } from "./config/schema";
-import { podServiceNames, serviceNames } from "./names";
+import { podServiceNames, redisKeyPrefixFor, serviceNames } from "./names";
 import { containerPorts } from "./ports";
 import { httpProbe, labelsFor, resources } from "./k8s";
 import { headlessService } from "./headless-service";
@@ -50,6 +50,7 @@ export class MinerSet extends pulumi.ComponentResource {
 
     this.configYaml = renderMinerConfig({
       redisUrl: args.redisUrl,
+      keyPrefix: redisKeyPrefixFor(c.redis.mode),
       node: args.node,
       chainId: args.chainId,
       blockTimeSeconds: c.validator.blockTimeSeconds,

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { LocalnetConfig } from "./config/schema";
-import { podServiceNames, relayerEndpointUrl, serviceNames } from "./names";
+import { podServiceNames, redisKeyPrefixFor, relayerEndpointUrl, serviceNames } from "./names";
 import { containerPorts } from "./ports";
 import { httpProbe, labelsFor, resources, selectorFor } from "./k8s";
 import { headlessService } from "./headless-service";
@@ -44,6 +44,7 @@ export class RelayerSet extends pulumi.ComponentResource {
 
     this.configYaml = renderRelayerConfig({
       redisUrl: args.redisUrl,
+      keyPrefix: redisKeyPrefixFor(c.redis.mode),
       node: args.node,
       backendHost: args.backendHost,
       services: args.services,

@@ -41,6 +41,8 @@ export interface SimulationIdentity {
 
 export interface RelayerConfigInput {
   redisUrl: string;
+  /** redis.namespace.base_prefix (names.ts redisKeyPrefixFor: hash-tagged in cluster mode). */
+  keyPrefix: string;
   node: NodeUrls;
   /** Host (DNS name) of the demo backend or of the user's own backend. */
   backendHost: string;
@@ -54,6 +56,7 @@ export interface RelayerConfigInput {
 
 export interface MinerConfigInput {
   redisUrl: string;
+  keyPrefix: string;
   node: NodeUrls;
   chainId: string;
   blockTimeSeconds: number;
@@ -65,8 +68,8 @@ export interface MinerConfigInput {
 export const supplierKeysFile = `${mountPaths.supplierKeys}/supplier-keys.yaml`;
 
 /** Top-level keys (and dotted sub-keys) the localnet sets from the port registry and topology. */
-export const ownedRelayerKeys = ["listen_addr", "redis.url", "pocket_node", "keys", "metrics.addr", "pprof.addr", "health_check.addr"];
-export const ownedMinerKeys = ["redis.url", "pocket_node", "keys", "metrics.addr", "pprof.addr", "block_time_seconds"];
+export const ownedRelayerKeys = ["listen_addr", "redis.url", "redis.namespace.base_prefix", "relay_meter.redis_key_prefix", "pocket_node", "keys", "metrics.addr", "pprof.addr", "health_check.addr"];
+export const ownedMinerKeys = ["redis.url", "redis.namespace.base_prefix", "pocket_node", "keys", "metrics.addr", "pprof.addr", "block_time_seconds"];
 
 const any = (port: number) => `0.0.0.0:${port}`;
 
@@ -159,7 +162,8 @@ export function relayerConfigObject(i: RelayerConfigInput): Record<string, unkno
   );
   const base = {
     listen_addr: any(p.relay),
-    redis: { url: i.redisUrl },
+    redis: { url: i.redisUrl, namespace: { base_prefix: i.keyPrefix } },
+    relay_meter: { redis_key_prefix: i.keyPrefix },
     pocket_node: { query_node_rpc_url: i.node.rpc, query_node_grpc_url: i.node.grpc, grpc_insecure: true },
     keys: { keys_file: supplierKeysFile },
     default_validation_mode: i.validationMode,
@@ -176,7 +180,7 @@ export function relayerConfigObject(i: RelayerConfigInput): Record<string, unkno
 export function minerConfigObject(i: MinerConfigInput): Record<string, unknown> {
   const p = containerPorts.miner;
   const base = {
-    redis: { url: i.redisUrl },
+    redis: { url: i.redisUrl, namespace: { base_prefix: i.keyPrefix } },
     pocket_node: { query_node_rpc_url: i.node.rpc, query_node_grpc_url: i.node.grpc, grpc_insecure: true, chain_id: i.chainId },
     keys: { keys_file: supplierKeysFile },
     metrics: { enabled: true, addr: any(p.metrics) },

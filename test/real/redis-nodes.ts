@@ -9,6 +9,8 @@ import { freePorts, run, waitFor, type Proc, type Scratch } from "./support";
 
 export interface RedisNode {
   port: number;
+  /** Cluster bus port (cluster mode). */
+  busPort?: number;
   proc: Proc;
 }
 
@@ -46,7 +48,7 @@ async function startNode(scratch: Scratch, dir: string, port: number, clusterBus
   } finally {
     probe.disconnect();
   }
-  return { port, proc };
+  return { port, busPort: clusterBusPort, proc };
 }
 
 const versionOf = async (c: Redis) => /redis_version:(\S+)/.exec(await c.info("server"))?.[1] ?? "?";
@@ -67,7 +69,8 @@ export async function startRedisCluster(scratch: Scratch, shards = 3): Promise<R
   for (let i = 0; i < shards * 2; i++) nodes.push(await startNode(scratch, dir, ports[i]!, ports[shards * 2 + i]!));
   const admin = nodes.map((n) => new Redis({ host: "127.0.0.1", port: n.port, maxRetriesPerRequest: 2 }));
   try {
-    for (const c of admin.slice(1)) await c.cluster("MEET", "127.0.0.1", nodes[0]!.port);
+    // The bus ports are not port + 10000 here, so MEET names them.
+    for (const c of admin.slice(1)) await c.cluster("MEET", "127.0.0.1", nodes[0]!.port, nodes[0]!.busPort!);
     await waitFor("every node knows every other", async () => {
       const counts = await Promise.all(admin.map(async (c) => (await c.cluster("NODES") as string).trim().split("\n").length));
       return counts.every((n) => n === nodes.length) || undefined;

@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse, stringify } from "yaml";
 import { keyringOf } from "../../genesis/keyring";
 import type { ForwardSpec } from "../../components/forwards";
 import { renderRelayMinerConfigs, localize, type RenderedRelayMiner } from "./relayminer-configs";
@@ -20,6 +21,15 @@ export interface RelayNetworkOptions {
   redisMode?: "standalone" | "cluster";
   /** More stack config (keys without the project prefix) for the genesis and the rendered configs. */
   stackConfig?: Record<string, string>;
+  /** Changes a rendered config.yaml before the process reads it (to show what a setting is for). */
+  patchConfig?: (role: "miner" | "relayer", doc: Record<string, any>) => void;
+}
+
+function patched(yaml: string, role: "miner" | "relayer", patch: RelayNetworkOptions["patchConfig"]): string {
+  if (!patch) return yaml;
+  const doc = parse(yaml) as Record<string, any>;
+  patch(role, doc);
+  return stringify(doc, { lineWidth: 0 });
 }
 
 export interface MinerProcess {
@@ -47,7 +57,6 @@ export interface RelayResult {
 /** The relay client prints raw protobuf bytes next to its report: keep logs text. */
 export const printable = (s: string) => s.replace(/[\x00-\x08\x0b-\x1f\x7f\ufffd]/g, "");
 
-export const LEADER_KEY = "ha:miner:global_leader";
 
 export class RelayNetwork {
   readonly miners: MinerProcess[] = [];
@@ -63,6 +72,15 @@ export class RelayNetwork {
     readonly rendered: RenderedRelayMiner,
     readonly blockTimeSeconds: number,
   ) {}
+
+  /** The relay-miner's key prefix as rendered (redis.namespace.base_prefix, default "ha"). */
+  get keyPrefix(): string {
+    return (parse(this.rendered.minerYaml) as { redis?: { namespace?: { base_prefix?: string } } }).redis?.namespace?.base_prefix ?? "ha";
+  }
+
+  get leaderKey(): string {
+    return `${this.keyPrefix}:miner:global_leader`;
+  }
 
   get chainId(): string {
     return this.chain.genesis.input.chainId;
@@ -85,14 +103,14 @@ export class RelayNetwork {
 
   /** The miner index whose process holds the leader lock (instance id `<hostname>-<pid>`), or undefined. */
   async leaderIndex(): Promise<number | undefined> {
-    const id = await this.redis.client.get(LEADER_KEY);
+    const id = await this.redis.client.get(this.leaderKey);
     if (!id) return undefined;
     const pid = Number(/-(\d+)$/.exec(id)?.[1]);
     return this.miners.find((m) => m.proc?.running && m.proc.child.pid === pid)?.index;
   }
 
   async leaderId(): Promise<string | null> {
-    return this.redis.client.get(LEADER_KEY);
+    return this.redis.client.get(this.leaderKey);
   }
 
   /**
@@ -156,7 +174,12 @@ export async function startRelayNetwork(scratch: Scratch, opts: RelayNetworkOpti
     "redis.mode": opts.redisMode ?? "standalone",
   };
   const dir = scratch.dir("relay-network");
-  const rendered = await renderRelayMinerConfigs(stackConfig);
+  const fromProgram = await renderRelayMinerConfigs(stackConfig);
+  const rendered = {
+    ...fromProgram,
+    minerYaml: patched(fromProgram.minerYaml, "miner", opts.patchConfig),
+    relayerYaml: patched(fromProgram.relayerYaml, "relayer", opts.patchConfig),
+  };
   const keysFile = join(dir, "supplier-keys.yaml");
   writeFileSync(keysFile, rendered.supplierKeysYaml, { mode: 0o600 });
 

@@ -13,7 +13,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { dirname } from "node:path";
 import { minerHaTimings, worstLeaderTakeoverSeconds, worstSupplierTakeoverSeconds } from "../../components/timing/failover";
-import { awaitRecovery, leaseOwnerIdOf, leaseOwners, leasesRetaken, newLeader, realClock } from "../../scripts/chaos/recovery";
+import { consumerNameOfLeader } from "../../components/names";
+import { awaitRecovery, type KeyReader, leaseOwners, leasesRetaken, newLeader, readerOf, realClock } from "../../scripts/chaos/recovery";
 import { parseRedisUrl } from "../../scripts/status/args";
 import { connect, type Connection } from "../../scripts/status/connect";
 import { sessionEndOf, sessionWindows, type SessionWindows } from "../../scripts/verify/chain";
@@ -35,6 +36,7 @@ describe("relay path with real binaries: verify, a crashed leader, small session
   const scratch = new Scratch();
   let net: RelayNetwork;
   let conn: Connection;
+  let reader: KeyReader;
   let windows: SessionWindows;
   const suppliers = () => net.chain.genesis.artifacts.summary.suppliers;
   const endpoints = () => endpointsOf(net.forwards());
@@ -43,6 +45,7 @@ describe("relay path with real binaries: verify, a crashed leader, small session
   before(async () => {
     net = await startRelayNetwork(scratch, { blockTimeSeconds: BLOCK_TIME, miners: 2, relayers: 1 });
     conn = await connect(parseRedisUrl(net.redis.url));
+    reader = readerOf(conn);
     windows = await sessionWindows(net.chain.restUrl);
   });
   after(async () => {
@@ -103,7 +106,7 @@ describe("relay path with real binaries: verify, a crashed leader, small session
     await atSessionStart();
     const leaderIndex = (await net.leaderIndex())!;
     const leaderId = (await net.leaderId())!;
-    const owned = [...(await leaseOwners(conn)).entries()].filter(([, o]) => o === leaseOwnerIdOf(leaderId)).map(([s]) => s);
+    const owned = [...(await leaseOwners(reader)).entries()].filter(([, o]) => o === consumerNameOfLeader(leaderId)).map(([s]) => s);
     assert.ok(owned.length > 0, `the leader ${leaderId} holds no supplier lease`);
     const supplier = owned.find((s) => s !== suppliers()[0]) ?? owned[0]!;
 
@@ -113,8 +116,8 @@ describe("relay path with real binaries: verify, a crashed leader, small session
     });
     const killedAt = Date.now();
     net.miners[leaderIndex]!.proc!.signal("SIGKILL");
-    const lock = await awaitRecovery(newLeader(conn, leaderId), { clock: realClock, boundMs: worstLeaderTakeoverSeconds(ha) * 1000 + slackMs, since: killedAt });
-    const leases = await awaitRecovery(leasesRetaken(conn, owned, leaseOwnerIdOf(leaderId)), { clock: realClock, boundMs: worstSupplierTakeoverSeconds(ha) * 1000 + slackMs, since: killedAt, intervalMs: 200 });
+    const lock = await awaitRecovery(newLeader(reader, leaderId), { clock: realClock, boundMs: worstLeaderTakeoverSeconds(ha) * 1000 + slackMs, since: killedAt });
+    const leases = await awaitRecovery(leasesRetaken(reader, owned, consumerNameOfLeader(leaderId)), { clock: realClock, boundMs: worstSupplierTakeoverSeconds(ha) * 1000 + slackMs, since: killedAt, intervalMs: 200 });
     console.log(`crash: killed ${leaderId} at height ${sent.heights.lastHeight} (session ends ${sessionEndOf(windows, sent.heights.lastHeight)}); ` +
       `lock: ${lock.detail} after ${lock.afterMs} ms; ${owned.length} leases: ${leases.detail} after ${leases.afterMs} ms`);
     assert.ok(lock.ok, `no new leader: ${lock.detail}`);
@@ -154,17 +157,17 @@ describe("relay path with real binaries: verify, a crashed leader, small session
     for (let round = 0; round < 3; round++) {
       // Both miners up, registered and holding leases, so the kill leaves work to take over.
       await waitFor("two miners holding leases", async () => {
-        const owners = new Set((await leaseOwners(conn)).values());
+        const owners = new Set((await leaseOwners(reader)).values());
         return owners.size === 2 && net.miners.every((m) => m.proc?.running) ? true : undefined;
       }, 60_000, 250);
       const leaderIndex = (await net.leaderIndex())!;
       const leaderId = (await net.leaderId())!;
-      const owned = [...(await leaseOwners(conn)).entries()].filter(([, o]) => o === leaseOwnerIdOf(leaderId)).map(([s]) => s);
+      const owned = [...(await leaseOwners(reader)).entries()].filter(([, o]) => o === consumerNameOfLeader(leaderId)).map(([s]) => s);
       assert.ok(owned.length > 0, `the leader ${leaderId} holds no supplier lease`);
       const killedAt = Date.now();
       net.miners[leaderIndex]!.proc!.signal("SIGKILL");
-      const lock = await awaitRecovery(newLeader(conn, leaderId), { clock: realClock, boundMs: worstLeaderTakeoverSeconds(ha) * 1000 + slackMs, since: killedAt, intervalMs: 100 });
-      const leases = await awaitRecovery(leasesRetaken(conn, owned, leaseOwnerIdOf(leaderId)), { clock: realClock, boundMs: worstSupplierTakeoverSeconds(ha) * 1000 + slackMs, since: killedAt, intervalMs: 100 });
+      const lock = await awaitRecovery(newLeader(reader, leaderId), { clock: realClock, boundMs: worstLeaderTakeoverSeconds(ha) * 1000 + slackMs, since: killedAt, intervalMs: 100 });
+      const leases = await awaitRecovery(leasesRetaken(reader, owned, consumerNameOfLeader(leaderId)), { clock: realClock, boundMs: worstSupplierTakeoverSeconds(ha) * 1000 + slackMs, since: killedAt, intervalMs: 100 });
       console.log(`round ${round + 1}: lock ${lock.detail} after ${lock.afterMs} ms; ${owned.length} leases after ${leases.afterMs} ms`);
       assert.ok(lock.ok && leases.ok, `${lock.detail}; ${leases.detail}`);
       takeovers.push({ leaderMs: lock.afterMs, leasesMs: leases.afterMs });
@@ -187,7 +190,7 @@ describe("relay path with real binaries: verify, a crashed leader, small session
     // The relay-miner keeps the lock (and renews it) until its shutdown is done.
     await waitFor("the leader to exit", async () => (proc.running ? undefined : true), 60_000, 50);
     const exitMs = Date.now() - stoppedAt;
-    const lock = await awaitRecovery(newLeader(conn, leaderId), { clock: realClock, boundMs: exitMs + ha.heartbeatRateSeconds * 1000 + slackMs, since: stoppedAt, intervalMs: 50 });
+    const lock = await awaitRecovery(newLeader(reader, leaderId), { clock: realClock, boundMs: exitMs + ha.heartbeatRateSeconds * 1000 + slackMs, since: stoppedAt, intervalMs: 50 });
     console.log(`SIGTERM: the leader exited after ${exitMs} ms; ${lock.detail} held the lock after ${lock.afterMs} ms (${lock.afterMs - exitMs} ms after the exit)`);
     assert.ok(lock.ok, lock.detail);
     net.startMiner(leaderIndex);
