@@ -41,6 +41,15 @@ describe("relay-path events from recorded block results", () => {
     assert.deepEqual(at(1), []);
   });
 
+  test("a recorded PROOF_MISSING: the claim's expiry and the supplier's slash, in the settlement block", () => {
+    const lost = recorded("cluster-proof-missing.json");
+    const events = decodeBlockResults(lost["50"]!, 50);
+    assert.deepEqual(events.map((e) => e.kind), ["expired", "slashed"]);
+    const [expired, slashed] = events;
+    assert.equal(expired!.kind === "expired" && `${expired.reason}:${expired.relays}`, "PROOF_MISSING:200");
+    assert.equal(slashed!.kind === "slashed" && slashed.penaltyUpokt, 250_000n);
+  });
+
   test("expiries and failed transactions: the reason by name or number; a failed tx's events are ignored", () => {
     const attr = (key: string, value: string) => ({ key, value });
     const claimAttrs = [

@@ -21,19 +21,19 @@ export function parseCliValue(out: string): string | null {
 }
 
 export function execReader(exec: RedisPodExec, redisPods: readonly string[], mode: RedisMode): KeyReader {
-  if (redisPods.length === 0) throw new Error("no Redis pods: is redis.enabled false?");
-  const cli = async (pod: string, args: string[]) => {
+  const cli = async (pod: string | undefined, args: string[]) => {
+    if (pod === undefined) throw new Error("no Redis pods in the namespace (redis.enabled false?)");
     const r = await exec(pod, ["redis-cli", ...(mode === "cluster" ? ["-c"] : []), ...args]);
     if (r.status !== "Success" && r.status !== "closed") throw new Error(`redis-cli ${args[0]} in ${pod}: ${r.status} ${r.stderr.trim()}`);
     return r.stdout;
   };
-  const anyPod = () => redisPods[0]!;
+  const anyPod = () => redisPods[0];
   return {
     keys: relayMinerRedisKeys(redisKeyPrefixFor(mode)),
     get: async (key) => parseCliValue(await cli(anyPod(), ["--no-raw", "GET", key])),
     pttl: async (key) => Number(parseCliValue(await cli(anyPod(), ["--no-raw", "PTTL", key])) ?? -2),
     scan: async (pattern) => {
-      const pods = mode === "cluster" ? redisPods : [anyPod()];
+      const pods = mode === "cluster" && redisPods.length > 0 ? redisPods : [anyPod()];
       const found = await Promise.all(pods.map(async (p) => (await cli(p, ["--scan", "--pattern", pattern])).split("\n").map((l) => l.trim()).filter(Boolean)));
       return [...new Set(found.flat())];
     },

@@ -60,6 +60,15 @@ describe("reconciling served relays with a recorded settled session", () => {
     assert.deepEqual(r.sessions.map((s) => [s.claimedRelays, s.proofHeight, s.proofRequirement, s.settledRelays, s.supplierRewardUpokt]), [[1, undefined, "not_required", 1, 70_000n]]);
   });
 
+  test("the recorded cluster run that lost its proof: NOT OK, naming the expired claim and the 200 lost relays", () => {
+    const r = reconcile(served([["develop-http", supplier1, 200]]), recordedEvents("cluster-proof-missing.json"), scope);
+    assert.equal(r.ok, false);
+    assert.deepEqual(r.problems, [
+      "session ending at 10 (develop-http, supplier pokt19a3t4…aaaj, application pokt1mrqt5…jva4): the claim for 200 relays expired at height 50 (PROOF_MISSING)",
+      "develop-http, supplier pokt19a3t4…aaaj: 200 of 200 served relays were not settled (claimed 200, settled 0)",
+    ]);
+  });
+
   test("an expired claim (the chain's PROOF_MISSING) and a claim still waiting are problems", () => {
     const claim = events.find((e) => e.kind === "claim")!;
     if (claim.kind !== "claim") throw new Error("fixture has no claim");
