@@ -14,8 +14,7 @@ import { join } from "node:path";
 const root = join(__dirname, "..");
 const checker = join(root, "scripts/tiltfile-check/check.py");
 const venvPython = join(root, ".cache/tiltfile-venv/bin/python");
-const setup =
-  "python3 -m venv .cache/tiltfile-venv && .cache/tiltfile-venv/bin/pip install -r scripts/tiltfile-check/requirements.txt";
+const setup = "python3 -m venv .cache/tiltfile-venv && .cache/tiltfile-venv/bin/pip install -r scripts/tiltfile-check/requirements.txt";
 
 interface Report {
   tiltfile: string;

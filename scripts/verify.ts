@@ -4,7 +4,6 @@
  * part is unreachable; exit 2 for bad arguments.
  */
 import { ChainUnavailable } from "./chain-events";
-import { ForwardError } from "./forward/plan";
 import { loadForwards } from "./forward/source";
 import { parseArgs, usage, UsageError } from "./verify/args";
 import { EndpointError, endpointsOf } from "./verify/endpoints";
@@ -28,7 +27,7 @@ function report(e: unknown): number {
     console.error(`verify: ${e.message} (see --help)`);
     return 2;
   }
-  if (e instanceof ForwardError || e instanceof EndpointError) {
+  if (e instanceof EndpointError) {
     console.error(`verify: ${e.message}`);
     return 1;
   }

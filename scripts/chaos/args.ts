@@ -1,9 +1,9 @@
 /** Command line of `npm run chaos -- <action>`; bad input is a UsageError naming what is allowed (exit 2). */
 import type { ForwardSource } from "../forward/source";
 
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+import { UsageError } from "../usage-error";
+
+export { UsageError };
 
 export const actions = ["kill-leader", "kill-miner", "kill-relayer", "pause-redis", "kill-redis-primary", "restart-validator"] as const;
 export type ActionName = (typeof actions)[number];

@@ -4,10 +4,10 @@
  * from their ConfigMap (so the bounds follow the config that runs), and a clock.
  */
 import { parse } from "yaml";
-import type { RedisMode } from "../../components/names";
+import type { RedisMode } from "../../components/topology/names";
 import { type MinerHaTimings, relayMinerDefaults, worstLeaderTakeoverSeconds, worstSupplierTakeoverSeconds } from "../../components/timing/failover";
 import { latestBlock } from "../chain-events";
-import type { ForwardSpec } from "../../components/forwards";
+import type { ForwardSpec } from "../../components/topology/forwards";
 import { Kube } from "./kube";
 import { execReader } from "./redis-exec";
 import { type Clock, type KeyReader, realClock } from "./recovery";

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import { startStandalone, type RedisServers } from "../test-support/redis-server";
+import { startStandalone, type RedisServers } from "../../test/support/redis-server";
 import { parseRedisUrl } from "../status/args";
 import { connect, type Connection } from "../status/connect";
 import { awaitRecovery, type Clock, heightAbove, heightMoving, type KeyReader, leaderRecovered, leasesLive, leasesRetaken, lockNow, newLeader, readerOf } from "./recovery";

@@ -3,7 +3,7 @@
  * and say how long it took. The probes read Redis (the leader lock, supplier leases) and the chain;
  * the clock is injected so the timing logic is testable without waiting.
  */
-import type { RelayMinerRedisKeys } from "../../components/names";
+import type { RelayMinerRedisKeys } from "../../components/topology/names";
 import type { Connection } from "../status/connect";
 import { leasedSupplierOf } from "../status/keys";
 

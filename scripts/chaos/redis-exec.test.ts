@@ -2,8 +2,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { Cluster, Redis } from "ioredis";
-import { redisKeyPrefixFor, relayMinerRedisKeys } from "../../components/names";
-import { startCluster, startStandalone, type RedisServers } from "../test-support/redis-server";
+import { redisKeyPrefixFor, relayMinerRedisKeys } from "../../components/topology/names";
+import { startCluster, startStandalone, type RedisServers } from "../../test/support/redis-server";
 import { execReader, parseCliValue, type RedisPodExec } from "./redis-exec";
 
 /** Each "pod" is a local redis-server; the command runs with the real redis-cli against it. */

@@ -3,7 +3,7 @@
  * host cannot reach, so a host-side client cannot follow its redirects. `-c` follows them inside
  * the cluster network; SCAN runs on every node (replicas answer it too) and is de-duplicated.
  */
-import { redisKeyPrefixFor, relayMinerRedisKeys, type RedisMode } from "../../components/names";
+import { redisKeyPrefixFor, relayMinerRedisKeys, type RedisMode } from "../../components/topology/names";
 import type { ExecResult } from "./kube";
 import type { KeyReader } from "./recovery";
 

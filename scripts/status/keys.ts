@@ -3,7 +3,7 @@
  * spelling the relayer gate and the relay-miner configs use) plus the parsers that go back from a
  * scanned key to the supplier / instance / state it names.
  */
-import { minerRedisKeys, type RelayMinerRedisKeys } from "../../components/names";
+import { minerRedisKeys, type RelayMinerRedisKeys } from "../../components/topology/names";
 
 /** The standalone spelling; a Connection carries the one of its Redis mode. */
 export const keys: RelayMinerRedisKeys = minerRedisKeys;

@@ -4,9 +4,9 @@
  */
 import type { ForwardSource } from "../forward/source";
 
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+import { UsageError } from "../usage-error";
+
+export { UsageError };
 
 export const sendModes = ["jsonrpc", "websocket", "stream", "grpc", "cometbft"] as const;
 export type SendMode = (typeof sendModes)[number];

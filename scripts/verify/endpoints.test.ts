@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { forwardSpecs, forwardsOf } from "../../components/forwards";
+import { forwardSpecs } from "../../components/topology/forwards";
+import { forwardsOf } from "../../components/config/forwards";
 import { localnetSchema } from "../../components/config/schema";
 import { EndpointError, endpointsOf } from "./endpoints";
 

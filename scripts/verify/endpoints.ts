@@ -1,5 +1,5 @@
 /** The 127.0.0.1 addresses verify talks to, picked out of the forward plan by port name. */
-import type { ForwardSpec } from "../../components/forwards";
+import type { ForwardSpec } from "../../components/topology/forwards";
 
 export interface VerifyEndpoints {
   rpc: string;

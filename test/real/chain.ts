@@ -7,8 +7,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GenesisArtifacts, GenesisInput } from "../../genesis";
 import { parseStackConfig } from "../../components/config/load";
-import { localnetGenesis } from "../../components/localnet-genesis";
-import { validatorConfigureScript } from "../../components/validator-scripts";
+import { localnetGenesis } from "../../components/localnet/genesis";
+import { configureEnv, configureScriptPath } from "../../components/validator/scripts";
 import { freePorts, getJson, repoRoot, run, waitFor, type Proc, type Scratch } from "./support";
 
 export interface GeneratedGenesis {
@@ -72,7 +72,7 @@ export async function startChain(scratch: Scratch, pocketd: string, opts: { bloc
   const blockTimeSeconds = opts.blockTimeSeconds ?? 1;
   const genesis = writeGenesis(dir, { ...opts.stackConfig, "validator.blockTimeSeconds": String(blockTimeSeconds) });
   const home = join(dir, "home");
-  const [p2p, rpc, grpc, rest, metrics, pprof, proxyApp] = await freePorts(7) as [number, number, number, number, number, number, number];
+  const [p2p, rpc, grpc, rest, metrics, pprof, proxyApp] = (await freePorts(7)) as [number, number, number, number, number, number, number];
   const ports: ChainPorts = { p2p, rpc, grpc, rest, metrics, pprof, proxyApp };
 
   run(pocketd, ["init", genesis.input.validator.moniker, "--chain-id", genesis.input.chainId, "--default-denom", "upokt", "--home", home]);
@@ -97,16 +97,18 @@ export async function startChain(scratch: Scratch, pocketd: string, opts: { bloc
   return chain;
 }
 
-/** The validator pod's configure step (components/validator-scripts.ts), with the test's ports. */
+/** The validator pod's configure step (components/validator/configure.sh), with the test's ports. */
 function configure(home: string, genesis: GeneratedGenesis, ports: ChainPorts, blockTimeSeconds: number): string {
   const { p2p, rpc, grpc, rest, metrics } = ports;
-  const script = validatorConfigureScript({
+  const env = configureEnv({
     home,
     genesisDir: genesis.genesisDir,
     keysDir: genesis.keysDir,
-    node: { blockTimeSeconds, listenHost: "127.0.0.1", ports: { p2p, rpc, grpc, rest, metrics } },
+    blockTimeSeconds,
+    listenHost: "127.0.0.1",
+    ports: { p2p, rpc, grpc, rest, metrics },
   });
-  return run("sh", ["-c", script]).stdout;
+  return run("sh", [configureScriptPath], { env: { ...process.env, ...env } }).stdout;
 }
 
 /**
@@ -115,18 +117,24 @@ function configure(home: string, genesis: GeneratedGenesis, ports: ChainPorts, b
  * test files: move them too.
  */
 function launch(scratch: Scratch, pocketd: string, home: string, ports: ChainPorts, logFile: string): Proc {
-  return scratch.start("pocketd", pocketd, [
-    "start", "--home", home,
-    "--rpc.pprof_laddr", `127.0.0.1:${ports.pprof}`,
-    "--proxy_app", `tcp://127.0.0.1:${ports.proxyApp}`,
-    "--log_format", "plain", "--log_no_color",
-  ], { logFile });
+  return scratch.start(
+    "pocketd",
+    pocketd,
+    ["start", "--home", home, "--rpc.pprof_laddr", `127.0.0.1:${ports.pprof}`, "--proxy_app", `tcp://127.0.0.1:${ports.proxyApp}`, "--log_format", "plain", "--log_no_color"],
+    { logFile },
+  );
 }
 
 /** Waits until the chain has produced at least `min` blocks. */
 export async function waitForHeight(chain: RunningChain, min: number, timeoutMs = 90_000): Promise<number> {
-  return waitFor(`block height >= ${min}`, async () => {
-    const h = await chain.height();
-    return h >= min ? h : undefined;
-  }, timeoutMs, 300, chain.proc);
+  return waitFor(
+    `block height >= ${min}`,
+    async () => {
+      const h = await chain.height();
+      return h >= min ? h : undefined;
+    },
+    timeoutMs,
+    300,
+    chain.proc,
+  );
 }

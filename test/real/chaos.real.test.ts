@@ -10,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { selectorFor, labelsFor } from "../../components/k8s";
+import { selectorFor, labelsFor } from "../../components/k8s/objects";
 import { startChain, waitForHeight, type RunningChain } from "./chain";
 import { startCluster, type Cluster } from "./cluster";
 import { repoRoot, run, Scratch, tool } from "./support";

@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { keyringOf } from "../../genesis/keyring";
-import type { ForwardSpec } from "../../components/forwards";
+import type { ForwardSpec } from "../../components/topology/forwards";
 import { renderRelayMinerConfigs, localize, type RenderedRelayMiner } from "./relayminer-configs";
 import { startChain, waitForHeight, type RunningChain } from "./chain";
 import { startRedisCluster, startStandaloneRedis, type RunningRedis } from "./redis-nodes";

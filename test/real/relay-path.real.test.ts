@@ -13,7 +13,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { dirname } from "node:path";
 import { minerHaTimings, worstLeaderTakeoverSeconds, worstSupplierTakeoverSeconds } from "../../components/timing/failover";
-import { consumerNameOfLeader } from "../../components/names";
+import { consumerNameOfLeader } from "../../components/topology/names";
 import { awaitRecovery, type KeyReader, leaseOwners, leasesRetaken, newLeader, readerOf, realClock } from "../../scripts/chaos/recovery";
 import { parseRedisUrl } from "../../scripts/status/args";
 import { connect, type Connection } from "../../scripts/status/connect";

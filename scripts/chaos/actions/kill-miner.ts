@@ -1,5 +1,5 @@
 /** kill-leader and kill-miner: SIGKILL a miner's process; its lock and leases must come back to live miners. */
-import { consumerNameOfLeader } from "../../../components/names";
+import { consumerNameOfLeader } from "../../../components/topology/names";
 import type { ChaosContext } from "../context";
 import { heightMoving, leaderRecovered, leaseOwners, leasesLive, lockNow } from "../recovery";
 import { processOfInstance } from "../targets";
