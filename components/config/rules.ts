@@ -8,7 +8,8 @@ import type { LocalnetConfig } from "./schema";
 import type { ConfigProblem } from "./errors";
 import { findHostPortClashes } from "../topology/ports";
 import { forwardsOf } from "./forwards";
-import { ownedKeysIn, ownedMinerKeys, ownedRelayerKeys } from "../relay-miner/relayminer-config";
+import { effectiveMinerHaTimings, ownedKeysIn, ownedMinerKeys, ownedRelayerKeys } from "../relay-miner/relayminer-config";
+import { haTimingProblems } from "../timing/failover";
 import { backendConfigSchema } from "../../services/backend/config-schema";
 import { backendConfigObject, ownedBackendKeys } from "../backend/config";
 
@@ -84,6 +85,11 @@ const overridesLeaveOwnedKeys: Rule = (c) => {
   return [...owned("relayer", c.relayer.config, ownedRelayerKeys), ...owned("miner", c.miner.config, ownedMinerKeys)];
 };
 
+/** Failover timings set in miner.config must be ones the relay-miner accepts (its schema's floors). */
+const minerTimingsAccepted: Rule = (c) =>
+  haTimingProblems(effectiveMinerHaTimings(c.validator.blockTimeSeconds, c.miner.config))
+    .map((p) => ({ key: `miner.config.${p.key}`, value: p.value, message: p.message }));
+
 /** backend.config is checked with the backend's own schema now, not when the pod starts. */
 const backendConfigValid: Rule = (c) => {
   if (!c.backend.enabled) return [];
@@ -114,7 +120,7 @@ const redisNewEnough: Rule = (c) => {
   return [{ key: "images.redis", value: c.images.redis, message: "must be Redis 8.2 or newer (the miner acknowledges relays with XACKDEL); e.g. redis:8.4-alpine" }];
 };
 
-const rules: Rule[] = [backendConfigValid, redisNewEnough, redisRequired, relayersNeedMiner, relayersNeedBackend, referencedFilesExist, hostPortsDistinct, overridesLeaveOwnedKeys];
+const rules: Rule[] = [backendConfigValid, redisNewEnough, redisRequired, relayersNeedMiner, relayersNeedBackend, referencedFilesExist, hostPortsDistinct, overridesLeaveOwnedKeys, minerTimingsAccepted];
 
 export function checkRules(config: LocalnetConfig, ctx: RuleContext): ConfigProblem[] {
   return rules.flatMap((rule) => rule(config, ctx));

@@ -4,7 +4,8 @@
  */
 import { Cluster, type Redis } from "ioredis";
 import type { Connection } from "./connect";
-import { indexedSupplierOf, instanceOf, keys, leasedSupplierOf, sessionStateOf, streamSupplierOf } from "./keys";
+import { consumerNameOfLeader } from "../../components/topology/names";
+import { indexedSupplierOf, instanceOf, leasedSupplierOf, sessionStateOf, streamSupplierOf } from "./keys";
 
 export interface LeaderStatus {
   /** Instance id in the lock (`<hostname>-<pid>`). */
@@ -85,16 +86,17 @@ function pairs(reply: unknown): Record<string, unknown> {
   return out;
 }
 
-async function leaderOf(client: Client): Promise<LeaderStatus | null> {
+async function leaderOf(conn: Connection): Promise<LeaderStatus | null> {
+  const { client, keys } = conn;
   const [holder, ttl] = await Promise.all([client.get(keys.leaderLock), ttlOf(client, keys.leaderLock)]);
   return holder === null || ttl === undefined ? null : { holder, ttlMs: ttl };
 }
 
 async function leasesOf(conn: Connection): Promise<LeaseStatus[]> {
-  const found = await conn.scan(keys.supplierLeasePattern, "string");
+  const found = await conn.scan(conn.keys.supplierLeasePattern, "string");
   const leases = await Promise.all(
     found.map(async (key) => {
-      const supplier = leasedSupplierOf(key);
+      const supplier = leasedSupplierOf(key, conn.keys);
       const [owner, ttl] = await Promise.all([conn.client.get(key), ttlOf(conn.client, key)]);
       return supplier && owner !== null && ttl !== undefined ? { supplier, owner, ttlMs: ttl } : undefined;
     }),
@@ -103,8 +105,9 @@ async function leasesOf(conn: Connection): Promise<LeaseStatus[]> {
 }
 
 async function minersOf(conn: Connection, leader: LeaderStatus | null, leases: LeaseStatus[], now: number): Promise<MinerStatus[]> {
+  const keys = conn.keys;
   const [registered, heartbeatKeys] = await Promise.all([conn.client.smembers(keys.activeSet), conn.scan(keys.instancePattern)]);
-  const ids = new Set([...registered, ...heartbeatKeys.map(instanceOf).filter((id): id is string => id !== undefined)]);
+  const ids = new Set([...registered, ...heartbeatKeys.map((k) => instanceOf(k, keys)).filter((id): id is string => id !== undefined)]);
   const miners = await Promise.all(
     [...ids].map(async (id) => {
       const [beat, ttl] = await Promise.all([conn.client.get(keys.instance(id)), ttlOf(conn.client, keys.instance(id))]);
@@ -116,7 +119,7 @@ async function minersOf(conn: Connection, leader: LeaderStatus | null, leases: L
         registered: registered.includes(id),
         heartbeatAgeMs: Number.isFinite(ms) ? Math.max(0, Math.round(now - ms)) : null,
         heartbeatTtlMs: ttl ?? null,
-        leader: leader?.holder === id,
+        leader: leader !== null && (leader.holder === id || consumerNameOfLeader(leader.holder) === id),
         leases: leases.filter((l) => l.owner === id).length,
       };
     }),
@@ -125,10 +128,11 @@ async function minersOf(conn: Connection, leader: LeaderStatus | null, leases: L
 }
 
 async function streamsOf(conn: Connection): Promise<StreamStatus[]> {
+  const keys = conn.keys;
   const found = await conn.scan(keys.relayStreamPattern, "stream");
   const streams = await Promise.all(
     found.map(async (key): Promise<StreamStatus | undefined> => {
-      const supplier = streamSupplierOf(key);
+      const supplier = streamSupplierOf(key, keys);
       if (!supplier) return undefined;
       const [length, groups] = await Promise.all([conn.client.xlen(key), conn.client.xinfo("GROUPS", key) as Promise<unknown[]>]);
       const group = groups.map(pairs).find((g) => g.name === keys.relayConsumerGroup);
@@ -151,6 +155,7 @@ async function streamsOf(conn: Connection): Promise<StreamStatus[]> {
 }
 
 async function sessionsOf(conn: Connection): Promise<SessionStatus[]> {
+  const keys = conn.keys;
   const [indexKeys, stateKeys] = await Promise.all([conn.scan(keys.sessionIndexPattern, "set"), conn.scan(keys.sessionStatePattern, "set")]);
   const bySupplier = new Map<string, SessionStatus>();
   const entry = (supplier: string) => {
@@ -160,11 +165,11 @@ async function sessionsOf(conn: Connection): Promise<SessionStatus[]> {
   };
   await Promise.all([
     ...indexKeys.map(async (key) => {
-      const supplier = indexedSupplierOf(key);
+      const supplier = indexedSupplierOf(key, keys);
       if (supplier) entry(supplier).total = await conn.client.scard(key);
     }),
     ...stateKeys.map(async (key) => {
-      const parsed = sessionStateOf(key);
+      const parsed = sessionStateOf(key, keys);
       if (parsed) entry(parsed.supplier).byState[parsed.state] = await conn.client.scard(key);
     }),
   ]);
@@ -203,11 +208,11 @@ export async function waitForBlock(conn: Connection, ms: number): Promise<BlockE
     return await new Promise<BlockEvent | null>((resolve, reject) => {
       const timer = setTimeout(() => resolve(null), ms);
       sub.on("message", (channel: string, message: string) => {
-        if (channel !== keys.blockEventsChannel) return;
+        if (channel !== conn.keys.blockEventsChannel) return;
         clearTimeout(timer);
         resolve(parseBlockEvent(message));
       });
-      sub.subscribe(keys.blockEventsChannel).catch((e: Error) => {
+      sub.subscribe(conn.keys.blockEventsChannel).catch((e: Error) => {
         clearTimeout(timer);
         reject(e);
       });
@@ -219,7 +224,7 @@ export async function waitForBlock(conn: Connection, ms: number): Promise<BlockE
 
 export async function collect(conn: Connection, opts: { url: string; mode: "standalone" | "cluster"; blockWaitMs: number; now?: () => number }): Promise<StatusSnapshot> {
   const block = waitForBlock(conn, opts.blockWaitMs);
-  const [leader, leases, streams, sessions] = await Promise.all([leaderOf(conn.client), leasesOf(conn), streamsOf(conn), sessionsOf(conn)]);
+  const [leader, leases, streams, sessions] = await Promise.all([leaderOf(conn), leasesOf(conn), streamsOf(conn), sessionsOf(conn)]);
   const miners = await minersOf(conn, leader, leases, (opts.now ?? Date.now)());
   return { redis: { url: opts.url, mode: opts.mode }, leader, miners, leases, streams, sessions, latestBlock: await block, blockWaitMs: opts.blockWaitMs };
 }

@@ -4,6 +4,7 @@
  * that says "unreachable" in two seconds.
  */
 import { Cluster, Redis, type RedisOptions } from "ioredis";
+import { redisKeyPrefixFor, relayMinerRedisKeys, type RelayMinerRedisKeys } from "../../components/topology/names";
 import type { RedisTarget } from "./args";
 
 export class RedisUnavailable extends Error {
@@ -15,6 +16,8 @@ export interface Connection {
   client: Redis | Cluster;
   /** Keys matching a glob on every primary (SCAN is per node, so a cluster is walked node by node). */
   scan(pattern: string, type?: string): Promise<string[]>;
+  /** The relay-miner's key spelling for this mode (hash-tagged in a Redis Cluster). */
+  keys: RelayMinerRedisKeys;
   close(): void;
 }
 
@@ -75,7 +78,7 @@ export async function connect(target: RedisTarget): Promise<Connection> {
       client.disconnect();
       throw new RedisUnavailable(`cannot reach Redis at ${where(target)}: ${reason(e, lastError)}`);
     }
-    return { client, scan: (p, t) => scanNode(client, p, t), close: () => client.disconnect() };
+    return { client, scan: (p, t) => scanNode(client, p, t), keys: relayMinerRedisKeys(redisKeyPrefixFor("standalone")), close: () => client.disconnect() };
   }
 
   const cluster = new Cluster(target.nodes, {
@@ -100,6 +103,7 @@ export async function connect(target: RedisTarget): Promise<Connection> {
       const perNode = await Promise.all(cluster.nodes("master").map((n) => scanNode(n, pattern, type)));
       return [...new Set(perNode.flat())];
     },
+    keys: relayMinerRedisKeys(redisKeyPrefixFor("cluster")),
     close: () => cluster.disconnect(),
   };
 }

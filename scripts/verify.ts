@@ -1,0 +1,43 @@
+/**
+ * `npm run verify`: did the localnet turn every served relay into a settled claim? Failures print
+ * one line on stderr (no stack trace): exit 1 when relays were lost, did not settle in time, or a
+ * part is unreachable; exit 2 for bad arguments.
+ */
+import { ChainUnavailable } from "./chain-events";
+import { loadForwards } from "./forward/source";
+import { parseArgs, usage, UsageError } from "./verify/args";
+import { EndpointError, endpointsOf } from "./verify/endpoints";
+import { renderJson, renderText } from "./verify/render";
+import { runVerify } from "./verify/run";
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.help) {
+    console.log(usage);
+    return 0;
+  }
+  const endpoints = endpointsOf(loadForwards(args.forwards));
+  const report = await runVerify(args, endpoints, { progress: (line) => console.error(`verify: ${line}`) });
+  console.log(args.json ? renderJson(report) : renderText(report));
+  return report.reconciliation.ok ? 0 : 1;
+}
+
+function report(e: unknown): number {
+  if (e instanceof UsageError) {
+    console.error(`verify: ${e.message} (see --help)`);
+    return 2;
+  }
+  if (e instanceof EndpointError) {
+    console.error(`verify: ${e.message}`);
+    return 1;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  const hint = e instanceof ChainUnavailable || /ECONNREFUSED|fetch failed/.test(message) ? " Is the localnet up and `npm run forward` running?" : "";
+  console.error(`verify: ${message}.${hint}`);
+  return 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => process.exit(report(e)),
+);
