@@ -3,7 +3,7 @@
  * developer can tell "the relayer failed" from "I asked the backend to fail". Filtered by the
  * `protocol` and `instance` (pod) variables.
  */
-import { buildDashboard } from "./lib/dashboard";
+import type { DashboardSpec } from "./lib/dashboard";
 import { stat, timeseries, upMappings } from "./lib/panels";
 import { eq, isVar, max, ne, quantile, ratio, sel, sum, sumRate, topk } from "./lib/promql";
 import { scrapeJobs } from "./scrape-jobs";
@@ -15,8 +15,8 @@ const requests = "demo_requests_total";
 const duration = "demo_request_duration_seconds";
 
 /** Queries of this dashboard; the backend scrape test runs them against a real backend. */
-export function backendDashboard() {
-  return buildDashboard({
+export function backendDashboard(): DashboardSpec {
+  return {
     uid: dashboardUids.backend,
     title: "Localnet / Backend",
     description: "Demo backend (JSON-RPC, WebSocket, SSE, NDJSON, gRPC): traffic, latency, injected faults.",
@@ -91,5 +91,5 @@ export function backendDashboard() {
         ],
       },
     ],
-  });
+  };
 }

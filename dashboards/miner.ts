@@ -3,7 +3,7 @@
  * claims and proofs (submitted, failed, included), and the session lifecycle. Filtered by the
  * `supplier`, `service_id` and `replica` variables where the metric has those labels.
  */
-import { buildDashboard } from "./lib/dashboard";
+import type { DashboardSpec } from "./lib/dashboard";
 import { stat, timeseries } from "./lib/panels";
 import { increase, isVar, max, quantile, sel, sum, sumRate } from "./lib/promql";
 import { replicaFilter, replicaTargetsStat, replicaVariable } from "./replicas";
@@ -14,8 +14,8 @@ const rep = replicaFilter;
 const sup = [isVar("supplier"), ...rep];
 const supSvc = [isVar("supplier"), isVar("service_id"), ...rep];
 
-export function minerDashboard() {
-  return buildDashboard({
+export function minerDashboard(): DashboardSpec {
+  return {
     uid: dashboardUids.miner,
     title: "Localnet / Miners",
     description: "pocket-relay-miner miners: leader, relays consumed, SMST, claims, proofs, sessions.",
@@ -193,5 +193,5 @@ export function minerDashboard() {
         ],
       },
     ],
-  });
+  };
 }

@@ -2,7 +2,7 @@
  * Localnet overview: is everything up, do relays flow end to end (backend → relayer → Redis stream
  * → miner SMST), what fails, who leads, and does the chain advance.
  */
-import { buildDashboard } from "./lib/dashboard";
+import type { DashboardSpec } from "./lib/dashboard";
 import { stat, timeseries, upMappings } from "./lib/panels";
 import { count, eq, histogramMean, max, orZero, quantile, sel, sum, sumRate } from "./lib/promql";
 import { scrapeJobs } from "./scrape-jobs";
@@ -10,8 +10,8 @@ import { crossLinks, dashboardUids } from "./uids";
 
 const up = "up";
 
-export function overviewDashboard() {
-  return buildDashboard({
+export function overviewDashboard(): DashboardSpec {
+  return {
     uid: dashboardUids.overview,
     title: "Localnet / Overview",
     description: "Health and end-to-end flow of the relayminer localnet.",
@@ -143,5 +143,5 @@ export function overviewDashboard() {
         ],
       },
     ],
-  });
+  };
 }

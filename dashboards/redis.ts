@@ -3,7 +3,7 @@
  * memory against maxmemory, ops/s, the relay WAL streams, and the keyspace. The `node` variable
  * selects nodes by pod name.
  */
-import { buildDashboard } from "./lib/dashboard";
+import type { DashboardSpec } from "./lib/dashboard";
 import { stat, timeseries, upMappings } from "./lib/panels";
 import { eq, isVar, max, ratio, sel, sum, sumRate, topk } from "./lib/promql";
 import { scrapeJobs } from "./scrape-jobs";
@@ -11,8 +11,8 @@ import { crossLinks, dashboardUids } from "./uids";
 
 const node = [isVar("pod", "node")];
 
-export function redisDashboard() {
-  return buildDashboard({
+export function redisDashboard(): DashboardSpec {
+  return {
     uid: dashboardUids.redis,
     title: "Localnet / Redis",
     description: "Redis nodes behind the relay-miner: connections, memory, ops/s, streams, keyspace.",
@@ -125,5 +125,5 @@ export function redisDashboard() {
         ],
       },
     ],
-  });
+  };
 }

@@ -2,7 +2,7 @@
  * Relayers: throughput, latency percentiles, errors by service and RPC type, validation, relay
  * metering and backend health. Every query is filtered by the `service_id` and `replica` variables.
  */
-import { buildDashboard } from "./lib/dashboard";
+import type { DashboardSpec } from "./lib/dashboard";
 import { stat, timeseries } from "./lib/panels";
 import { isVar, max, min, nre, quantile, ratio, sel, sum, sumRate } from "./lib/promql";
 import { replicaFilter, replicaTargetsStat, replicaVariable } from "./replicas";
@@ -16,8 +16,8 @@ const rep = replicaFilter;
 
 const p = (q: number) => `p${Math.round(q * 100)}`;
 
-export function relayerDashboard() {
-  return buildDashboard({
+export function relayerDashboard(): DashboardSpec {
+  return {
     uid: dashboardUids.relayer,
     title: "Localnet / Relayers",
     description: "pocket-relay-miner relayers: RPS, latency, errors, validation, backend health.",
@@ -211,5 +211,5 @@ export function relayerDashboard() {
         ],
       },
     ],
-  });
+  };
 }

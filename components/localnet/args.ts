@@ -140,6 +140,7 @@ export function observabilityArgs(c: LocalnetConfig, redisNodes: string[]): Obse
       miners: c.miner.count,
       redisNodes,
       backendReplicas: c.backend.enabled ? c.backend.replicas : 0,
+      chainExporter: true,
     },
     grafanaAdminPassword: c.observability.grafanaAdminPassword,
     grafanaAnonymous: c.observability.grafanaAnonymous,

@@ -37,12 +37,12 @@ export function queriesOf(model: Record<string, unknown>): DashboardQuery[] {
 
 /**
  * Grafana's substitutions, as they happen with "All" selected: `$__rate_interval`/`$__interval`
- * become durations, `$__range` the dashboard range, and every other `$var` the All value `.*`.
+ * become durations, `$__range` the dashboard range (30 minutes unless told), and every other `$var` the All value `.*`.
  */
-export function substituteVariables(expr: string, scrapeIntervalSeconds = 5): string {
+export function substituteVariables(expr: string, scrapeIntervalSeconds = 5, rangeSeconds = 1800): string {
   return expr
     .replaceAll("$__rate_interval", `${Math.max(4 * scrapeIntervalSeconds, 15)}s`)
     .replaceAll("$__interval", `${scrapeIntervalSeconds}s`)
-    .replaceAll("$__range", "30m")
+    .replaceAll("$__range", `${rangeSeconds}s`)
     .replace(/\$[A-Za-z_][A-Za-z0-9_]*/g, ".*");
 }

@@ -62,6 +62,8 @@ export class RelayNetwork {
   readonly miners: MinerProcess[] = [];
   readonly relayers: RelayerProcess[] = [];
   backendHttpPort = 0;
+  backendMetricsPort = 0;
+  backendAdminPort = 0;
 
   constructor(
     readonly scratch: Scratch,
@@ -189,6 +191,8 @@ export async function startRelayNetwork(scratch: Scratch, opts: RelayNetworkOpti
 
   const [bHttp, bAdmin, bGrpc, bMetrics] = await freePorts(4) as [number, number, number, number];
   net.backendHttpPort = bHttp;
+  net.backendMetricsPort = bMetrics;
+  net.backendAdminPort = bAdmin;
   const backendConfig = join(dir, "backend.yaml");
   writeFileSync(backendConfig, [
     "backend_id: relay-path", "host: 127.0.0.1", `http_port: ${bHttp}`, `admin_port: ${bAdmin}`,

@@ -53,6 +53,14 @@ describe("chain metrics from recorded block results", () => {
     assert.deepEqual([m.supplierStake.value({ supplier: "s1" }), m.supplierBalance.value({ supplier: "s1" })], [4, undefined]);
   });
 
+  test("a staked supplier's path counters exist at 0 before its first claim, so the first claim counts as an increase", () => {
+    const m = new ChainMetrics();
+    m.recordStakes({ applications: [], suppliers: [{ address: supplier1, stakeUpokt: 1n, services: ["develop-http"] }] });
+    assert.deepEqual([m.claimedRelays.value(k), m.settledRelays.value(k), m.settlements.value({ ...k, proof_requirement: "threshold" })], [0, 0, undefined]);
+    for (const e of eventsOf("settled-200-relays.json")) m.record(e);
+    assert.equal(m.settledRelays.value(k), 200);
+  });
+
   test("account names come from the genesis keys.json; anything else is refused with what was expected", () => {
     assert.deepEqual([...accountNamesFrom({ chainId: "pocket", accounts: [{ name: "pnf", address: "pokt1x", roles: [] }, { address: "no-name" }] })], [["pokt1x", "pnf"]]);
     assert.throws(() => accountNamesFrom({ keys: [] }), /no "accounts" list \(expected the genesis keys.json\)/);

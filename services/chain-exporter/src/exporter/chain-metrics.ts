@@ -32,7 +32,7 @@ const amount = (v: bigint) => Number(v);
 
 export interface StakeSnapshot {
   applications: { address: string; stakeUpokt: bigint }[];
-  suppliers: { address: string; stakeUpokt: bigint; balanceUpokt?: bigint }[];
+  suppliers: { address: string; stakeUpokt: bigint; balanceUpokt?: bigint; services?: string[] }[];
 }
 
 export class ChainMetrics {
@@ -107,6 +107,17 @@ export class ChainMetrics {
     }
   }
 
+  /**
+   * The path's counters of a (service, supplier) pair, created at 0. A counter that first appears
+   * with its value already at 200 reads as no increase in Prometheus; created at 0 when the
+   * supplier is staked, the first claim's 200 relays count.
+   */
+  private ensurePath(k: { service_id: string; supplier: string }): void {
+    for (const f of [this.claims, this.claimedRelays, this.claimedComputeUnits, this.claimedUpokt, this.proofs, this.provedRelays, this.settledRelays, this.settledComputeUnits, this.settledUpokt]) {
+      f.inc(k, 0);
+    }
+  }
+
   /** Replaces the stake and balance gauges with a fresh read (an unstaked actor disappears). */
   recordStakes(s: StakeSnapshot): void {
     this.applicationStake.clear();
@@ -116,6 +127,7 @@ export class ChainMetrics {
     for (const x of s.suppliers) {
       this.supplierStake.set({ supplier: x.address }, amount(x.stakeUpokt));
       if (x.balanceUpokt !== undefined) this.supplierBalance.set({ supplier: x.address }, amount(x.balanceUpokt));
+      for (const service of x.services ?? []) this.ensurePath({ service_id: service, supplier: x.address });
     }
   }
 }

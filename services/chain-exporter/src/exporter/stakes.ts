@@ -52,12 +52,13 @@ const upokt = (coin: { amount?: string } | undefined): bigint => {
 export async function readStakes(restUrl: string, opts: { timeoutMs?: number } = {}): Promise<StakeSnapshot> {
   const t = opts.timeoutMs ?? 10_000;
   const apps = await listAll<{ address?: string; stake?: { amount?: string } }>(restUrl, "/pokt-network/poktroll/application/application", ["applications"], t);
-  const sups = await listAll<{ operator_address?: string; stake?: { amount?: string } }>(restUrl, "/pokt-network/poktroll/supplier/supplier", ["supplier", "suppliers"], t);
+  const sups = await listAll<{ operator_address?: string; stake?: { amount?: string }; services?: { service_id?: string }[] }>(restUrl, "/pokt-network/poktroll/supplier/supplier", ["supplier", "suppliers"], t);
   const suppliers: StakeSnapshot["suppliers"] = [];
   for (const s of sups) {
     if (!s.operator_address) continue;
     const b = await restGet<{ balance?: { amount?: string } }>(restUrl, `/cosmos/bank/v1beta1/balances/${s.operator_address}/by_denom?denom=upokt`, t);
-    suppliers.push({ address: s.operator_address, stakeUpokt: upokt(s.stake), balanceUpokt: upokt(b.balance) });
+    const services = (s.services ?? []).map((x) => x.service_id).filter((x): x is string => typeof x === "string");
+    suppliers.push({ address: s.operator_address, stakeUpokt: upokt(s.stake), balanceUpokt: upokt(b.balance), services });
   }
   return {
     applications: apps.filter((a) => a.address).map((a) => ({ address: a.address!, stakeUpokt: upokt(a.stake) })),
