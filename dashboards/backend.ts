@@ -4,10 +4,11 @@
  * `protocol` and `instance` (pod) variables.
  */
 import type { DashboardSpec } from "./lib/dashboard";
-import { stat, timeseries, upMappings } from "./lib/panels";
+import { logs, stat, timeseries, upMappings } from "./lib/panels";
 import { eq, isVar, max, ne, quantile, ratio, sel, sum, sumRate, topk } from "./lib/promql";
 import { scrapeJobs } from "./scrape-jobs";
 import { crossLinks, dashboardUids } from "./uids";
+import { containerLogs, problems } from "./logql";
 
 const pod = [isVar("instance")];
 const proto = [isVar("protocol"), ...pod];
@@ -84,10 +85,18 @@ export function backendDashboard(): DashboardSpec {
           }),
           timeseries({
             title: "Share of requests with a fault",
+            mayBeEmpty: "only while faults keep firing: a short burst creates its series with the burst already counted, and rate() sees no increase in it",
             unit: "percentunit",
             max: 1,
             queries: [{ expr: ratio(sumRate(requests, ["protocol"], ...proto, ne("fault", "none")), sumRate(requests, ["protocol"], ...proto)), legend: "{{protocol}}" }],
           }),
+        ],
+      },
+      {
+        title: "Logs",
+        panels: [
+          logs({ title: "Warnings and errors (backend)", expr: containerLogs("backend", "backend-.*", problems), h: 8, mayBeEmpty: "only when the backend logged a warning or an error" }),
+          logs({ title: "All lines (backend)", description: "Every backend pod; the Pod variable filters the metrics above, not these lines.", expr: containerLogs("backend", "backend-.*") }),
         ],
       },
     ],

@@ -3,10 +3,11 @@
  * → miner SMST), what fails, who leads, and does the chain advance.
  */
 import type { DashboardSpec } from "./lib/dashboard";
-import { stat, timeseries, upMappings } from "./lib/panels";
+import { logs, stat, timeseries, upMappings } from "./lib/panels";
 import { count, eq, histogramMean, max, orZero, quantile, sel, sum, sumRate } from "./lib/promql";
 import { scrapeJobs } from "./scrape-jobs";
 import { crossLinks, dashboardUids } from "./uids";
+import { containerLogs, podLabel, problems } from "./logql";
 
 const up = "up";
 
@@ -140,6 +141,17 @@ export function overviewDashboard(): DashboardSpec {
             ],
             w: 24,
           }),
+        ],
+      },
+      {
+        title: "Logs",
+        panels: [
+          logs({
+            title: "Warnings and errors from every pod",
+            expr: `{${podLabel}=~".+"} ${problems}`,
+            mayBeEmpty: "only when some pod logged a warning or an error",
+          }),
+          logs({ title: "Validator (pocketd)", expr: containerLogs("pocketd", "validator-.*"), h: 8 }),
         ],
       },
     ],

@@ -42,19 +42,25 @@ const total = (s: Stage, matchers: Matcher[]) => sum(sel(s.metric, ...matchers))
 
 /**
  * The board's figures for one service and supplier, as instant queries: each stage's total, the
- * settled uPOKT, the rewards by recipient, and the application-stake and supplier-balance changes
- * over the last `rangeSeconds`. The live test prints these for its session.
+ * settled uPOKT, the rewards by recipient, and how application stakes and the supplier's balance
+ * and stake moved since the first block. The live test prints these for its session.
  */
-export function pathFigureQueries(o: { service: string; supplier: string; rangeSeconds: number }): Record<string, string> {
+export function pathFigureQueries(o: { service: string; supplier: string }): Record<string, string> {
   const m = (bySupplier: boolean) => [eq("service_id", o.service), ...(bySupplier ? [eq("supplier", o.supplier)] : [])];
   const out: Record<string, string> = {};
   for (const s of pathStages) out[s.key] = total(s, m(s.bySupplier));
   out.settledUpokt = sum(sel("localnet_chain_settled_upokt_total", ...m(true)));
   out.rewardsUpokt = sum(sel("localnet_chain_rewards_upokt_total", eq("service_id", o.service)), ["recipient"]);
-  out.applicationStakeChangeUpokt = sum(`delta(localnet_chain_application_stake_upokt[${o.rangeSeconds}s])`, ["application"]);
-  out.supplierBalanceChangeUpokt = sum(`delta(${sel("localnet_chain_supplier_balance_upokt", eq("supplier", o.supplier))}[${o.rangeSeconds}s])`);
-  out.supplierStakeChangeUpokt = sum(`delta(${sel("localnet_chain_supplier_stake_upokt", eq("supplier", o.supplier))}[${o.rangeSeconds}s])`);
+  out.applicationStakeChangeUpokt = changeSinceStart("localnet_chain_application_stake_upokt", "application", []);
+  out.supplierBalanceChangeUpokt = changeSinceStart("localnet_chain_supplier_balance_upokt", "supplier", [eq("supplier", o.supplier)]);
+  out.supplierStakeChangeUpokt = changeSinceStart("localnet_chain_supplier_stake_upokt", "supplier", [eq("supplier", o.supplier)]);
   return out;
+}
+
+/** `x − x at the first block`, per `by` (the exporter reads the first block's state once). */
+function changeSinceStart(metric: string, by: string, matchers: Matcher[]): string {
+  const start = metric.replace(/_upokt$/, "_start_upokt");
+  return `${sum(sel(metric, ...matchers), [by])} - ${sum(sel(start, ...matchers), [by])}`;
 }
 
 const pokt = (expr: string) => `(${expr}) / 1e6`;
@@ -147,14 +153,16 @@ export function pathDashboard(): DashboardSpec {
             queries: [{ expr: pokt(max(sel("localnet_chain_supplier_balance_upokt", isVar("supplier")), ["supplier"])), legend: "{{supplier}}" }],
           }),
           stat({
-            title: "Changes in the time range (POKT)",
+            title: "Changes since the first block (POKT)",
+            description: "Stakes and balances now against the chain's first block (the exporter reads that state once): what settlements burned, paid and slashed, and what transactions cost.",
             unit: "none",
             queries: [
-              { expr: pokt(sum(`delta(${sel("localnet_chain_application_stake_upokt")}[$__range])`, ["application"])), legend: "stake {{application}}" },
-              { expr: pokt(sum(`delta(${sel("localnet_chain_supplier_balance_upokt", isVar("supplier"))}[$__range])`, ["supplier"])), legend: "balance {{supplier}}" },
+              { expr: pokt(changeSinceStart("localnet_chain_application_stake_upokt", "application", [])), legend: "stake {{application}}" },
+              { expr: pokt(changeSinceStart("localnet_chain_supplier_balance_upokt", "supplier", [isVar("supplier")])), legend: "balance {{supplier}}" },
+              { expr: pokt(changeSinceStart("localnet_chain_supplier_stake_upokt", "supplier", [isVar("supplier")])), legend: "stake {{supplier}}" },
             ],
             w: 24,
-            h: 5,
+            h: 6,
           }),
           timeseries({
             title: "Supplier stakes (POKT)",

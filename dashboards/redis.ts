@@ -4,10 +4,11 @@
  * selects nodes by pod name.
  */
 import type { DashboardSpec } from "./lib/dashboard";
-import { stat, timeseries, upMappings } from "./lib/panels";
+import { logs, stat, timeseries, upMappings } from "./lib/panels";
 import { eq, isVar, max, ratio, sel, sum, sumRate, topk } from "./lib/promql";
 import { scrapeJobs } from "./scrape-jobs";
 import { crossLinks, dashboardUids } from "./uids";
+import { containerLogs } from "./logql";
 
 const node = [isVar("pod", "node")];
 
@@ -123,6 +124,10 @@ export function redisDashboard(): DashboardSpec {
           timeseries({ title: "Keys by node and db", queries: [{ expr: sum(sel("redis_db_keys", ...node), ["pod", "db"]), legend: "{{pod}} {{db}}" }] }),
           timeseries({ title: "Keys with a TTL", queries: [{ expr: sum(sel("redis_db_keys_expiring", ...node), ["pod", "db"]), legend: "{{pod}} {{db}}" }] }),
         ],
+      },
+      {
+        title: "Logs",
+        panels: [logs({ title: "Redis logs", description: "The nodes selected with the Node variable.", expr: containerLogs("redis", "${node:pipe}") })],
       },
     ],
   };

@@ -24,7 +24,7 @@ export const containerPorts = {
   prometheus: { http: 9090 },
   grafana: { http: 3000 },
   chainExporter: { metrics: 9097 },
-  loki: { http: 3100 },
+  loki: { http: 3100, grpc: 9096 },
   /** Health check extension and the collector's own metrics. */
   logCollector: { health: 13133, metrics: 8888 },
 } as const;

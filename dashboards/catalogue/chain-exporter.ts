@@ -31,4 +31,7 @@ export const chainExporterMetrics: MetricCatalogue = {
   localnet_chain_application_stake_upokt: gauge("application"),
   localnet_chain_supplier_stake_upokt: gauge("supplier"),
   localnet_chain_supplier_balance_upokt: gauge("supplier"),
+  localnet_chain_application_stake_start_upokt: gauge("application"),
+  localnet_chain_supplier_stake_start_upokt: gauge("supplier"),
+  localnet_chain_supplier_balance_start_upokt: gauge("supplier"),
 };

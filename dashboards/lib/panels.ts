@@ -3,7 +3,7 @@
  * `id`/`gridPos`; the dashboard builder lays panels out and numbers them, so adding a panel never
  * means recomputing coordinates by hand.
  */
-import { prometheusDatasource, type Datasource } from "./datasource";
+import { lokiDatasource, prometheusDatasource, type Datasource } from "./datasource";
 
 export interface Target {
   refId: string;
@@ -173,6 +173,26 @@ export function table(o: { title: string; description?: string; mayBeEmpty?: str
       { id: "merge", options: {} },
       { id: "organize", options: { excludeByName: keep, indexByName: Object.fromEntries([...o.labels, ...o.columns.map((c) => c.title)].map((n, i) => [n, i])), renameByName: rename } },
     ],
+  };
+}
+
+/**
+ * The log lines of a LogQL stream selector (Loki), newest first. Logs come from the log collector
+ * (components/observability), which labels each line with its pod, container and namespace.
+ */
+export function logs(o: { title: string; description?: string; mayBeEmpty?: string; expr: string; w?: number; h?: number }): PanelSpec {
+  const description = describe(o);
+  return {
+    type: "logs",
+    title: o.title,
+    ...(description ? { description } : {}),
+    ...(o.mayBeEmpty ? { mayBeEmpty: o.mayBeEmpty } : {}),
+    w: o.w ?? 24,
+    h: o.h ?? 10,
+    datasource: lokiDatasource,
+    targets: [{ refId: "A", expr: o.expr, maxLines: 500, datasource: lokiDatasource }],
+    fieldConfig: { defaults: {}, overrides: [] },
+    options: { showTime: true, showLabels: false, wrapLogMessage: true, prettifyLogMessage: false, enableLogDetails: true, dedupStrategy: "none", sortOrder: "Descending" },
   };
 }
 

@@ -3,7 +3,7 @@
  * stack's defaults), Redis, our backend, the chain exporter, redis_exporter and Prometheus with the
  * localnet's own scrape config (observed-network.ts). Traffic: 200 develop-http relays to one
  * supplier (a session to settle), one relay of each other protocol, and a burst the backend is
- * told to fail. Once the 200-relay session has settled, every panel's queries run over the test's
+ * told to fail (503s, then 429s). Once the 200-relay session has settled, every panel's queries run over the test's
  * time range; a panel without data fails the test unless it says why it may be empty.
  *
  * RML_RECORD_METRICS=<dir> also writes what Prometheus stored per job (the fixtures in
@@ -82,17 +82,21 @@ describe("dashboards on a live relay path: every panel has data, or says why not
     }
     console.log(`other protocols:\n  ${others.join("\n  ")}`);
 
-    // A burst the backend fails on purpose (5 x 503), to another supplier so the session above stays clean.
+    // Bursts the backend fails on purpose (3 x 503, then 2 x 429), to another supplier so the session above stays clean.
     const admin = `http://127.0.0.1:${net.backendAdminPort}`;
-    const rule = await fetch(`${admin}/rules`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: "burst", method: "*", first: 5, action: { type: "http_status", status: 503 } }),
-    });
-    assert.ok(rule.ok, `backend admin: ${rule.status} ${await rule.text()}`);
-    const faulted = net.sendRelays({ service: "develop-http", count: 5, supplier: suppliers[1], relayer: 1, concurrency: 1 });
-    await fetch(`${admin}/rules/burst`, { method: "DELETE" });
-    console.log(`fault burst: ${faulted.succeeded}/5 succeeded (the backend answered 503 to the first 5)`);
+    const burst = async (status: number, count: number) => {
+      const rule = await fetch(`${admin}/rules`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: `burst-${status}`, method: "eth_blockNumber", first: count, action: { type: "http_status", status } }),
+      });
+      assert.ok(rule.ok, `backend admin: ${rule.status} ${await rule.text()}`);
+      const r = net.sendRelays({ service: "develop-http", count, supplier: suppliers[1], relayer: 1, concurrency: 1 });
+      await fetch(`${admin}/rules/burst-${status}`, { method: "DELETE" });
+      console.log(`fault burst: ${r.succeeded}/${count} succeeded (the backend answered ${status})`);
+    };
+    await burst(503, 3);
+    await burst(429, 2);
 
     const counts = servedBetween(before.served, (await scrapeSettled(endpoints.relayerMetrics, realClock.sleep)).served);
     assert.equal(counts.get(servedKey("develop-http", suppliers[0]!)), 200);
@@ -110,7 +114,7 @@ describe("dashboards on a live relay path: every panel has data, or says why not
 
     const endS = Date.now() / 1000;
     const figures: Record<string, string> = {};
-    for (const [name, expr] of Object.entries(pathFigureQueries({ service: "develop-http", supplier: suppliers[0]!, rangeSeconds: Math.ceil(endS - startS) }))) {
+    for (const [name, expr] of Object.entries(pathFigureQueries({ service: "develop-http", supplier: suppliers[0]! }))) {
       figures[name] = (await instant(expr)).map((s) => s.value[1]).join(", ") || "(none)";
     }
     console.log(`relay path board, develop-http / ${suppliers[0]}:\n${Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n")}`);
@@ -120,7 +124,7 @@ describe("dashboards on a live relay path: every panel has data, or says why not
     if (process.env.RML_PANEL_REPORT) writeFileSync(process.env.RML_PANEL_REPORT, JSON.stringify({ figures, results }, null, 2));
     const files = await recordMetrics(obs.prometheus.url, Object.values(scrapeJobs), Math.ceil(endS - startS), [
       `Recorded ${new Date().toISOString().slice(0, 10)} by test/real/dashboards-live.real.test.ts (see README.md here).`,
-      `Run: 200 develop-http relays to ${suppliers[0]} (settled at height ${settledAt}), one websocket/stream/grpc/cometbft relay, 5 relays the backend failed (503).`,
+      `Run: 200 develop-http relays to ${suppliers[0]} (settled at height ${settledAt}), one websocket/stream/grpc/cometbft relay, 3 + 2 relays the backend failed (503, 429).`,
     ]);
     if (files.length) console.log(`recorded ${files.join(", ")}`);
     assert.deepEqual(unexplainedGaps(results), []);

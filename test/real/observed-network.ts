@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { podDns, serviceDns, serviceNames } from "../../components/topology/names";
 import { containerPorts } from "../../components/topology/ports";
+import { parseStackConfig } from "../../components/config/load";
 import { prometheusConfig } from "../../components/observability/prometheus";
 import { redisKeyPrefixFor, relayMinerRedisKeys } from "../../components/topology/names";
 import { redisExporterBinary } from "../../tools/images/sources";
@@ -71,6 +72,10 @@ export function localScrapeConfig(relayers: number, miners: number, scrapeInterv
 export async function startObservedNetwork(scratch: Scratch, opts: RelayNetworkOptions & { scrapeIntervalSeconds?: number } = {}): Promise<ObservedNetwork> {
   const scrapeIntervalSeconds = opts.scrapeIntervalSeconds ?? 2;
   const net = await startRelayNetwork(scratch, opts);
+  // The memory limit and policy the Redis part renders (the memory panels read them).
+  const { maxMemoryMb, evictionPolicy } = parseStackConfig({}, { projectDir: repoRoot }).redis;
+  await net.redis.client.config("SET", "maxmemory", `${maxMemoryMb}mb`);
+  await net.redis.client.config("SET", "maxmemory-policy", evictionPolicy);
   const [chainExporterPort, redisExporterPort, prometheusPort] = (await freePorts(3)) as [number, number, number];
 
   const chainProc = scratch.start(

@@ -76,7 +76,7 @@ describe("the chain exporter process", () => {
   }
 
   test("serves the session's path on chain, the rewards, the stakes and its own health", async () => {
-    const text = await scrapeWhen((t) => t.includes(`localnet_chain_height ${latest}`));
+    const text = await scrapeWhen((t) => t.includes(`localnet_chain_height ${latest}\n`) && t.includes("localnet_chain_up 1\n"));
     const k = `service_id="develop-http",supplier="${supplier1}"`;
     for (const line of [
       `localnet_chain_up 1`,
@@ -92,6 +92,7 @@ describe("the chain exporter process", () => {
       `localnet_chain_supplier_stake_upokt{supplier="${supplier1}"} 2000000`,
       `localnet_chain_supplier_balance_upokt{supplier="${supplier1}"} 13000000`,
       `localnet_chain_blocks_read_total ${latest}`,
+      `localnet_chain_application_stake_start_upokt{application="app1"} 980000000`,
     ]) {
       assert.ok(text.split("\n").includes(line), `missing ${line} in\n${text}`);
     }

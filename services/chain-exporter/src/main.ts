@@ -41,7 +41,7 @@ function main(): void {
     {
       latestHeight: async () => (await latestBlock(rpcUrl)).height,
       eventsBetween: (from, to) => relayEventsBetween(rpcUrl, from, to, { concurrency: 4 }),
-      stakes: () => readStakes(restUrl),
+      stakes: (height) => readStakes(restUrl, { height }),
     },
     metrics,
     { fromHeight: args.fromHeight, maxBlocksPerTick: args.maxBlocksPerTick, log },

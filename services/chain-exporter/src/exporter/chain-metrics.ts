@@ -69,6 +69,9 @@ export class ChainMetrics {
   readonly applicationStake = this.r.gauge(`${prefix}_application_stake_upokt`, "Stake of each application, as last read.", ["application"]);
   readonly supplierStake = this.r.gauge(`${prefix}_supplier_stake_upokt`, "Stake of each supplier, as last read.", ["supplier"]);
   readonly supplierBalance = this.r.gauge(`${prefix}_supplier_balance_upokt`, "Liquid uPOKT of each supplier's operator account, as last read.", ["supplier"]);
+  readonly applicationStakeStart = this.r.gauge(`${prefix}_application_stake_start_upokt`, "Stake of each application at the first block read (--from-height).", ["application"]);
+  readonly supplierStakeStart = this.r.gauge(`${prefix}_supplier_stake_start_upokt`, "Stake of each supplier at the first block read.", ["supplier"]);
+  readonly supplierBalanceStart = this.r.gauge(`${prefix}_supplier_balance_start_upokt`, "Liquid uPOKT of each supplier's operator account at the first block read.", ["supplier"]);
 
   constructor(private readonly names: AccountNames = new Map()) {}
 
@@ -115,6 +118,15 @@ export class ChainMetrics {
   private ensurePath(k: { service_id: string; supplier: string }): void {
     for (const f of [this.claims, this.claimedRelays, this.claimedComputeUnits, this.claimedUpokt, this.proofs, this.provedRelays, this.settledRelays, this.settledComputeUnits, this.settledUpokt]) {
       f.inc(k, 0);
+    }
+  }
+
+  /** The baseline that "change since the first block" is measured from (set once). */
+  recordStartStakes(s: StakeSnapshot): void {
+    for (const a of s.applications) this.applicationStakeStart.set({ application: a.address }, amount(a.stakeUpokt));
+    for (const x of s.suppliers) {
+      this.supplierStakeStart.set({ supplier: x.address }, amount(x.stakeUpokt));
+      if (x.balanceUpokt !== undefined) this.supplierBalanceStart.set({ supplier: x.address }, amount(x.balanceUpokt));
     }
   }
 

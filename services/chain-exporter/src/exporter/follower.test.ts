@@ -30,9 +30,13 @@ class FakeChain implements ChainSource {
     this.reads.push([from, to]);
     return Array.from({ length: to - from + 1 }, (_, i) => claimAt(from + i));
   }
-  async stakes() {
+  stakeReads: (number | undefined)[] = [];
+  pruned = false;
+  async stakes(height?: number) {
+    this.stakeReads.push(height);
     if (this.failStakes) throw new Error("HTTP 503");
-    return { applications: [], suppliers: [] };
+    if (height !== undefined && this.pruned) throw new Error("HTTP 500 height 1 is not available");
+    return { applications: [{ address: "app1", stakeUpokt: height === undefined ? 80n : 100n }], suppliers: [] };
   }
 }
 
@@ -71,6 +75,28 @@ describe("following the chain", () => {
     chain.latest = 4;
     const r = await f.tick();
     assert.deepEqual([r.ok, m.up.value(), m.readErrors.value({ what: "stakes" }), m.claims.value(key)], [false, 0, 1, 4], "blocks still read when stakes fail");
+  });
+
+  test("stakes as of the first block are read once, as the baseline of every change", async () => {
+    const chain = new FakeChain();
+    const m = new ChainMetrics();
+    const f = new ChainFollower(chain, m, { fromHeight: 1, maxBlocksPerTick: 100 });
+    chain.latest = 3;
+    await f.tick();
+    await f.tick();
+    assert.deepEqual(chain.stakeReads, [undefined, 1, undefined]);
+    assert.deepEqual([m.applicationStakeStart.value({ application: "app1" }), m.applicationStake.value({ application: "app1" })], [100, 80]);
+  });
+
+  test("a node that pruned the first block's state: the baseline is the first read now, said in the log", async () => {
+    const chain = new FakeChain();
+    chain.pruned = true;
+    const m = new ChainMetrics();
+    const logs: string[] = [];
+    const f = new ChainFollower(chain, m, { fromHeight: 1, maxBlocksPerTick: 100, log: (_l, msg) => logs.push(msg) });
+    await f.tick();
+    assert.equal(m.applicationStakeStart.value({ application: "app1" }), 80);
+    assert.match(logs.join("\n"), /stakes at the first block are not available/);
   });
 
   test("a chain that started again from genesis is followed from its first block; counters keep growing", async () => {

@@ -13,7 +13,8 @@ export interface ChainSource {
   latestHeight(): Promise<number>;
   /** Relay-path events of heights from..to (inclusive), in height order. */
   eventsBetween(from: number, to: number): Promise<RelayEvent[]>;
-  stakes(): Promise<StakeSnapshot>;
+  /** Stakes and balances now, or as of `height`. */
+  stakes(height?: number): Promise<StakeSnapshot>;
 }
 
 export interface FollowerOptions {
@@ -36,6 +37,7 @@ export class ChainFollower {
   private next: number;
   private stakesOk = false;
   private everOk = false;
+  private startRead = false;
 
   constructor(
     private readonly source: ChainSource,
@@ -52,6 +54,21 @@ export class ChainFollower {
 
   get nextHeight(): number {
     return this.next;
+  }
+
+  /**
+   * Stakes as of the first block read, once, so "change since then" is exact. A node that no
+   * longer holds that state (pruned) answers an error: then the first read now is the baseline.
+   */
+  private async readStart(now: StakeSnapshot): Promise<void> {
+    let start = now;
+    try {
+      start = await this.source.stakes(this.opts.fromHeight);
+    } catch (e) {
+      this.opts.log?.("warn", "stakes at the first block are not available; changes count from now", { height: this.opts.fromHeight, error: (e as Error).message });
+    }
+    this.metrics.recordStartStakes(start);
+    this.startRead = true;
   }
 
   async tick(): Promise<TickResult> {
@@ -82,7 +99,9 @@ export class ChainFollower {
       this.opts.log?.("warn", "reading blocks failed", { error: (e as Error).message, next_height: this.next });
     }
     try {
-      m.recordStakes(await this.source.stakes());
+      const now = await this.source.stakes();
+      if (!this.startRead) await this.readStart(now);
+      m.recordStakes(now);
       this.stakesOk = true;
     } catch (e) {
       ok = false;

@@ -12,16 +12,22 @@ interface Page {
   pagination?: { next_key?: string | null };
 }
 
-async function restGet<T>(restUrl: string, path: string, timeoutMs: number): Promise<T> {
+interface ReadOptions {
+  timeoutMs: number;
+  /** Read the state as of this block (the node must still hold it). */
+  height?: number;
+}
+
+async function restGet<T>(restUrl: string, path: string, o: ReadOptions): Promise<T> {
   const url = `${restUrl.replace(/\/+$/, "")}${path}`;
   let res: Response;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    res = await fetch(url, { signal: AbortSignal.timeout(o.timeoutMs), headers: o.height === undefined ? {} : { "x-cosmos-block-height": String(o.height) } });
   } catch (e) {
     throw new RestUnavailable(`GET ${url}: ${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}`);
   }
   const body = await res.text();
-  if (!res.ok) throw new RestUnavailable(`GET ${url}: HTTP ${res.status} ${body.slice(0, 200)}`);
+  if (!res.ok) throw new RestUnavailable(`GET ${url}${o.height === undefined ? "" : ` at height ${o.height}`}: HTTP ${res.status} ${body.slice(0, 200)}`);
   try {
     return JSON.parse(body) as T;
   } catch {
@@ -30,12 +36,12 @@ async function restGet<T>(restUrl: string, path: string, timeoutMs: number): Pro
 }
 
 /** Every item of a paged list endpoint (`key` names the list in the response). */
-async function listAll<T>(restUrl: string, path: string, keys: string[], timeoutMs: number): Promise<T[]> {
+async function listAll<T>(restUrl: string, path: string, keys: string[], o: ReadOptions): Promise<T[]> {
   const out: T[] = [];
   let next: string | undefined;
   for (let page = 0; page < 100; page++) {
     const q = `pagination.limit=500${next ? `&pagination.key=${encodeURIComponent(next)}` : ""}`;
-    const r = await restGet<Page & Record<string, unknown>>(restUrl, `${path}?${q}`, timeoutMs);
+    const r = await restGet<Page & Record<string, unknown>>(restUrl, `${path}?${q}`, o);
     const list = keys.map((k) => r[k]).find(Array.isArray) as T[] | undefined;
     out.push(...(list ?? []));
     next = r.pagination?.next_key ?? undefined;
@@ -49,8 +55,9 @@ const upokt = (coin: { amount?: string } | undefined): bigint => {
   return /^\d+$/.test(s) ? BigInt(s) : 0n;
 };
 
-export async function readStakes(restUrl: string, opts: { timeoutMs?: number } = {}): Promise<StakeSnapshot> {
-  const t = opts.timeoutMs ?? 10_000;
+/** Every application's and supplier's stake and each supplier's balance, now or as of `height`. */
+export async function readStakes(restUrl: string, opts: { timeoutMs?: number; height?: number } = {}): Promise<StakeSnapshot> {
+  const t: ReadOptions = { timeoutMs: opts.timeoutMs ?? 10_000, height: opts.height };
   const apps = await listAll<{ address?: string; stake?: { amount?: string } }>(restUrl, "/pokt-network/poktroll/application/application", ["applications"], t);
   const sups = await listAll<{ operator_address?: string; stake?: { amount?: string }; services?: { service_id?: string }[] }>(restUrl, "/pokt-network/poktroll/supplier/supplier", ["supplier", "suppliers"], t);
   const suppliers: StakeSnapshot["suppliers"] = [];
