@@ -65,13 +65,24 @@ const images = z
     prometheus: image.default("prom/prometheus:v3.5.0").describe("Prometheus image."),
     grafana: image.default("grafana/grafana:12.1.0").describe("Grafana image."),
     backend: image.default("relayminer-localnet/backend:dev").describe("Demo backend image (built from services/backend when build.enabled)."),
+    chainExporter: image
+      .default("relayminer-localnet/chain-exporter:dev")
+      .describe("Chain exporter image: claims, proofs, settlements and stakes as metrics (built from services/chain-exporter when build.enabled)."),
+    loki: image.default("grafana/loki:3.7.8").describe("Loki image (logs, with observability.logs.enabled)."),
+    logCollector: image
+      .default("otel/opentelemetry-collector-k8s:0.165.0")
+      .describe("Log collector image: an OpenTelemetry Collector with the filelog receiver and the otlphttp exporter (with observability.logs.enabled)."),
     busybox: image.default("busybox:1.37").describe("Small image for init containers and readiness gates."),
   })
   .prefault({});
 
 const build = z
   .strictObject({
-    enabled: bool().default(false).describe("Build images (backend; relay-miner when relayminerSource is set) with the Docker engine. Off: use the image tags as given."),
+    enabled: bool()
+      .default(false)
+      .describe(
+        "Build images (backend, and the chain exporter with observability on; relay-miner when relayminerSource is set) with the Docker engine. Off: use the image tags as given.",
+      ),
     registry: z.string().default("localhost:5001").describe("Registry built images are pushed to (kind's local registry)."),
     relayminerSource: z.string().min(1).optional().describe("Path of a pocket-relay-miner checkout to build the relayer/miner image from. Default: unset (use images.relayMiner)."),
     builder: z
@@ -83,7 +94,7 @@ const build = z
       .preprocess(toObject, z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a build argument name (letters, digits, '_')"), z.string()))
       .default({})
       .describe(
-        'Build arguments of every image build, e.g. {"BUILD_BASE":"mirror.example/node:20-alpine"} (the backend\'s Dockerfile takes BUILD_BASE and RUNTIME_BASE). Part of the image tag.',
+        'Build arguments of every image build, e.g. {"BUILD_BASE":"mirror.example/node:20-alpine"} (the backend\'s and the chain exporter\'s Dockerfiles take BUILD_BASE and RUNTIME_BASE). Part of the image tag.',
       ),
   })
   .prefault({});
@@ -115,7 +126,9 @@ const validator = z
     timing: z
       .enum(timingPresets)
       .default("fast")
-      .describe("Session and window proportions: fast (10-block sessions) or mainnet (20-block sessions, 10-block grace and windows). Claim and proof windows stretch at short block times so a miner crash never loses a session."),
+      .describe(
+        "Session and window proportions: fast (10-block sessions) or mainnet (20-block sessions, 10-block grace and windows). Claim and proof windows stretch at short block times so a miner crash never loses a session.",
+      ),
     keepState: bool()
       .default(false)
       .describe("Keep chain data on a volume across pod restarts; a changed genesis still starts a fresh chain (the pod says so). Off: every restart starts a fresh chain."),
@@ -155,12 +168,22 @@ const backend = z
   })
   .prefault({});
 
+const logs = z
+  .strictObject({
+    enabled: bool()
+      .default(true)
+      .describe("Collect every localnet pod's logs into Loki (a log collector on each node reads the pods' log files) and show them in Grafana. Needs observability.enabled."),
+    retentionHours: int(1, 720).default(24).describe("How long Loki keeps log lines, in hours."),
+  })
+  .prefault({});
+
 const observability = z
   .strictObject({
-    enabled: bool().default(true).describe("Deploy Prometheus and Grafana."),
+    enabled: bool().default(true).describe("Deploy Prometheus, Grafana and the chain exporter."),
     scrapeIntervalSeconds: int(1, 300).default(5).describe("Prometheus scrape interval."),
     grafanaAnonymous: bool().default(true).describe("Let anyone on localhost view Grafana without logging in (Viewer role)."),
     grafanaAdminPassword: z.string().min(1).default("admin").describe("Grafana admin password; set it with --secret. Kept in a Kubernetes Secret."),
+    logs,
   })
   .prefault({});
 

@@ -89,6 +89,8 @@ export interface ForwardTopology {
   redisCommanderEnabled: boolean;
   backendEnabled: boolean;
   observabilityEnabled: boolean;
+  /** Loki runs (observability.logs.enabled with observability on). */
+  logsEnabled: boolean;
 }
 
 /** Every host forward of a topology, in a stable order. */
@@ -132,6 +134,8 @@ export function planForwards(t: ForwardTopology): HostForward[] {
   if (t.observabilityEnabled) {
     svc("prometheus", serviceNames.prometheus, containerPorts.prometheus.http, "http");
     svc("grafana", serviceNames.grafana, containerPorts.grafana.http, "http");
+    svc("chainExporter", serviceNames.chainExporter, containerPorts.chainExporter.metrics, "http");
+    if (t.logsEnabled) svc("loki", serviceNames.loki, containerPorts.loki.http, "http");
   }
   return out;
 }
