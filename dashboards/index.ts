@@ -13,7 +13,7 @@ import { dashboardUids, type DashboardKey } from "./uids";
 
 export { grafanaProvisioning, grafanaDashboardsPath } from "./grafana";
 export { scrapeJobs } from "./scrape-jobs";
-export { prometheusDatasourceUid } from "./lib/datasource";
+export { lokiDatasourceUid, prometheusDatasourceUid } from "./lib/datasource";
 
 const builders: Record<DashboardKey, () => DashboardSpec> = {
   overview: overviewDashboard,
@@ -44,14 +44,32 @@ export function dashboardSpecs(): Record<DashboardKey, DashboardSpec> {
   return Object.fromEntries(Object.entries(builders).map(([k, build]) => [k, build()])) as Record<DashboardKey, DashboardSpec>;
 }
 
-/** Dashboard JSON models, by key. */
-export function dashboardModels(): Record<DashboardKey, Record<string, unknown>> {
-  return Object.fromEntries(Object.entries(dashboardSpecs()).map(([k, spec]) => [k, buildDashboard(spec)])) as Record<DashboardKey, Record<string, unknown>>;
+export interface DashboardOptions {
+  /** Loki is deployed: keep the log panels. @default true (what dashboards/generated holds) */
+  logs?: boolean;
 }
 
-/** File name → JSON text (2-space indent, trailing newline): exactly what generated/ holds. */
-export function dashboardFiles(): Record<string, string> {
-  const models = dashboardModels();
+/** A spec without its log panels (and without sections they leave empty). */
+function withoutLogs(spec: DashboardSpec): DashboardSpec {
+  const sections = spec.sections.map((s) => ({ ...s, panels: s.panels.filter((p) => p.type !== "logs") })).filter((s) => s.panels.length > 0);
+  return { ...spec, sections };
+}
+
+/** Dashboard JSON models, by key. */
+export function dashboardModels(opts: DashboardOptions = {}): Record<DashboardKey, Record<string, unknown>> {
+  const keep = opts.logs ?? true;
+  return Object.fromEntries(Object.entries(dashboardSpecs()).map(([k, spec]) => [k, buildDashboard(keep ? spec : withoutLogs(spec))])) as Record<
+    DashboardKey,
+    Record<string, unknown>
+  >;
+}
+
+/**
+ * File name → JSON text (2-space indent, trailing newline): exactly what generated/ holds (with the
+ * log panels); without Loki, the same dashboards without them.
+ */
+export function dashboardFiles(opts: DashboardOptions = {}): Record<string, string> {
+  const models = dashboardModels(opts);
   return Object.fromEntries(dashboardList.map((d) => [d.file, `${JSON.stringify(models[d.key], null, 2)}\n`]));
 }
 

@@ -43,7 +43,7 @@ describe("default stack: the seed topology", async () => {
         .ofType(k.deployment)
         .map((r) => r.inputs.metadata.name)
         .sort(),
-      ["backend", "grafana", "prometheus", "redis-commander", "redis-exporter", "validator"],
+      ["backend", "chain-exporter", "grafana", "loki", "prometheus", "redis-commander", "redis-exporter", "validator"],
     );
     assert.equal(run.ofType(k.job).length, 0, "no cluster-create Job in standalone mode");
     assert.equal(run.ofType(k.pvc).length, 0, "fresh chain by default: no volume");
@@ -233,7 +233,20 @@ describe("default stack: the seed topology", async () => {
   test("outputs: one relayer URL per replica and every service URL", () => {
     const urls = run.outputs.urls;
     assert.deepEqual(urls.relayers, ["http://127.0.0.1:8180", "http://127.0.0.1:8181"]);
-    for (const key of ["validatorRpc", "validatorGrpc", "validatorRest", "backendHttp", "backendGrpc", "backendMetrics", "prometheus", "grafana", "redis", "redisCommander"]) {
+    for (const key of [
+      "validatorRpc",
+      "validatorGrpc",
+      "validatorRest",
+      "backendHttp",
+      "backendGrpc",
+      "backendMetrics",
+      "prometheus",
+      "grafana",
+      "chainExporter",
+      "loki",
+      "redis",
+      "redisCommander",
+    ]) {
       assert.ok(urls[key], `urls.${key}`);
     }
     assert.equal(urls.redis, "redis://127.0.0.1:6379");
@@ -271,11 +284,13 @@ describe("timing, economics and simulation in the rendered files", () => {
     const run = await runProgram();
     const sim = configYaml(run, "relayer-config").simulation;
     assert.equal(sim.enabled, true);
-    assert.deepEqual(sim.identities.map((i: { key_id: string }) => i.key_id), ["sim-cometbft", "sim-grpc", "sim-http", "sim-stream", "sim-websocket"]);
+    assert.deepEqual(
+      sim.identities.map((i: { key_id: string }) => i.key_id),
+      ["sim-cometbft", "sim-grpc", "sim-http", "sim-stream", "sim-websocket"],
+    );
     // The staked application of develop-http and its gateway, by the public keys genesis registers.
     const state = genesisOf(run).app_state;
-    const pubKeyOf = (address: string) =>
-      Buffer.from(state.auth.accounts.find((a: { address: string }) => a.address === address).pub_key.key, "base64").toString("hex");
+    const pubKeyOf = (address: string) => Buffer.from(state.auth.accounts.find((a: { address: string }) => a.address === address).pub_key.key, "base64").toString("hex");
     const app = state.application.applicationList.find((a: { service_configs: { service_id: string }[] }) => a.service_configs[0]!.service_id === "develop-http");
     const http = sim.identities.find((i: { key_id: string }) => i.key_id === "sim-http");
     assert.deepEqual(http.allowed_services, ["develop-http"]);

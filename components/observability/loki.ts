@@ -38,6 +38,8 @@ export function lokiConfig(s: LokiSettings): Record<string, unknown> {
       ingestion_rate_mb: 16,
       ingestion_burst_size_mb: 32,
     },
+    // Ready one second after the ring is (not fifteen): nothing here rolls Loki instances one by one.
+    ingester: { lifecycler: { min_ready_duration: "1s" } },
     compactor: { working_directory: `${dir}/compactor`, retention_enabled: true, delete_request_store: "filesystem" },
     analytics: { reporting_enabled: false },
   };
