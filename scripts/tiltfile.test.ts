@@ -59,7 +59,14 @@ describe("Tiltfile", () => {
     const deployed = report.scenarios.find((s) => s.name.startsWith("deployed stack"));
     const resources = deployed?.record?.resources ?? [];
     assert.deepEqual(resources.map((r) => r.name).slice(0, 2), ["localnet", "port-forwards"]);
-    assert.deepEqual(resources.map((r) => r.name).slice(2), ["chaos kill-leader", "chaos kill-miner", "chaos kill-relayer", "chaos pause-redis 10", "chaos restart-validator", "verify"]);
+    assert.deepEqual(resources.map((r) => r.name).slice(2), [
+      "chaos kill-leader",
+      "chaos kill-miner",
+      "chaos kill-relayer",
+      "chaos pause-redis 10",
+      "chaos restart-validator",
+      "verify",
+    ]);
     assert.ok(resources[0].deps.includes("../pocket-relay-miner"));
     assert.equal(resources[1].links.length, 4);
     const down = report.scenarios.find((s) => s.name === "tilt down");

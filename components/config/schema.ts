@@ -104,7 +104,9 @@ const validator = z
     timing: z
       .enum(timingPresets)
       .default("fast")
-      .describe("Session and window proportions: fast (10-block sessions) or mainnet (20-block sessions, 10-block grace and windows). Claim and proof windows stretch at short block times so a miner crash never loses a session."),
+      .describe(
+        "Session and window proportions: fast (10-block sessions) or mainnet (20-block sessions, 10-block grace and windows). Claim and proof windows stretch at short block times so a miner crash never loses a session.",
+      ),
     keepState: bool()
       .default(false)
       .describe("Keep chain data on a volume across pod restarts; a changed genesis still starts a fresh chain (the pod says so). Off: every restart starts a fresh chain."),

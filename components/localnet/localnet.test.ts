@@ -271,12 +271,14 @@ describe("timing, economics and simulation in the rendered files", () => {
     const run = await runProgram();
     const sim = configYaml(run, "relayer-config").simulation;
     assert.equal(sim.enabled, true);
-    assert.deepEqual(sim.identities.map((i: { key_id: string }) => i.key_id), ["sim-cometbft", "sim-grpc", "sim-http", "sim-stream", "sim-websocket"]);
+    assert.deepEqual(
+      sim.identities.map((i: { key_id: string }) => i.key_id),
+      ["sim-cometbft", "sim-grpc", "sim-http", "sim-stream", "sim-websocket"],
+    );
     // The staked application of develop-http and its gateway, by the public keys genesis registers.
     const state = genesisOf(run).app_state;
-    const pubKeyOf = (address: string) =>
-      Buffer.from(state.auth.accounts.find((a: { address: string }) => a.address === address).pub_key.key, "base64").toString("hex");
-    const app = state.application.applicationList.find((a: { service_configs: { service_id: string }[] }) => a.service_configs[0]!.service_id === "develop-http");
+    const pubKeyOf = (address: string) => Buffer.from(state.auth.accounts.find((a: { address: string }) => a.address === address).pub_key.key, "base64").toString("hex");
+    const app = state.application.applicationList.find((a: { service_configs: { service_id: string }[] }) => a.service_configs[0].service_id === "develop-http");
     const http = sim.identities.find((i: { key_id: string }) => i.key_id === "sim-http");
     assert.deepEqual(http.allowed_services, ["develop-http"]);
     assert.equal(http.app_pubkey_hex, pubKeyOf(app.address));

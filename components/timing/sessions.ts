@@ -96,7 +96,8 @@ export function sessionTiming(preset: TimingPreset, blockTimeSeconds: number, ha
 export function failoverFitProblems(windows: Shape, blockTimeSeconds: number, ha: MinerHaTimings): string[] {
   const needed = windowBlocksNeeded(blockTimeSeconds, ha);
   const failover = worstFailoverSeconds(ha);
-  const explain = `a miner crash takes up to ${failover} s (${Math.ceil(failover / blockTimeSeconds)} blocks of ${blockTimeSeconds} s) to fail over, ` +
+  const explain =
+    `a miner crash takes up to ${failover} s (${Math.ceil(failover / blockTimeSeconds)} blocks of ${blockTimeSeconds} s) to fail over, ` +
     `plus ${noticeBlocks + submitBlocks} blocks to submit and ${marginBlocks} of margin`;
   const out: string[] = [];
   for (const key of ["claim_window_close_offset_blocks", "proof_window_close_offset_blocks"] as const) {

@@ -54,7 +54,7 @@ export function parseArgs(argv: readonly string[]): ChaosArgs {
   const out: ChaosArgs = { json: false, help: false, forwards: { kind: "stack", stack: "local" } };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
     const value = () => {
       const v = inline ?? argv[++i];
@@ -62,12 +62,25 @@ export function parseArgs(argv: readonly string[]): ChaosArgs {
       return v;
     };
     switch (flag) {
-      case "--json": out.json = true; break;
-      case "-h": case "--help": out.help = true; break;
-      case "--stack": out.forwards = { kind: "stack", stack: value() }; break;
-      case "--forwards-file": out.forwards = { kind: "file", path: value() }; break;
-      case "--context": out.context = value(); break;
-      case "--kubeconfig": out.kubeconfig = value(); break;
+      case "--json":
+        out.json = true;
+        break;
+      case "-h":
+      case "--help":
+        out.help = true;
+        break;
+      case "--stack":
+        out.forwards = { kind: "stack", stack: value() };
+        break;
+      case "--forwards-file":
+        out.forwards = { kind: "file", path: value() };
+        break;
+      case "--context":
+        out.context = value();
+        break;
+      case "--kubeconfig":
+        out.kubeconfig = value();
+        break;
       default:
         if (arg.startsWith("-")) throw new UsageError(`unknown flag ${JSON.stringify(arg)}; allowed: --json, --stack, --forwards-file, --context, --kubeconfig, --help`);
         positional.push(arg);

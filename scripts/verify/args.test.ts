@@ -14,7 +14,15 @@ const fails = (argv: string[]) => {
 
 describe("verify arguments", () => {
   test("defaults: the local stack's forwards, no relays sent, 900 s to settle", () => {
-    assert.deepEqual(parseArgs([]), { json: false, help: false, forwards: { kind: "stack", stack: "local" }, send: 0, service: "develop-http", mode: "jsonrpc", timeoutSeconds: 900 });
+    assert.deepEqual(parseArgs([]), {
+      json: false,
+      help: false,
+      forwards: { kind: "stack", stack: "local" },
+      send: 0,
+      service: "develop-http",
+      mode: "jsonrpc",
+      timeoutSeconds: 900,
+    });
   });
 
   test("--send, --service, --mode, --forwards-file, --timeout, --json, = forms", () => {

@@ -53,7 +53,7 @@ function wholeNumber(flag: string, v: string, min: number, max: number): number 
 export function parseArgs(argv: readonly string[]): VerifyArgs {
   const out: VerifyArgs = { json: false, help: false, forwards: { kind: "stack", stack: "local" }, send: 0, service: "develop-http", mode: "jsonrpc", timeoutSeconds: 900 };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
     const value = () => {
       const v = inline ?? argv[++i];
