@@ -5,7 +5,8 @@
  */
 import { loadForwards } from "./forward/source";
 import { runAction, ok } from "./chaos/actions";
-import { parseArgs, usage, UsageError } from "./chaos/args";
+import { parseArgs, usage } from "./chaos/args";
+import { UsageError } from "./usage-error";
 import { chaosContext } from "./chaos/context";
 import { renderText } from "./chaos/render";
 

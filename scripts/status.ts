@@ -3,7 +3,8 @@
  * Failures print one line on stderr (no stack trace): exit 1 when Redis is unreachable or a read
  * fails, exit 2 for bad arguments.
  */
-import { parseArgs, redactUrl, usage, UsageError } from "./status/args";
+import { parseArgs, redactUrl, usage } from "./status/args";
+import { UsageError } from "./usage-error";
 import { collect } from "./status/collect";
 import { connect, RedisUnavailable } from "./status/connect";
 import { renderText } from "./status/render";

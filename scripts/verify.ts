@@ -5,7 +5,8 @@
  */
 import { ChainUnavailable } from "./chain-events";
 import { loadForwards } from "./forward/source";
-import { parseArgs, usage, UsageError } from "./verify/args";
+import { parseArgs, usage } from "./verify/args";
+import { UsageError } from "./usage-error";
 import { EndpointError, endpointsOf } from "./verify/endpoints";
 import { renderJson, renderText } from "./verify/render";
 import { runVerify } from "./verify/run";
