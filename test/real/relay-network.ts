@@ -13,7 +13,8 @@ import type { ForwardSpec } from "../../components/topology/forwards";
 import { renderRelayMinerConfigs, localize, type RenderedRelayMiner } from "./relayminer-configs";
 import { startChain, waitForHeight, type RunningChain } from "./chain";
 import { startRedisCluster, startStandaloneRedis, type RunningRedis } from "./redis-nodes";
-import { freePorts, httpGet, repoRoot, run, tool, waitFor, type Proc, type Scratch } from "./support";
+import { startBackendProcess } from "../support/backend-process";
+import { freePorts, httpGet, run, tool, waitFor, type Proc, type Scratch } from "./support";
 
 export interface RelayNetworkOptions {
   blockTimeSeconds?: number;
@@ -204,28 +205,11 @@ export async function startRelayNetwork(scratch: Scratch, opts: RelayNetworkOpti
   const redis = opts.redisMode === "cluster" ? await startRedisCluster(scratch) : await startStandaloneRedis(scratch);
   const net = new RelayNetwork(scratch, dir, prm, chain, redis, rendered, bt);
 
-  const [bHttp, bAdmin, bGrpc, bMetrics] = (await freePorts(4)) as [number, number, number, number];
+  // Our demo backend is the services' backend, as in the cluster (one worker is enough here).
+  const backend = await startBackendProcess({ backend_id: "relay-path" });
+  scratch.onCleanup(() => backend.stop());
+  const { http: bHttp, grpc: bGrpc } = backend.ports;
   net.backendHttpPort = bHttp;
-  const backendConfig = join(dir, "backend.yaml");
-  writeFileSync(
-    backendConfig,
-    [
-      "backend_id: relay-path",
-      "host: 127.0.0.1",
-      `http_port: ${bHttp}`,
-      `admin_port: ${bAdmin}`,
-      `grpc_port: ${bGrpc}`,
-      `metrics_port: ${bMetrics}`,
-      "workers: 1",
-      "log_level: warn",
-      "",
-    ].join("\n"),
-  );
-  const backend = scratch.start("backend", process.execPath, ["--import", "tsx", "services/backend/src/main.ts", "--config", backendConfig], {
-    cwd: repoRoot,
-    logFile: join(dir, "backend.log"),
-  });
-  await waitFor("backend /health", async () => (await httpGet(`http://127.0.0.1:${bHttp}/health`))?.status === 200 || undefined, 30_000, 250, backend);
   await waitForHeight(chain, 2);
 
   const common = { keysFile, redisUrl: redis.url, rpcUrl: chain.rpcUrl, grpcAddress: chain.grpcAddress, backend: { http: bHttp, grpc: bGrpc } };
