@@ -33,6 +33,9 @@ export interface PlanCommandArgs {
 
 export const planCommandDefaults = (): PlanCommandArgs => ({ json: false, help: false, forwards: { kind: "stack", stack: "local" } });
 
+/** The flag of the plan commands that reads the forward plan from a file. */
+export const forwardsFileFlag = "--forwards-file";
+
 /** Handles --json, --help, --stack and --forwards-file; false for any other flag. */
 export function planCommandFlag(out: PlanCommandArgs, flag: string, value: () => string): boolean {
   switch (flag) {
@@ -46,7 +49,7 @@ export function planCommandFlag(out: PlanCommandArgs, flag: string, value: () =>
     case "--stack":
       out.forwards = { kind: "stack", stack: value() };
       return true;
-    case "--forwards-file":
+    case forwardsFileFlag:
       out.forwards = { kind: "file", path: value() };
       return true;
     default:
