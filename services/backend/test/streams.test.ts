@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { after, before, test } from "node:test";
-import { readStream, sleep, startTestBackend, type TestBackend } from "./helper";
+import { readStream, startTestBackend, waitFor, type TestBackend } from "./helper";
 
 let b: TestBackend;
 before(async () => {
@@ -61,8 +61,7 @@ test("an endless stream stops ticking when the client leaves", async () => {
     });
     req.end();
   });
-  await sleep(150);
-  assert.equal(await metrics(), "0");
+  await waitFor("the NDJSON stream gauge back to 0", async () => (await metrics()) === "0");
   const m = await (await fetch(`http://127.0.0.1:${b.ports.metrics}/metrics`)).text();
   assert.match(m, /demo_requests_total\{protocol="ndjson",method="stream",outcome="cancelled",fault="none"\} 1/);
 });
