@@ -8,8 +8,12 @@
 //   real         *.real.test.ts (needs `npm run tools:build`)
 //   pods         *.pods.test.ts (a real node on this machine: root, Debian, `npm run tools:build`)
 //   setup        only the set-up step
-// Usage: node scripts/run-tests.mjs TIER [path-substring ...]
-// Node 20's --test does not expand globs, so the file list is built here.
+// Usage: node scripts/run-tests.mjs TIER [path-substring ...]   files of TIER whose path contains one
+//        node scripts/run-tests.mjs TIER -- FILE ...             exactly these files
+// Node 20's --test does not expand globs, so the file list is built here. Each file runs in its own
+// process, so one that crashes or hangs cannot hide the others' results: a crash fails that file,
+// and a test running longer than TEST_TIMEOUT_MS (default 300000; none for real and pods) fails
+// with a timeout instead of stalling the run.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { delimiter, join, relative } from "node:path";
@@ -17,7 +21,9 @@ import { spawnSync } from "node:child_process";
 
 const root = new URL("..", import.meta.url).pathname;
 const tier = process.argv[2] ?? "unit";
-const filters = process.argv.slice(3);
+const rest = process.argv.slice(3);
+const explicit = rest[0] === "--" ? rest.slice(1) : undefined;
+const filters = explicit ? [] : rest;
 const skipDirs = new Set(["node_modules", ".git", ".pulumi", ".cache", ".tools", "bin", "out"]);
 const tiers = ["unit", "integration", "test", "real", "pods", "setup"];
 
@@ -38,11 +44,13 @@ if (!tiers.includes(tier)) {
   process.exit(2);
 }
 const wanted = tier === "test" ? ["unit", "integration"] : [tier];
-const files = walk(root, [])
-  .filter((f) => f.endsWith(".test.ts"))
-  .filter((f) => wanted.includes(tierOf(f)))
-  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
-  .sort();
+const files =
+  explicit ??
+  walk(root, [])
+    .filter((f) => f.endsWith(".test.ts"))
+    .filter((f) => wanted.includes(tierOf(f)))
+    .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+    .sort();
 
 if (tier !== "setup" && files.length === 0) {
   console.error(`no ${tier} test files found${filters.length ? ` matching ${filters.join(", ")}` : ""}`);
@@ -76,8 +84,9 @@ if (tier === "setup" || files.some((f) => tierOf(f) === "integration")) {
 // Files run in parallel: most of their time is spent waiting on child servers and sockets, so
 // more files than cores keeps both cores busy. A real node is one per machine: its files run
 // one after another.
-const concurrency = tier === "pods" ? 1 : tier === "real" ? 2 : Math.max(2, availableParallelism() * 2);
-const args = ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter", "spec", ...files];
+const concurrency = tier === "pods" ? 1 : tier === "real" ? 2 : Math.max(2, availableParallelism() * 3);
+const timeout = tier === "real" || tier === "pods" ? [] : [`--test-timeout=${Number(process.env.TEST_TIMEOUT_MS) || 300_000}`];
+const args = ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, ...timeout, "--test-reporter", "spec", ...files];
 const result = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env });
 const status = result.status ?? 1;
 const setupNote = setupSeconds === undefined ? "" : `set-up ${setupSeconds} s${setupStatus ? " (some programs NOT set up, see above)" : ""}, `;
