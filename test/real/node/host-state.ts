@@ -18,6 +18,23 @@ export const WATCHED_SYSCTLS = [
   "net/netfilter/nf_conntrack_tcp_timeout_close_wait",
 ] as const;
 
+/**
+ * Places the node's programs write to whatever their configuration says (hard-coded paths):
+ * containerd's shim sockets and runc state under /run/containerd, the kubelet's device-plugin
+ * directory, the container log links in /var/log/containers, CNI caches under /var/lib/cni.
+ */
+export const WATCHED_TREES: readonly { dir: string; depth: number }[] = [
+  { dir: "/run/containerd", depth: 4 },
+  { dir: "/var/lib/kubelet", depth: 3 },
+  { dir: "/var/log/containers", depth: 1 },
+  { dir: "/var/log/pods", depth: 2 },
+  { dir: "/var/lib/cni", depth: 4 },
+  { dir: "/var/lib/containerd", depth: 1 },
+  { dir: "/etc/cni", depth: 2 },
+  { dir: "/opt/cni", depth: 2 },
+  { dir: "/etc/kubernetes", depth: 2 },
+];
+
 export interface HostState {
   iptables: { v4: string[]; v6: string[] };
   /** nftables tables (`ip filter`, …), where the nft command exists. */
@@ -26,7 +43,8 @@ export interface HostState {
   mounts: string[];
   netns: string[];
   cgroups: string[];
-  cniFiles: string[];
+  /** Entries of WATCHED_TREES (each tree's own directory included when it exists). */
+  files: string[];
   sysctls: Record<string, string>;
 }
 
@@ -58,6 +76,10 @@ function listTree(dir: string, depth: number): string[] {
     if (e.isDirectory() && depth > 1) out.push(...listTree(p, depth - 1));
   }
   return out;
+}
+
+export function watchedFiles(): string[] {
+  return WATCHED_TREES.flatMap(({ dir, depth }) => (existsSync(dir) ? [dir, ...listTree(dir, depth)] : [])).sort();
 }
 
 function cgroupDirs(): string[] {
@@ -98,7 +120,7 @@ export function captureHostState(): HostState {
     mounts: mountPoints().sort(),
     netns: existsSync("/run/netns") ? readdirSync("/run/netns").sort() : [],
     cgroups: cgroupDirs(),
-    cniFiles: listTree("/var/lib/cni", 4).sort(),
+    files: watchedFiles(),
     sysctls: readSysctls(),
   };
 }
@@ -137,7 +159,7 @@ export function leftovers(before: HostState, after: HostState, runDir: string, c
   for (const t of added(before.nftTables, after.nftTables)) out.push(`nftables table ${t}`);
   for (const c of added(before.cgroups, after.cgroups)) out.push(`cgroup ${c}`);
   for (const c of after.cgroups.filter((c) => c.endsWith(`/${cgroupRoot}`))) if (!out.includes(`cgroup ${c}`)) out.push(`cgroup ${c}`);
-  for (const f of added(before.cniFiles, after.cniFiles)) out.push(`CNI state ${f}`);
+  for (const f of added(before.files, after.files)) out.push(`file ${f}`);
   for (const [k, v] of Object.entries(before.sysctls)) if (after.sysctls[k] !== v) out.push(`sysctl ${k} = ${after.sysctls[k]} (was ${v})`);
   if (existsSync(runDir)) out.push(`directory ${runDir}`);
   return out;

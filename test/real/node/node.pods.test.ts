@@ -99,6 +99,9 @@ describe("a real node (kubelet, containerd, CNI bridge, kube-proxy, CoreDNS)", {
       await waitFor("pod x-1 Ready", () => ready("x-1"), 120_000, 200),
     );
     console.log(`# pod timings: web (httpGet probe) Ready ${webMs} ms after apply, StatefulSet x (2 pods, 2 init containers each) Ready ${stsMs} ms`);
+    const rss = n.rssMiB();
+    const total = Object.values(rss).reduce((a, b) => a + b, 0);
+    console.log(`# node RSS ${total.toFixed(0)} MiB with 3 pods: ${Object.entries(rss).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")}`);
     // The init containers ran in order (the second checked the first's output).
     for (const p of ["x-0", "x-1"]) {
       assert.equal(n.kubectl(["exec", "-n", ns, p, "-c", "main", "--", "cat", "/tmp/order"]).trim(), "first\nsecond");

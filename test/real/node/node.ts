@@ -15,7 +15,7 @@ import { startControlPlane, waitForDefaultServiceAccount, type Cluster } from ".
 import { freePorts, run, waitFor, type Proc, type Scratch } from "../support";
 import { nodeBinary } from "../../../tools/node/paths";
 import { blockedRegistryHosts, BLOCKED_REGISTRIES, containerdConfig, corefile, kubeDnsObjects, kubeletConfig, kubeProxyArgs, podResolvConf, type NodeLayout } from "./configs";
-import { captureHostState, leftovers, type HostState } from "./host-state";
+import { captureHostState, leftovers, processesMentioning, type HostState } from "./host-state";
 import { applyIsolation, cniConflist, createBridge, NODE_NETWORK, networkConflicts, sh } from "./network";
 import { alive, readNodeState, teardownNode, writeNodeState, type NodeRunState } from "./teardown";
 
@@ -46,6 +46,8 @@ export interface RealNode {
   crictl(args: string[]): string;
   /** Host pid of a running container's first process (to look at it from outside). */
   containerPid(namespace: string, pod: string, container: string): number;
+  /** Resident memory of the node's processes (MiB), by program (shims and containers summed). */
+  rssMiB(): Record<string, number>;
   /** Takes everything down; returns what is left on the machine (empty when clean). */
   teardown(): string[];
 }
@@ -191,6 +193,7 @@ export async function startNode(scratch: Scratch, opts: NodeOptions): Promise<Re
     const tKubelet = Date.now();
     const kubelet = start("kubelet", nodeBinary("kubelet"), [
       `--config=${kubeletYaml}`, `--kubeconfig=${cluster.kubeconfig}`, `--root-dir=${layout.kubeletRoot}`,
+      `--cert-dir=${join(layout.kubeletRoot, "pki")}`,
       `--node-ip=${NODE_NETWORK.nodeIp}`, `--hostname-override=${NODE_NAME}`, "--v=1",
     ]);
     await waitFor(`Node ${NODE_NAME} Ready`, async () => {
@@ -227,6 +230,17 @@ export async function startNode(scratch: Scratch, opts: NodeOptions): Promise<Re
         const pid = Number(JSON.parse(crictl(["inspect", id])).info?.pid);
         if (!pid) throw new Error(`crictl inspect ${id} gave no pid`);
         return pid;
+      },
+      rssMiB: () => {
+        const out: Record<string, number> = {};
+        for (const p of processesMentioning(runDir)) {
+          const name = (p.cmd.split(" ")[0].split("/").pop() ?? "?").replace(/^containerd-shim.*/, "containerd-shim (all)");
+          try {
+            const kb = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${p.pid}/status`, "utf8"))?.[1] ?? 0);
+            out[name] = Math.round(((out[name] ?? 0) + kb / 1024) * 10) / 10;
+          } catch { /* exited */ }
+        }
+        return out;
       },
       teardown: () => down(state),
     };

@@ -4,9 +4,9 @@
  * killed is cleaned by the next one). Every step is best effort and the next one runs anyway; the
  * caller checks the result with host-state.ts's leftovers().
  */
-import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { normalizeIptablesSave, mountPoints, processesMentioning, type HostState } from "./host-state";
+import { normalizeIptablesSave, mountPoints, processesMentioning, watchedFiles, type HostState } from "./host-state";
 import { NODE_NETWORK, sh } from "./network";
 
 /** Where the record of the running node lives (tmpfs: gone after a reboot, as the node is). */
@@ -61,7 +61,10 @@ function stopProcesses(pids: number[], runDir: string, graceMs: number): void {
   for (const p of live) signal(p, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (live.some(alive) && Date.now() < deadline) sleep(100);
-  for (const p of live.filter(alive)) signal(p, "SIGKILL");
+  for (const p of live.filter(alive)) {
+    if (process.env.RML_NODE_DEBUG) process.stderr.write(`teardown: SIGKILL ${p}\n`);
+    signal(p, "SIGKILL");
+  }
   while (live.some(alive) && Date.now() < deadline + 5000) sleep(50);
 }
 
@@ -204,13 +207,16 @@ function removeNetns(before: HostState): void {
   }
 }
 
-function removeCniFiles(before: HostState): void {
-  const had = new Set(before.cniFiles);
-  const walk = (d: string): string[] => (existsSync(d) ? readdirSync(d).flatMap((e) => {
-    const p = join(d, e);
-    return statSync(p).isDirectory() ? [...walk(p), p] : [p];
-  }) : []);
-  for (const p of walk("/var/lib/cni")) if (!had.has(p)) rmSync(p, { recursive: true, force: true });
+/** Removes what appeared in the watched trees during the run (deepest first), nothing that was there. */
+function removeNewFiles(before: HostState): void {
+  const had = new Set(before.files);
+  for (const p of watchedFiles().reverse()) {
+    if (had.has(p)) continue;
+    try {
+      if (lstatSync(p).isDirectory()) rmSync(p, { recursive: true, force: true });
+      else unlinkSync(p);
+    } catch { /* gone with its parent */ }
+  }
 }
 
 function restoreSysctls(before: HostState, log: string[]): void {
@@ -242,7 +248,8 @@ export function teardownNode(s: NodeRunState, opts: { keepRunDir?: boolean } = {
   });
   step("stop kubelet", () => stopProcesses(kubelet, s.runDir, 10_000));
   step("remove pod sandboxes", () => removeSandboxes(s, problems));
-  step("stop processes", () => stopProcesses(s.pids, s.runDir, 10_000));
+  // kube-apiserver drains for longer than a throw-away cluster is worth: 3 s, then SIGKILL.
+  step("stop processes", () => stopProcesses(s.pids, s.runDir, 3_000));
   // Shims outlive containerd (they run in their own sessions); they name its socket.
   step("stop shims", () => stopProcesses(processesMentioning(s.runDir).map((p) => p.pid), s.runDir, 5_000));
   step("remove cgroups", () => removeCgroups(s.cgroupRoot, problems));
@@ -251,7 +258,7 @@ export function teardownNode(s: NodeRunState, opts: { keepRunDir?: boolean } = {
   step("remove links", () => removeLinks(s.before, problems));
   step("restore iptables", () => restoreIptables(s.before, problems));
   step("remove new empty tables", () => removeEmptyNewTables(s.before, problems));
-  step("remove CNI files", () => removeCniFiles(s.before));
+  step("remove files", () => removeNewFiles(s.before));
   step("restore sysctls", () => restoreSysctls(s.before, problems));
   if (!opts.keepRunDir) step("remove run dir", () => rmSync(s.runDir, { recursive: true, force: true }));
   step("remove state file", () => {
