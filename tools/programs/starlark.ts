@@ -18,13 +18,21 @@ function missingVenv(): string | undefined {
 }
 
 export function starlarkRecipe(): Recipe {
-  const python = outputOf(PYTHON, ["--version"])?.trim() ?? "no python3";
+  // Asked only when the venv's directory is needed: through pyenv shims python3 takes a while.
+  let python: string | undefined;
+  const version = () => (python ??= outputOf(PYTHON, ["--version"])?.trim() ?? "no python3");
   const pins = readFileSync(requirements, "utf8");
   return {
     name: "starlark",
-    what: `Starlark venv (${pins.split("\n").find((l) => /^[a-z]/i.test(l))?.trim() ?? "?"}, ${python})`,
-    label: python.replace(/^Python /, "py"),
-    key: { python, requirements: pins, revision: "1" },
+    get what() {
+      return `Starlark venv (${pins.split("\n").find((l) => /^[a-z]/i.test(l))?.trim() ?? "?"}, ${version()})`;
+    },
+    get label() {
+      return version().replace(/^Python /, "py");
+    },
+    get key() {
+      return { python: version(), requirements: pins, revision: "1" };
+    },
     files: { "starlark-python": "venv/bin/python" },
     pathDirs: [], // the venv's python must not shadow the machine's python3
     missing: missingVenv,
