@@ -17,7 +17,7 @@ export const coinFormatHelp = 'an integer amount followed by a denom, e.g. "1000
 export function parseCoin(text: string): Coin | undefined {
   const match = coinPattern.exec(text.trim());
   if (!match) return undefined;
-  return { amount: BigInt(match[1]!), denom: match[2]! };
+  return { amount: BigInt(match[1]), denom: match[2] };
 }
 
 /** "1upokt,2mact" -> coins, or undefined if any part is malformed. An empty string is no coins. */

@@ -23,10 +23,7 @@ export class GenesisInputError extends Error {
 }
 
 export function formatProblems(source: string, problems: readonly Problem[]): string {
-  const head =
-    problems.length === 1
-      ? `invalid genesis input ${source}:`
-      : `invalid genesis input ${source} (${problems.length} problems):`;
+  const head = problems.length === 1 ? `invalid genesis input ${source}:` : `invalid genesis input ${source} (${problems.length} problems):`;
   const lines = problems.map((p) => `  - ${p.path === "" ? "(root)" : p.path}: ${p.message}`);
   return [head, ...lines].join("\n");
 }

@@ -18,30 +18,26 @@ export function strict<T extends z.ZodRawShape>(shape: T) {
   });
 }
 
-export const coin = z
-  .string({ error: `expected a string: ${coinFormatHelp}` })
-  .transform((text, ctx): Coin => {
-    const parsed = parseCoin(text);
-    if (!parsed) {
-      ctx.addIssue({ code: "custom", message: `${JSON.stringify(text)} is not a coin; expected ${coinFormatHelp}` });
-      return z.NEVER;
-    }
-    return parsed;
-  });
+export const coin = z.string({ error: `expected a string: ${coinFormatHelp}` }).transform((text, ctx): Coin => {
+  const parsed = parseCoin(text);
+  if (!parsed) {
+    ctx.addIssue({ code: "custom", message: `${JSON.stringify(text)} is not a coin; expected ${coinFormatHelp}` });
+    return z.NEVER;
+  }
+  return parsed;
+});
 
-export const coins = z
-  .string({ error: `expected a string: ${coinFormatHelp}, several separated by commas` })
-  .transform((text, ctx): Coin[] => {
-    const parsed = parseCoins(text);
-    if (!parsed) {
-      ctx.addIssue({
-        code: "custom",
-        message: `${JSON.stringify(text)} is not a coin list; expected ${coinFormatHelp}, several separated by commas`,
-      });
-      return z.NEVER;
-    }
-    return parsed;
-  });
+export const coins = z.string({ error: `expected a string: ${coinFormatHelp}, several separated by commas` }).transform((text, ctx): Coin[] => {
+  const parsed = parseCoins(text);
+  if (!parsed) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${JSON.stringify(text)} is not a coin list; expected ${coinFormatHelp}, several separated by commas`,
+    });
+    return z.NEVER;
+  }
+  return parsed;
+});
 
 export function int(min: number, max = Number.MAX_SAFE_INTEGER) {
   return z

@@ -54,7 +54,10 @@ describe("Tiltfile", () => {
     const { report } = check();
     const deployed = report.scenarios.find((s) => s.name.startsWith("deployed stack"));
     const resources = deployed?.record?.resources ?? [];
-    assert.deepEqual(resources.map((r) => r.name), ["localnet", "port-forwards"]);
+    assert.deepEqual(
+      resources.map((r) => r.name),
+      ["localnet", "port-forwards"],
+    );
     assert.ok(resources[0].deps.includes("../pocket-relay-miner"));
     assert.equal(resources[1].links.length, 4);
     const down = report.scenarios.find((s) => s.name === "tilt down");

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the pinned real binaries used by the real-binary tests (issue 7) from the Go module proxy:
+# Build the pinned real binaries used by the real-binary tests from the Go module proxy:
 #   pocketd, pocket-relay-miner, pulumi, pulumi-language-nodejs, pulumi-resource-kubernetes.
 #
 # Versions live only in tools/versions.env. Binaries go to

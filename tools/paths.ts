@@ -7,13 +7,7 @@ import { accessSync, constants, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
-export const TOOL_NAMES = [
-  "pocketd",
-  "pocket-relay-miner",
-  "pulumi",
-  "pulumi-language-nodejs",
-  "pulumi-resource-kubernetes",
-] as const;
+export const TOOL_NAMES = ["pocketd", "pocket-relay-miner", "pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes"] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 const VERSIONS_FILE = join(__dirname, "versions.env");
@@ -59,10 +53,7 @@ export function requireTool(name: ToolName, env: NodeJS.ProcessEnv = process.env
   try {
     accessSync(path, constants.X_OK);
   } catch {
-    throw new Error(
-      `${name} is not built (looked for ${path}). Run \`npm run tools:build\` ` +
-        `(or \`bash tools/build.sh --only ${name}\`); see tools/README.md.`,
-    );
+    throw new Error(`${name} is not built (looked for ${path}). Run \`npm run tools:build\` ` + `(or \`bash tools/build.sh --only ${name}\`); see tools/README.md.`);
   }
   return path;
 }

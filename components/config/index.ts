@@ -1,21 +1,30 @@
-/** The stack config as the program reads it: Pulumi's raw config in, a checked LocalnetConfig out. */
-import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig } from "./load";
-import { ConfigError } from "./errors";
-import type { LocalnetConfig } from "./schema";
-
-export type { LocalnetConfig } from "./schema";
-export { ConfigError } from "./errors";
-
 /**
- * Reads every key of this project from the stack (flat and --path forms) and checks it.
- * A problem becomes a RunError: Pulumi prints its message without a stack trace.
+ * The stack config as the program reads it: Pulumi's raw config (or a config object) in, a
+ * checked LocalnetConfig out. A problem becomes a RunError: Pulumi prints its message without a
+ * stack trace.
  */
-export function loadConfig(projectDir: string): LocalnetConfig {
+import * as pulumi from "@pulumi/pulumi";
+import { parseConfigTree, parseStackConfig } from "./load";
+import { ConfigError } from "./errors";
+import type { LocalnetConfig, LocalnetConfigInput } from "./schema";
+
+export type { LocalnetConfig, LocalnetConfigInput } from "./schema";
+
+function asRunError<T>(parse: () => T): T {
   try {
-    return parseStackConfig(pulumi.runtime.allConfig(), { projectDir });
+    return parse();
   } catch (e) {
     if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
     throw e;
   }
+}
+
+/** Reads every key of this project from the stack (flat and --path forms) and checks it. */
+export function loadConfig(projectDir: string): LocalnetConfig {
+  return asRunError(() => parseStackConfig(pulumi.runtime.allConfig(), { projectDir }));
+}
+
+/** Checks a config object of the stack config's shape; defaults fill what it leaves out. */
+export function checkConfig(input: LocalnetConfigInput, projectDir: string): LocalnetConfig {
+  return asRunError(() => parseConfigTree(input as Record<string, unknown>, { projectDir }));
 }

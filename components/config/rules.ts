@@ -6,11 +6,11 @@ import { existsSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { LocalnetConfig } from "./schema";
 import type { ConfigProblem } from "./errors";
-import { findHostPortClashes } from "../ports";
-import { forwardsOf } from "../forwards";
-import { ownedKeysIn, ownedMinerKeys, ownedRelayerKeys } from "../relayminer-config";
-import { backendConfigSchema } from "../../services/backend/src/config";
-import { backendConfigObject, ownedBackendKeys } from "../backend";
+import { findHostPortClashes } from "../topology/ports";
+import { forwardsOf } from "./forwards";
+import { ownedKeysIn, ownedMinerKeys, ownedRelayerKeys } from "../relay-miner/relayminer-config";
+import { backendConfigSchema } from "../../services/backend/config-schema";
+import { backendConfigObject, ownedBackendKeys } from "../backend/config";
 
 export interface RuleContext {
   /** Directory relative paths in the config are resolved against (the Pulumi project dir). */
@@ -92,7 +92,7 @@ const backendConfigValid: Rule = (c) => {
     message: "is set by the localnet (ports from the port registry, workers from backend.workers, the id from the pod name); remove it",
   }));
   if (owned.length > 0) return owned;
-  const result = backendConfigSchema.safeParse(backendConfigObject(c));
+  const result = backendConfigSchema.safeParse(backendConfigObject({ config: c.backend.config, workers: c.backend.workers }));
   if (result.success) return [];
   return result.error.issues.flatMap((issue): ConfigProblem[] => {
     const path = issue.path.map(String);

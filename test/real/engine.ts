@@ -8,6 +8,7 @@
  * proxy does not serve it). The program is index.ts's exported `main`, exactly what `pulumi up`
  * runs, with Pulumi.yaml's project settings (its typed config block and defaults included).
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse } from "yaml";
@@ -66,7 +67,7 @@ export async function offlineEngine(scratch: Scratch): Promise<Engine> {
   const env = offlinePulumiEnv({ pulumiHome: join(root, "pulumi-home"), backendDir });
   // No KUBECONFIG here: the SDK copies $KUBECONFIG into the provider's `kubeconfig`, and the
   // v4.25.0 provider we can build then refuses render mode ("kubeconfig" arg is not compatible
-  // with "renderYamlToDirectory" arg; fixed upstream after 4.25, pulumi-kubernetes #4406).
+  // with "renderYamlToDirectory" arg; fixed in later provider versions).
   // The inline program runs in this process, so its SDK reads this process's environment.
   delete env.KUBECONFIG;
   delete process.env.KUBECONFIG;
@@ -78,7 +79,6 @@ export async function offlineEngine(scratch: Scratch): Promise<Engine> {
     backendDir,
     stack: (name, config) => inlineStack({ workDir, env, name, config }),
     cli(args, opts = {}) {
-      const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
       const r = spawnSync(pulumiBin, args, { cwd: workDir, env: { ...env, ...opts.env }, encoding: "utf8", timeout: opts.timeoutMs ?? 120_000 });
       return [String(r.status), r.stdout, r.stderr];
     },

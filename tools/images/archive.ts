@@ -33,7 +33,10 @@ function run(cmd: string, args: string[], what: string): void {
 export function sha256File(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const h = createHash("sha256");
-    createReadStream(path).on("data", (c) => h.update(c)).on("error", reject).on("end", () => resolve(h.digest("hex")));
+    createReadStream(path)
+      .on("data", (c) => h.update(c))
+      .on("error", reject)
+      .on("end", () => resolve(h.digest("hex")));
   });
 }
 
@@ -44,13 +47,22 @@ export function sha256File(path: string): Promise<string> {
 export async function layerFromDir(dir: string, out: string, exclude: string[] = []): Promise<Layer> {
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
-  run("tar", [
-    "--create", `--file=${tmp}`, `--directory=${dir}`,
-    "--sort=name", "--numeric-owner", "--mtime=@0", "--format=posix",
-    "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime",
-    ...exclude.map((e) => `--exclude=${e}`),
-    ".",
-  ], `layer of ${dir}`);
+  run(
+    "tar",
+    [
+      "--create",
+      `--file=${tmp}`,
+      `--directory=${dir}`,
+      "--sort=name",
+      "--numeric-owner",
+      "--mtime=@0",
+      "--format=posix",
+      "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime",
+      ...exclude.map((e) => `--exclude=${e}`),
+      ".",
+    ],
+    `layer of ${dir}`,
+  );
   renameSync(tmp, out);
   return { tar: out, digest: await sha256File(out) };
 }

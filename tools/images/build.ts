@@ -70,7 +70,9 @@ function context(cacheDir: string): RecipeContext {
         const suite = need("DEBIAN_SUITE");
         const host = hostSuite();
         if (host !== suite) {
-          throw new Error(`DEBIAN_SUITE=${suite} in tools/images/versions.env, but this machine runs Debian "${host || "unknown"}": extra packages are resolved by this machine's apt, so build on ${suite}`);
+          throw new Error(
+            `DEBIAN_SUITE=${suite} in tools/images/versions.env, but this machine runs Debian "${host || "unknown"}": extra packages are resolved by this machine's apt, so build on ${suite}`,
+          );
         }
         ensureHostPackages();
         base = debianBase(cacheDir, suite, need("DEBIAN_BASE_PACKAGES").split(","), need("IMAGES_RECIPE"));
@@ -98,12 +100,27 @@ async function buildOne(ctx: RecipeContext, key: ImageKey): Promise<BuiltImage> 
   const contract = IMAGE_CONTRACTS[key];
   const recipe = RECIPES[key];
   const inputs = await recipe.inputs(ctx);
-  const baseFingerprint = contract.base === "debian" ? (await ctx.debian()).layer.digest
-    : contract.base === "busybox" ? createHash("sha256").update(await busyboxInputs(ctx)).digest("hex").slice(0, 16)
-      : "";
-  const hash = createHash("sha256").update(JSON.stringify({
-    recipe: ctx.need("IMAGES_RECIPE"), contract, inputs, base: contract.base, baseFingerprint,
-  })).digest("hex").slice(0, 16);
+  const baseFingerprint =
+    contract.base === "debian"
+      ? (await ctx.debian()).layer.digest
+      : contract.base === "busybox"
+        ? createHash("sha256")
+            .update(await busyboxInputs(ctx))
+            .digest("hex")
+            .slice(0, 16)
+        : "";
+  const hash = createHash("sha256")
+    .update(
+      JSON.stringify({
+        recipe: ctx.need("IMAGES_RECIPE"),
+        contract,
+        inputs,
+        base: contract.base,
+        baseFingerprint,
+      }),
+    )
+    .digest("hex")
+    .slice(0, 16);
   const ref = `${localRepository(key)}:${hash}`;
   const archive = join(ctx.cacheDir, "archives", `${key}-${hash}.tar`);
   if (existsSync(archive)) {
@@ -122,14 +139,19 @@ async function buildOne(ctx: RecipeContext, key: ImageKey): Promise<BuiltImage> 
     foldIntoBaseLinks(layer);
     const own = await layerFromDir(rootfs, join(work, "layer.tar"));
     layers.push(own);
-    await writeDockerArchive(ref, layers, {
-      entrypoint: contract.entrypoint,
-      cmd: contract.cmd,
-      user: contract.user,
-      workdir: contract.workdir,
-      env: contract.env,
-      labels: { "org.opencontainers.image.description": `relayminer-localnet test image standing for ${contract.publicRef}` },
-    }, archive);
+    await writeDockerArchive(
+      ref,
+      layers,
+      {
+        entrypoint: contract.entrypoint,
+        cmd: contract.cmd,
+        user: contract.user,
+        workdir: contract.workdir,
+        env: contract.env,
+        labels: { "org.opencontainers.image.description": `relayminer-localnet test image standing for ${contract.publicRef}` },
+      },
+      archive,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -152,14 +174,18 @@ export async function buildImages(keys: readonly ImageKey[] = availableImageKeys
     try {
       out.push(await buildOne(ctx, key));
     } catch (e) {
-      throw new Error(`image ${key} (standing for ${IMAGE_CONTRACTS[key].publicRef}): ${(e as Error).message}`);
+      throw new Error(`image ${key} (standing for ${IMAGE_CONTRACTS[key].publicRef}): ${(e as Error).message}`, { cause: e });
     }
   }
   return out;
 }
 
 export function formatBuilt(images: BuiltImage[]): string {
-  return images.map((i) => `${i.key.padEnd(15)} ${(i.cached ? "cached" : "built").padEnd(7)} ${(i.bytes / 1048576).toFixed(1).padStart(7)} MiB ${i.seconds.toFixed(1).padStart(6)} s  ${i.ref}`).join("\n");
+  return images
+    .map(
+      (i) => `${i.key.padEnd(15)} ${(i.cached ? "cached" : "built").padEnd(7)} ${(i.bytes / 1048576).toFixed(1).padStart(7)} MiB ${i.seconds.toFixed(1).padStart(6)} s  ${i.ref}`,
+    )
+    .join("\n");
 }
 
 async function main(): Promise<void> {
@@ -184,4 +210,3 @@ if (require.main === module) {
     process.exit(1);
   });
 }
-

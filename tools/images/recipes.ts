@@ -40,7 +40,10 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pro
  * written where the base's symlinks lead, as `COPY` does on a real base: Debian's /bin, /sbin and
  * /lib are links into /usr, and a real /bin directory in the upper layer would hide the base's.
  */
-export interface LayerDir { dir: string; base?: string }
+export interface LayerDir {
+  dir: string;
+  base?: string;
+}
 
 function throughBase(l: LayerDir, path: string, depth = 0): string {
   if (!l.base) return path.replace(/^\/+/, "");
@@ -50,7 +53,11 @@ function throughBase(l: LayerDir, path: string, depth = 0): string {
   for (let i = 0; i < parts.length - 1; i++) {
     const next = cur ? `${cur}/${parts[i]}` : parts[i];
     let target: string | undefined;
-    try { if (lstatSync(join(l.base, next)).isSymbolicLink()) target = readlinkSync(join(l.base, next)); } catch { /* not in the base */ }
+    try {
+      if (lstatSync(join(l.base, next)).isSymbolicLink()) target = readlinkSync(join(l.base, next));
+    } catch {
+      /* not in the base */
+    }
     if (target !== undefined) {
       const rest = parts.slice(i + 1).join("/");
       const abs = target.startsWith("/") ? target : posix.join("/", cur, target);
@@ -96,7 +103,9 @@ export function foldIntoBaseLinks(l: LayerDir): void {
     try {
       if (!lstatSync(join(l.base, top)).isSymbolicLink() || !lstatSync(inLayer).isDirectory()) continue;
       target = readlinkSync(join(l.base, top));
-    } catch { continue; }
+    } catch {
+      continue;
+    }
     const dest = join(l.dir, throughBase(l, `/${target.startsWith("/") ? target.slice(1) : target}/.keep`).replace(/\/\.keep$/, ""));
     mkdirSync(dest, { recursive: true });
     cpSync(inLayer, dest, { recursive: true, verbatimSymlinks: true });
@@ -104,8 +113,17 @@ export function foldIntoBaseLinks(l: LayerDir): void {
   }
 }
 
-interface User { name: string; uid: number; gid: number; home: string; shell: string }
-interface Group { name: string; gid: number }
+interface User {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+  shell: string;
+}
+interface Group {
+  name: string;
+  gid: number;
+}
 
 /** /etc/passwd and /etc/group: the base's (if any) plus these users and groups. */
 function accounts(l: LayerDir, users: User[], groups: Group[]): void {
@@ -138,13 +156,23 @@ export async function fillBusybox(ctx: RecipeContext, l: LayerDir): Promise<void
     rmSync(tmp, { recursive: true, force: true });
   }
   const busybox = join(l.dir, "bin", "busybox");
-  for (const applet of run(busybox, ["--list"]).split("\n").map((s) => s.trim()).filter(Boolean)) {
+  for (const applet of run(busybox, ["--list"])
+    .split("\n")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (applet !== "busybox" && /^[\w.[-]+$/.test(applet)) linkSync(busybox, join(l.dir, "bin", applet));
   }
-  accounts(l, [
-    { name: "root", uid: 0, gid: 0, home: "/root", shell: "/bin/sh" },
-    { name: "nobody", uid: 65534, gid: 65534, home: "/home", shell: "/bin/false" },
-  ], [{ name: "root", gid: 0 }, { name: "nobody", gid: 65534 }]);
+  accounts(
+    l,
+    [
+      { name: "root", uid: 0, gid: 0, home: "/root", shell: "/bin/sh" },
+      { name: "nobody", uid: 65534, gid: 65534, home: "/home", shell: "/bin/false" },
+    ],
+    [
+      { name: "root", gid: 0 },
+      { name: "nobody", gid: 65534 },
+    ],
+  );
   mkdirOwned(l, "tmp", 0, 0, 0o1777);
   mkdirOwned(l, "root", 0, 0, 0o700);
   for (const d of ["home", "var", "etc", "usr/bin", "usr/sbin", "sbin"]) mkdirOwned(l, d, 0, 0);
@@ -247,7 +275,10 @@ export const RECIPES: Record<ImageKey, Recipe> = {
       put(l, "usr/local/bin/node", sources.nodeRuntimeBinary(ctx.need("NODE_VERSION")));
       const app = join(l.dir, "redis-commander");
       sources.npmPackage(`redis-commander@${ctx.need("REDIS_COMMANDER_VERSION")}`, app);
-      run("npm", ["install", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock"], { cwd: app, env: { ...process.env, npm_config_update_notifier: "false" } });
+      run("npm", ["install", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock"], {
+        cwd: app,
+        env: { ...process.env, npm_config_update_notifier: "false" },
+      });
       // As the public image: the app is root's, its config directory the service user's.
       run("chown", ["-R", "0:0", app]);
       run("chown", ["-R", "10000:0", join(app, "config")]);
@@ -266,10 +297,11 @@ export const RECIPES: Record<ImageKey, Recipe> = {
       put(l, "bin/prometheus", p.prometheus);
       put(l, "bin/promtool", p.promtool);
       // A minimal configuration (Prometheus scraping itself); the localnet mounts its own.
-      write(l, "etc/prometheus/prometheus.yml", [
-        "global:", "  scrape_interval: 15s", "scrape_configs:", "  - job_name: prometheus",
-        "    static_configs:", "      - targets: [\"localhost:9090\"]", "",
-      ].join("\n"));
+      write(
+        l,
+        "etc/prometheus/prometheus.yml",
+        ["global:", "  scrape_interval: 15s", "scrape_configs:", "  - job_name: prometheus", "    static_configs:", '      - targets: ["localhost:9090"]', ""].join("\n"),
+      );
       run("chown", ["-R", "65534:65534", join(l.dir, "etc", "prometheus")]);
       mkdirOwned(l, "prometheus", 65534, 65534, 0o775);
     },

@@ -43,7 +43,11 @@ export function pauseBinary(): string {
 
 /** redis_exporter, built from the module proxy by build-programs.sh (cached). */
 export function redisExporterBinary(): string {
-  const out = run("bash", [join(here, "build-programs.sh")]).trim().split("\n").pop() ?? "";
+  const out =
+    run("bash", [join(here, "build-programs.sh")])
+      .trim()
+      .split("\n")
+      .pop() ?? "";
   return executable(join(out, "redis_exporter"), "redis_exporter", "see the output of tools/images/build-programs.sh");
 }
 

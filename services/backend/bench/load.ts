@@ -23,7 +23,9 @@ async function http(): Promise<void> {
     connections,
     duration,
   });
-  process.stdout.write(`${JSON.stringify({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, total: r.requests.total })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, total: r.requests.total })}\n`,
+  );
 }
 
 /** Each connection asks for bursts of 1000 frames and immediately re-asks when a burst is done. */
@@ -32,20 +34,24 @@ async function ws(): Promise<void> {
   const sockets: WebSocket[] = [];
   const ask = (s: WebSocket) => s.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "sub", params: [{ repeat_count: 1000 }] }));
   await Promise.all(
-    Array.from({ length: connections }, () => new Promise<void>((resolve, reject) => {
-      const s = new WebSocket(url);
-      sockets.push(s);
-      let inBurst = 0;
-      s.on("message", () => {
-        frames++;
-        if (++inBurst === 1000) {
-          inBurst = 0;
-          ask(s);
-        }
-      });
-      s.on("open", () => resolve());
-      s.on("error", reject);
-    })),
+    Array.from(
+      { length: connections },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const s = new WebSocket(url);
+          sockets.push(s);
+          let inBurst = 0;
+          s.on("message", () => {
+            frames++;
+            if (++inBurst === 1000) {
+              inBurst = 0;
+              ask(s);
+            }
+          });
+          s.on("open", () => resolve());
+          s.on("error", reject);
+        }),
+    ),
   );
   const start = performance.now();
   const startFrames = frames;

@@ -16,7 +16,8 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const runs = Number(process.env.BENCH_RUNS ?? 1);
 const levels = (process.env.BENCH_CONNECTIONS ?? "16,64,256").split(",").map(Number);
 const here = __dirname;
-const node = (script: string, args: string[] = []) => spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: join(here, "..", "..", ".."), stdio: ["ignore", "pipe", "inherit"] });
+const node = (script: string, args: string[] = []) =>
+  spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: join(here, "..", "..", ".."), stdio: ["ignore", "pipe", "inherit"] });
 
 async function startTarget(kind: "lean" | "express", workers: number): Promise<{ child: ChildProcess; port: number }> {
   let child: ChildProcess;
@@ -42,12 +43,12 @@ async function startTarget(kind: "lean" | "express", workers: number): Promise<{
 async function load(mode: "http" | "ws", url: string, connections: number): Promise<any> {
   const c = node(join(here, "load.ts"), [mode, url, String(connections), String(seconds)]);
   let out = "";
-  c.stdout!.on("data", (d) => (out += d));
+  c.stdout.on("data", (d) => (out += d));
   await once(c, "exit");
   return JSON.parse(out.trim().split("\n").at(-1)!);
 }
 
-const median = <T>(xs: T[], key: (x: T) => number): T => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)]!;
+const median = <T>(xs: T[], key: (x: T) => number): T => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)];
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 
 async function main(): Promise<void> {

@@ -26,7 +26,7 @@ const intParam = (v: unknown, name: string): number | undefined => {
 };
 
 function journalFilter(q: Request["query"]): JournalFilter {
-  const str = (k: string) => (typeof q[k] === "string" ? (q[k] as string) : undefined);
+  const str = (k: string) => (typeof q[k] === "string" ? q[k] : undefined);
   return {
     protocol: str("protocol"),
     method: str("method"),
@@ -43,7 +43,13 @@ function journalFilter(q: Request["query"]): JournalFilter {
 const settingsPatch = legacySettingsSchema.partial();
 const advanceBody = z.strictObject({ blocks: z.number().int().min(-1_000_000).max(1_000_000).default(1) });
 const heightBody = z.strictObject({ height: z.number().int().min(0) });
-const seedBody = z.strictObject({ seed: z.number().int().min(0).max(2 ** 32 - 1) });
+const seedBody = z.strictObject({
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
+});
 
 export function createAdminApp(control: Control): Express {
   const app = express();

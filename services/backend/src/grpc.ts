@@ -83,20 +83,25 @@ function sendIdentity(rt: Runtime, call: AnyCall): void {
   call.sendMetadata(md);
 }
 
+/** An internal error as the gRPC status a client reads. */
+const internal = (err: Error) => ({ code: grpc.status.INTERNAL, details: `internal error: ${err.message}` });
+
 function unary<Req, Res>(rt: Runtime, method: string, answer: (req: Req) => Res): grpc.handleUnaryCall<Req, Res> {
-  return async (call, callback) => {
+  // grpc-js ignores a handler's promise: a rejection would go unhandled and end the process.
+  return (call, callback) => void handle(call, callback).catch((err: Error) => callback(internal(err)));
+  async function handle(call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) {
     const start = performance.now();
-    sendIdentity(rt, call as AnyCall);
-    const d = await decide(rt, method, call as AnyCall);
+    sendIdentity(rt, call);
+    const d = await decide(rt, method, call);
     if (d && d.ttfbMs > 0) await sleep(d.ttfbMs);
     const st = d ? statusFor(d) : undefined;
     if (st) {
       callback({ code: st.code, details: st.details });
-      return record(rt, method, call as AnyCall, call.request, st.code, d, "injected", start);
+      return record(rt, method, call, call.request, st.code, d, "injected", start);
     }
     callback(null, answer(call.request));
-    record(rt, method, call as AnyCall, call.request, grpc.status.OK, d, d ? "injected" : "ok", start);
-  };
+    record(rt, method, call, call.request, grpc.status.OK, d, d ? "injected" : "ok", start);
+  }
 }
 
 export function createGrpcServer(rt: Runtime): grpc.Server {
@@ -104,16 +109,18 @@ export function createGrpcServer(rt: Runtime): grpc.Server {
   const server = new grpc.Server({ "grpc.max_receive_message_length": rt.config.max_body_bytes });
   const identity = (call: AnyCall) => sendIdentity(rt, call);
 
-  const streamBlocks: grpc.handleServerStreamingCall<{ start_height: number }, BlockMsg> = async (call) => {
+  const streamBlocks: grpc.handleServerStreamingCall<{ start_height: number }, BlockMsg> = (call) =>
+    void handleStreamBlocks(call).catch((err: Error) => call.emit("error", internal(err)));
+  const handleStreamBlocks = async (call: grpc.ServerWritableStream<{ start_height: number }, BlockMsg>) => {
     const start = performance.now();
-    identity(call as AnyCall);
-    const d = await decide(rt, "StreamBlocks", call as AnyCall);
+    identity(call);
+    const d = await decide(rt, "StreamBlocks", call);
     if (d && d.ttfbMs > 0) await sleep(d.ttfbMs);
     const a = d?.action;
     const st = d && a?.type !== "disconnect" ? statusFor(d) : undefined;
     if (st) {
       call.emit("error", { code: st.code, details: st.details });
-      return record(rt, "StreamBlocks", call as AnyCall, call.request, st.code, d, "injected", start);
+      return record(rt, "StreamBlocks", call, call.request, st.code, d, "injected", start);
     }
     rt.metrics.activeStreams.inc({ protocol: "grpc" });
     let n = call.request.start_height;
@@ -127,7 +134,7 @@ export function createGrpcServer(rt: Runtime): grpc.Server {
       rt.streams.delete(stop);
       rt.metrics.activeStreams.dec({ protocol: "grpc" });
       how?.();
-      record(rt, "StreamBlocks", call as AnyCall, call.request, code, d, outcome, start);
+      record(rt, "StreamBlocks", call, call.request, code, d, outcome, start);
     };
     const stop = () => finish("ok", grpc.status.OK, () => call.end());
     rt.streams.add(stop);
@@ -152,7 +159,7 @@ export function createGrpcServer(rt: Runtime): grpc.Server {
     GetBlock: unary<{ number: number }, BlockMsg>(rt, "GetBlock", (req) => blockMsg(rt, req.number)),
     StreamBlocks: streamBlocks,
     HealthCheck: (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<{ healthy: boolean; status: string }>) => {
-      identity(call as AnyCall);
+      identity(call);
       cb(null, { healthy: !rt.draining, status: rt.draining ? "draining" : "ok" });
     },
   });
@@ -160,9 +167,7 @@ export function createGrpcServer(rt: Runtime): grpc.Server {
 }
 
 export function bindGrpc(server: grpc.Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) =>
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
-  );
+  return new Promise((resolve, reject) => server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))));
 }
 
 /** Graceful: lets in-flight calls finish (streams were ended by drain), then forces after `graceMs`. */

@@ -59,7 +59,7 @@ export class Journal {
     private readonly enabled: boolean,
     private readonly worker?: number,
   ) {
-    this.buf = new Array(enabled ? capacity : 0);
+    this.buf = new Array<JournalEntry | undefined>(enabled ? capacity : 0);
   }
 
   record(e: NewJournalEntry): void {
@@ -84,7 +84,7 @@ export class Journal {
   }
 
   reset(): void {
-    this.buf = new Array(this.enabled ? this.capacity : 0);
+    this.buf = new Array<JournalEntry | undefined>(this.enabled ? this.capacity : 0);
     this.next = 0;
   }
 }

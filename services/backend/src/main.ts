@@ -6,7 +6,7 @@ import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
 import { startBackend } from "./app";
 import { runPrimary, runWorker } from "./cluster";
-import { ConfigError, loadConfig, type BackendConfig } from "./config";
+import { BackendConfigError, loadConfig, type BackendConfig } from "./config";
 import { createLogger } from "./log";
 
 export const EXIT_CONFIG = 2;
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   try {
     ({ config, path } = loadConfig());
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof BackendConfigError) {
       process.stderr.write(`backend: ${e.message}\n`);
       process.exit(EXIT_CONFIG);
     }

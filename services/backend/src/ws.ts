@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { WebSocketServer, type WebSocket } from "ws";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type { FaultAction } from "./config";
 import { faultLabel, type FaultDecision } from "./faults";
 import { chainResult } from "./http/jsonrpc";
@@ -29,8 +29,7 @@ export interface WsHandler {
 
 function rejectHandshake(socket: Duplex, status: number, text: string, backendId: string): void {
   socket.end(
-    `HTTP/1.1 ${status} Injected\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n` +
-      `X-Backend-Id: ${backendId}\r\nConnection: close\r\n\r\n${text}`,
+    `HTTP/1.1 ${status} Injected\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n` + `X-Backend-Id: ${backendId}\r\nConnection: close\r\n\r\n${text}`,
   );
 }
 
@@ -99,9 +98,9 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
   /** Cut the connection after the frame just sent is flushed (FIN, no close frame). */
   const drop = () => socket.destroy();
 
-  ws.on("message", async (data, isBinary) => {
+  const onMessage = async (data: RawData, isBinary: boolean) => {
     const start = performance.now();
-    const text = isBinary ? Buffer.from(data as Buffer).toString("utf8") : data.toString();
+    const text = isBinary ? Buffer.from(data as Buffer).toString("utf8") : (data as Buffer).toString();
     const done = (method: string, outcome: Outcome, fault: string, rule?: string) => {
       rt.metrics.observe("websocket", method, outcome, fault, since(start));
       rt.journal.record({ protocol: "websocket", method, path: req.url ?? "/ws", headers: req.headers as Record<string, string>, body: text, fault, rule });
@@ -163,7 +162,9 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
         send(errorFrame(id, -32602, `unsupported subscription ${JSON.stringify(params[0] ?? null)}; supported: newHeads`));
         return done(method, "client_error", fault, d?.rule);
       }
-      const subId = `0x${Math.floor(rt.rng.next() * 2 ** 32).toString(16).padStart(8, "0")}${(subs.size + 1).toString(16).padStart(8, "0")}`;
+      const subId = `0x${Math.floor(rt.rng.next() * 2 ** 32)
+        .toString(16)
+        .padStart(8, "0")}${(subs.size + 1).toString(16).padStart(8, "0")}`;
       send(JSON.stringify({ id, jsonrpc: "2.0", result: subId }));
       let pushed = 0;
       const unsub = rt.chain.onBlock((h) => {
@@ -175,7 +176,7 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
       return done(method, outcome, fault, d?.rule);
     }
     if (rt.config.chain.enabled && method === "eth_unsubscribe") {
-      const target = Array.isArray(msg.params) ? msg.params[0] : undefined;
+      const target: unknown = Array.isArray(msg.params) ? msg.params[0] : undefined;
       const unsub = typeof target === "string" ? subs.get(target) : undefined;
       if (unsub) {
         unsub();
@@ -205,5 +206,12 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
       if (seq < total) await sleep(d?.interval ? sampleLatency(d.interval, rt.rng) : delay);
     }
     done(method, closed ? "cancelled" : outcome, fault, d?.rule);
+  };
+  // ws ignores a listener's promise: a rejection would go unhandled and end the process.
+  ws.on("message", (data, isBinary) => {
+    onMessage(data, isBinary).catch((err: Error) => {
+      rt.log.error("websocket message failed", { error: err.message });
+      ws.close(1011, "internal error");
+    });
   });
 }

@@ -28,7 +28,10 @@ test("jsonrpc_error: 200 with the error object, per call inside a batch", async 
   const one = await call("eth_call");
   assert.equal(one.status, 200);
   assert.deepEqual(JSON.parse(one.body), { error: { code: -32005, message: "limit exceeded", data: { retry: 1 } }, id: 1, jsonrpc: "2.0" });
-  const batch = await b.rpc([{ id: 1, method: "eth_call" }, { id: 2, method: "ok" }]);
+  const batch = await b.rpc([
+    { id: 1, method: "eth_call" },
+    { id: 2, method: "ok" },
+  ]);
   assert.equal(batch.json[0].error.code, -32005);
   assert.equal(batch.json[1].result.method, "ok");
 });

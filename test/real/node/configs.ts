@@ -73,7 +73,10 @@ export function blockedRegistryHosts(closedPort: number): string {
   return `server = "http://127.0.0.1:${closedPort}"\n\n[host."http://127.0.0.1:${closedPort}"]\n  capabilities = ["pull", "resolve"]\n`;
 }
 
-export interface KubeletPorts { port: number; healthzPort: number }
+export interface KubeletPorts {
+  port: number;
+  healthzPort: number;
+}
 
 /** KubeletConfiguration: anonymous, AlwaysAllow (test only), cgroupfs on cgroup v1, cluster DNS only. */
 export function kubeletConfig(l: NodeLayout, p: KubeletPorts): string {
@@ -152,10 +155,14 @@ export function corefile(p: { dnsPort: number; healthPort: number; readyPort: nu
 
 /** kube-system/kube-dns: a selectorless Service at the clusterDNS address, and its endpoints (CoreDNS on the host). */
 export function kubeDnsObjects(dnsPort: number): { service: object; endpointSlice: object } {
-  const ports = [{ name: "dns", protocol: "UDP" }, { name: "dns-tcp", protocol: "TCP" }];
+  const ports = [
+    { name: "dns", protocol: "UDP" },
+    { name: "dns-tcp", protocol: "TCP" },
+  ];
   return {
     service: {
-      apiVersion: "v1", kind: "Service",
+      apiVersion: "v1",
+      kind: "Service",
       metadata: { name: "kube-dns", namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
       spec: {
         clusterIP: NODE_NETWORK.dnsServiceIp,
@@ -163,9 +170,11 @@ export function kubeDnsObjects(dnsPort: number): { service: object; endpointSlic
       },
     },
     endpointSlice: {
-      apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice",
+      apiVersion: "discovery.k8s.io/v1",
+      kind: "EndpointSlice",
       metadata: {
-        name: "kube-dns-host", namespace: "kube-system",
+        name: "kube-dns-host",
+        namespace: "kube-system",
         labels: { "kubernetes.io/service-name": "kube-dns", "endpointslice.kubernetes.io/managed-by": "relayminer-localnet-tests" },
       },
       addressType: "IPv4",

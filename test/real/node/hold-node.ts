@@ -11,11 +11,18 @@ async function main(): Promise<void> {
   const [pause, busybox] = await buildImages(["pause", "busybox"]);
   const node = await startNode(new Scratch(), { images: [pause.archive, busybox.archive], sandboxImage: pause.ref });
   const pod = {
-    apiVersion: "v1", kind: "Pod", metadata: { name: "held", namespace: "default" },
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "held", namespace: "default" },
     spec: { containers: [{ name: "main", image: busybox.ref, imagePullPolicy: "Never", command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 3600 & wait $!; done"] }] },
   };
   node.kubectl(["apply", "-f", "-"], { input: JSON.stringify(pod) });
-  await waitFor("pod held Running", async () => (node.kubectl(["get", "pod", "held", "-o", "jsonpath={.status.phase}"], { allowFail: true }).startsWith("Running") ? true : undefined), 120_000, 250);
+  await waitFor(
+    "pod held Running",
+    async () => (node.kubectl(["get", "pod", "held", "-o", "jsonpath={.status.phase}"], { allowFail: true }).startsWith("Running") ? true : undefined),
+    120_000,
+    250,
+  );
   const cgroupRoot = `rml-node-${node.runDir.slice(-6)}`;
   process.stdout.write(`HOLDING ${node.runDir} ${cgroupRoot}\n`);
   setInterval(() => {}, 1 << 30);

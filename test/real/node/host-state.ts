@@ -9,12 +9,20 @@ import { sh } from "./network";
 
 /** Sysctls the kubelet sets at start (kernel tunables) or kube-proxy may set, and forwarding. */
 export const WATCHED_SYSCTLS = [
-  "vm/overcommit_memory", "vm/panic_on_oom", "kernel/panic", "kernel/panic_on_oops",
-  "kernel/keys/root_maxkeys", "kernel/keys/root_maxbytes",
-  "net/ipv4/ip_forward", "net/ipv4/conf/all/forwarding", "net/ipv4/conf/all/route_localnet",
+  "vm/overcommit_memory",
+  "vm/panic_on_oom",
+  "kernel/panic",
+  "kernel/panic_on_oops",
+  "kernel/keys/root_maxkeys",
+  "kernel/keys/root_maxbytes",
+  "net/ipv4/ip_forward",
+  "net/ipv4/conf/all/forwarding",
+  "net/ipv4/conf/all/route_localnet",
   "net/ipv6/conf/all/forwarding",
-  "net/bridge/bridge-nf-call-iptables", "net/bridge/bridge-nf-call-ip6tables",
-  "net/netfilter/nf_conntrack_max", "net/netfilter/nf_conntrack_tcp_timeout_established",
+  "net/bridge/bridge-nf-call-iptables",
+  "net/bridge/bridge-nf-call-ip6tables",
+  "net/netfilter/nf_conntrack_max",
+  "net/netfilter/nf_conntrack_tcp_timeout_established",
   "net/netfilter/nf_conntrack_tcp_timeout_close_wait",
 ] as const;
 
@@ -55,8 +63,14 @@ export function normalizeIptablesSave(text: string): string[] {
   for (const raw of text.split("\n")) {
     const line = raw.trim();
     if (!line || line.startsWith("#") || line === "COMMIT") continue;
-    if (line.startsWith("*")) { table = line.slice(1); continue; }
-    if (line.startsWith(":")) { out.push(`${table} :${line.slice(1).split(" ")[0]}`); continue; }
+    if (line.startsWith("*")) {
+      table = line.slice(1);
+      continue;
+    }
+    if (line.startsWith(":")) {
+      out.push(`${table} :${line.slice(1).split(" ")[0]}`);
+      continue;
+    }
     out.push(`${table} ${line}`);
   }
   return out;
@@ -89,26 +103,41 @@ function cgroupDirs(): string[] {
     try {
       if (!statSync(root).isDirectory()) continue;
       for (const e of readdirSync(root, { withFileTypes: true })) if (e.isDirectory()) out.push(join(root, e.name));
-    } catch { /* not readable */ }
+    } catch {
+      /* not readable */
+    }
   }
   return out.sort();
 }
 
 function nftTables(): string[] {
   const r = sh("nft", ["list", "tables"], { allowFail: true });
-  return r.status === 0 ? r.out.split("\n").map((l) => l.replace(/^table\s+/, "").trim()).filter(Boolean).sort() : [];
+  return r.status === 0
+    ? r.out
+        .split("\n")
+        .map((l) => l.replace(/^table\s+/, "").trim())
+        .filter(Boolean)
+        .sort()
+    : [];
 }
 
 export function readSysctls(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of WATCHED_SYSCTLS) {
-    try { out[k] = readFileSync(join("/proc/sys", k), "utf8").trim(); } catch { /* not on this kernel */ }
+    try {
+      out[k] = readFileSync(join("/proc/sys", k), "utf8").trim();
+    } catch {
+      /* not on this kernel */
+    }
   }
   return out;
 }
 
 export function mountPoints(): string[] {
-  return readFileSync("/proc/self/mountinfo", "utf8").split("\n").filter(Boolean).map((l) => l.split(" ")[4]);
+  return readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.split(" ")[4]);
 }
 
 export function captureHostState(): HostState {
@@ -133,9 +162,15 @@ export function processesMentioning(marker: string): { pid: number; cmd: string 
     try {
       const cmd = readFileSync(`/proc/${e}/cmdline`, "utf8").replace(/\0/g, " ").trim();
       let cwd = "";
-      try { cwd = readlinkSync(`/proc/${e}/cwd`); } catch { /* gone or kernel thread */ }
+      try {
+        cwd = readlinkSync(`/proc/${e}/cwd`);
+      } catch {
+        /* gone or kernel thread */
+      }
       if (cmd.includes(marker) || cwd.startsWith(marker)) out.push({ pid: Number(e), cmd: cmd.slice(0, 200) });
-    } catch { /* exited */ }
+    } catch {
+      /* exited */
+    }
   }
   return out;
 }

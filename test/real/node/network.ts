@@ -113,22 +113,28 @@ export function applyIsolation(dnsPort: number): void {
 
 /** The CNI network: a bridge with host-local addresses, routes only to the pod and Service ranges. */
 export function cniConflist(ipamDataDir: string): string {
-  return JSON.stringify({
-    cniVersion: "1.0.0",
-    name: "rml-pods",
-    plugins: [{
-      type: "bridge",
-      bridge: NODE_NETWORK.bridge,
-      isGateway: true,
-      isDefaultGateway: false,
-      ipMasq: false,
-      hairpinMode: true,
-      ipam: {
-        type: "host-local",
-        ranges: [[{ subnet: NODE_NETWORK.podCidr, gateway: NODE_NETWORK.nodeIp }]],
-        routes: [{ dst: NODE_NETWORK.serviceCidr }],
-        dataDir: ipamDataDir,
-      },
-    }],
-  }, null, 2);
+  return JSON.stringify(
+    {
+      cniVersion: "1.0.0",
+      name: "rml-pods",
+      plugins: [
+        {
+          type: "bridge",
+          bridge: NODE_NETWORK.bridge,
+          isGateway: true,
+          isDefaultGateway: false,
+          ipMasq: false,
+          hairpinMode: true,
+          ipam: {
+            type: "host-local",
+            ranges: [[{ subnet: NODE_NETWORK.podCidr, gateway: NODE_NETWORK.nodeIp }]],
+            routes: [{ dst: NODE_NETWORK.serviceCidr }],
+            dataDir: ipamDataDir,
+          },
+        },
+      ],
+    },
+    null,
+    2,
+  );
 }

@@ -127,8 +127,13 @@ export async function startNode(scratch: Scratch, opts: NodeOptions): Promise<Re
     sandboxImage: opts.sandboxImage,
   };
   const state: NodeRunState = {
-    ownerPid: process.pid, runDir, cgroupRoot, containerdSocket: layout.containerdSocket,
-    crictl: nodeBinary("crictl"), before, pids: [],
+    ownerPid: process.pid,
+    runDir,
+    cgroupRoot,
+    containerdSocket: layout.containerdSocket,
+    crictl: nodeBinary("crictl"),
+    before,
+    pids: [],
   };
   writeNodeState(state);
   activeState = state;
@@ -158,7 +163,13 @@ export async function startNode(scratch: Scratch, opts: NodeOptions): Promise<Re
 
     const containerd = start("containerd", "containerd", ["--config", containerdToml]);
     const ctr = (args: string[], timeoutMs = 120_000) => run("ctr", ["--address", layout.containerdSocket, "--namespace", "k8s.io", ...args], { timeoutMs });
-    await waitFor("containerd", async () => (run("ctr", ["--address", layout.containerdSocket, "version"], { allowFail: true }).status === 0 ? true : undefined), timeout, 200, containerd);
+    await waitFor(
+      "containerd",
+      async () => (run("ctr", ["--address", layout.containerdSocket, "version"], { allowFail: true }).status === 0 ? true : undefined),
+      timeout,
+      200,
+      containerd,
+    );
 
     const importImages = (archives: string[]) => {
       for (const a of archives) ctr(["images", "import", a]);
@@ -179,7 +190,10 @@ export async function startNode(scratch: Scratch, opts: NodeOptions): Promise<Re
     const controlPlaneMs = Date.now() - tCp;
 
     const dns = kubeDnsObjects(dnsPort);
-    for (const [path, obj] of [["/api/v1/namespaces/kube-system/services", dns.service], ["/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices", dns.endpointSlice]] as const) {
+    for (const [path, obj] of [
+      ["/api/v1/namespaces/kube-system/services", dns.service],
+      ["/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices", dns.endpointSlice],
+    ] as const) {
       const r = await cluster.api("POST", path, obj);
       if (r.status !== 201) throw new Error(`creating ${path}: HTTP ${r.status}: ${r.text.slice(0, 300)}`);
     }
@@ -192,24 +206,41 @@ export async function startNode(scratch: Scratch, opts: NodeOptions): Promise<Re
     writeFileSync(kubeletYaml, kubeletConfig(layout, { port: kubeletPort, healthzPort: kubeletHealthz }));
     const tKubelet = Date.now();
     const kubelet = start("kubelet", nodeBinary("kubelet"), [
-      `--config=${kubeletYaml}`, `--kubeconfig=${cluster.kubeconfig}`, `--root-dir=${layout.kubeletRoot}`,
+      `--config=${kubeletYaml}`,
+      `--kubeconfig=${cluster.kubeconfig}`,
+      `--root-dir=${layout.kubeletRoot}`,
       `--cert-dir=${join(layout.kubeletRoot, "pki")}`,
-      `--node-ip=${NODE_NETWORK.nodeIp}`, `--hostname-override=${NODE_NAME}`, "--v=1",
+      `--node-ip=${NODE_NETWORK.nodeIp}`,
+      `--hostname-override=${NODE_NAME}`,
+      "--v=1",
     ]);
-    await waitFor(`Node ${NODE_NAME} Ready`, async () => {
-      const r = await cluster.api("GET", `/api/v1/nodes/${NODE_NAME}`);
-      const ready = (r.body?.status?.conditions ?? []).find((c: any) => c.type === "Ready");
-      return ready?.status === "True" ? true : undefined;
-    }, timeout, 200, kubelet);
+    await waitFor(
+      `Node ${NODE_NAME} Ready`,
+      async () => {
+        const r = await cluster.api("GET", `/api/v1/nodes/${NODE_NAME}`);
+        const ready = (r.body?.status?.conditions ?? []).find((c: any) => c.type === "Ready");
+        return ready?.status === "True" ? true : undefined;
+      },
+      timeout,
+      200,
+      kubelet,
+    );
     const nodeReadyMs = Date.now() - tKubelet;
-    await waitFor("CoreDNS ready", async () => {
-      const res = await fetch(`http://127.0.0.1:${dnsReady}/ready`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
-      return res?.ok ? true : undefined;
-    }, timeout, 200, coredns);
+    await waitFor(
+      "CoreDNS ready",
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${dnsReady}/ready`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+        return res?.ok ? true : undefined;
+      },
+      timeout,
+      200,
+      coredns,
+    );
     await waitForDefaultServiceAccount(cluster, timeout);
 
     const crictlBin = nodeBinary("crictl");
-    const crictl = (args: string[]) => run(crictlBin, ["--runtime-endpoint", `unix://${layout.containerdSocket}`, "--image-endpoint", `unix://${layout.containerdSocket}`, ...args]).stdout;
+    const crictl = (args: string[]) =>
+      run(crictlBin, ["--runtime-endpoint", `unix://${layout.containerdSocket}`, "--image-endpoint", `unix://${layout.containerdSocket}`, ...args]).stdout;
     const kubectlBin = nodeBinary("kubectl");
     const kubectl = (args: string[], o: { input?: string; timeoutMs?: number; allowFail?: boolean } = {}) => {
       const r = run(kubectlBin, ["--kubeconfig", cluster.kubeconfig, ...args], { input: o.input, timeoutMs: o.timeoutMs ?? 60_000, allowFail: o.allowFail });
@@ -225,7 +256,9 @@ export async function startNode(scratch: Scratch, opts: NodeOptions): Promise<Re
       importImages,
       crictl: (args) => crictl(args),
       containerPid: (namespace, pod, container) => {
-        const id = kubectl(["get", "pod", "-n", namespace, pod, "-o", `jsonpath={.status.containerStatuses[?(@.name=="${container}")].containerID}`]).trim().replace(/^containerd:\/\//, "");
+        const id = kubectl(["get", "pod", "-n", namespace, pod, "-o", `jsonpath={.status.containerStatuses[?(@.name=="${container}")].containerID}`])
+          .trim()
+          .replace(/^containerd:\/\//, "");
         if (!id) throw new Error(`pod ${namespace}/${pod} has no running container ${container}`);
         const pid = Number(JSON.parse(crictl(["inspect", id])).info?.pid);
         if (!pid) throw new Error(`crictl inspect ${id} gave no pid`);
@@ -238,7 +271,9 @@ export async function startNode(scratch: Scratch, opts: NodeOptions): Promise<Re
           try {
             const kb = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${p.pid}/status`, "utf8"))?.[1] ?? 0);
             out[name] = Math.round(((out[name] ?? 0) + kb / 1024) * 10) / 10;
-          } catch { /* exited */ }
+          } catch {
+            /* exited */
+          }
         }
         return out;
       },
@@ -247,7 +282,7 @@ export async function startNode(scratch: Scratch, opts: NodeOptions): Promise<Re
   } catch (e) {
     const logs = saveLogs(runDir);
     const left = down(state);
-    throw new Error(`${(e as Error).message}${left.length ? `\n(teardown after the failure left: ${left.join("; ")})` : ""}\nnode logs: ${logs}`);
+    throw new Error(`${(e as Error).message}${left.length ? `\n(teardown after the failure left: ${left.join("; ")})` : ""}\nnode logs: ${logs}`, { cause: e });
   }
 }
 
@@ -283,6 +318,8 @@ export function saveLogs(runDir: string): string {
   try {
     copy(runDir);
     copy(join(runDir, "cluster"));
-  } catch { /* partial */ }
+  } catch {
+    /* partial */
+  }
   return dest;
 }

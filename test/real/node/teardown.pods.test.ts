@@ -21,13 +21,13 @@ function holdNode(): Promise<{ child: ReturnType<typeof spawn>; runDir: string; 
   const exited = new Promise<number | null>((r) => child.once("exit", (code, sig) => r(code ?? (sig ? -1 : null))));
   return new Promise((resolve, reject) => {
     let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
+    child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
       const held = /HOLDING (\S+) (\S+)/.exec(out);
       if (held) resolve({ child, runDir: held[1], cgroupRoot: held[2], exited });
       if (/FAILED/.test(out)) reject(new Error(out));
     });
-    exited.then((code) => reject(new Error(`hold-node exited (${code}) before holding a node: ${out}`)));
+    void exited.then((code) => reject(new Error(`hold-node exited (${code}) before holding a node: ${out}`)));
   });
 }
 

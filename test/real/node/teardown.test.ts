@@ -42,21 +42,26 @@ describe("iptablesCleanup", () => {
   const input = iptablesCleanup(normalizeIptablesSave(before), after);
 
   test("deletes the node's rules in built-in chains, then flushes and deletes its chains", () => {
-    assert.equal(input, [
-      "*filter",
-      "-D INPUT -i rmlpods0 -j DROP",
-      "-D FORWARD -j RML-NODE-FWD",
-      "-D FORWARD -m comment --comment \"kubernetes forwarding rules\" -j KUBE-FORWARD",
-      "-F KUBE-FORWARD", "-F RML-NODE-FWD",
-      "-X KUBE-FORWARD", "-X RML-NODE-FWD",
-      "COMMIT",
-      "*nat",
-      "-D PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
-      "-F KUBE-SERVICES",
-      "-X KUBE-SERVICES",
-      "COMMIT",
-      "",
-    ].join("\n"));
+    assert.equal(
+      input,
+      [
+        "*filter",
+        "-D INPUT -i rmlpods0 -j DROP",
+        "-D FORWARD -j RML-NODE-FWD",
+        '-D FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD',
+        "-F KUBE-FORWARD",
+        "-F RML-NODE-FWD",
+        "-X KUBE-FORWARD",
+        "-X RML-NODE-FWD",
+        "COMMIT",
+        "*nat",
+        '-D PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+        "-F KUBE-SERVICES",
+        "-X KUBE-SERVICES",
+        "COMMIT",
+        "",
+      ].join("\n"),
+    );
   });
 
   test("leaves what was there before and what another tool added during the run", () => {

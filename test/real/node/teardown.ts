@@ -52,11 +52,23 @@ const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
 /** SIGTERM each group, SIGKILL what is left after `graceMs`; pids not naming runDir are skipped (reused). */
 function stopProcesses(pids: number[], runDir: string, graceMs: number): void {
   const ours = (pid: number) => {
-    try { return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(runDir); } catch { return false; }
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(runDir);
+    } catch {
+      return false;
+    }
   };
   const live = pids.filter((p) => alive(p) && ours(p));
   const signal = (pid: number, sig: NodeJS.Signals) => {
-    try { process.kill(-pid, sig); } catch { try { process.kill(pid, sig); } catch { /* gone */ } }
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* gone */
+      }
+    }
   };
   for (const p of live) signal(p, "SIGTERM");
   const deadline = Date.now() + graceMs;
@@ -73,7 +85,10 @@ function removeSandboxes(s: NodeRunState, log: string[]): void {
   if (!existsSync(s.containerdSocket)) return;
   const cri = ["--runtime-endpoint", `unix://${s.containerdSocket}`, "--image-endpoint", `unix://${s.containerdSocket}`, "--timeout", "20s"];
   const pods = sh(s.crictl, [...cri, "pods", "-q"], { allowFail: true, timeoutMs: 30_000 });
-  for (const id of pods.out.split("\n").map((x) => x.trim()).filter(Boolean)) {
+  for (const id of pods.out
+    .split("\n")
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const stop = sh(s.crictl, [...cri, "stopp", id], { allowFail: true, timeoutMs: 40_000 });
     const rm = sh(s.crictl, [...cri, "rmp", "--force", id], { allowFail: true, timeoutMs: 40_000 });
     if (stop.status !== 0 || rm.status !== 0) log.push(`pod sandbox ${id}: ${stop.err || rm.err}`.trim());
@@ -82,9 +97,13 @@ function removeSandboxes(s: NodeRunState, log: string[]): void {
 
 /** Kills what is still in the node's cgroups (containers whose shim died) and removes them. */
 function removeCgroups(cgroupRoot: string, log: string[]): void {
-  const roots = readdirSync("/sys/fs/cgroup").map((h) => join("/sys/fs/cgroup", h, cgroupRoot)).filter((d) => existsSync(d));
+  const roots = readdirSync("/sys/fs/cgroup")
+    .map((h) => join("/sys/fs/cgroup", h, cgroupRoot))
+    .filter((d) => existsSync(d));
   const depthFirst = (dir: string): string[] => {
-    const subs = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(dir, e.name));
+    const subs = readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => join(dir, e.name));
     return [...subs.flatMap(depthFirst), dir];
   };
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -93,10 +112,20 @@ function removeCgroups(cgroupRoot: string, log: string[]): void {
       for (const d of depthFirst(root)) {
         try {
           for (const pid of readFileSync(join(d, "cgroup.procs"), "utf8").split("\n").filter(Boolean)) {
-            try { process.kill(Number(pid), "SIGKILL"); } catch { /* gone */ }
+            try {
+              process.kill(Number(pid), "SIGKILL");
+            } catch {
+              /* gone */
+            }
           }
-        } catch { /* no procs file */ }
-        try { rmdirSync(d); } catch { remaining++; }
+        } catch {
+          /* no procs file */
+        }
+        try {
+          rmdirSync(d);
+        } catch {
+          remaining++;
+        }
       }
     }
     if (remaining === 0) return;
@@ -108,7 +137,9 @@ function removeCgroups(cgroupRoot: string, log: string[]): void {
 /** Unmounts everything under the run directory (deepest first), lazily when busy. */
 function unmountUnder(runDir: string, log: string[]): void {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const ours = mountPoints().filter((m) => m === runDir || m.startsWith(`${runDir}/`)).sort((a, b) => b.length - a.length);
+    const ours = mountPoints()
+      .filter((m) => m === runDir || m.startsWith(`${runDir}/`))
+      .sort((a, b) => b.length - a.length);
     if (ours.length === 0) return;
     for (const m of ours) if (sh("umount", [m], { allowFail: true }).status !== 0) sh("umount", ["-l", m], { allowFail: true });
   }
@@ -153,7 +184,10 @@ export function iptablesCleanup(before: string[], nowText: string): string {
 }
 
 function restoreIptables(before: HostState, log: string[]): void {
-  for (const [family, save, restore] of [[4, "iptables-save", "iptables-restore"], [6, "ip6tables-save", "ip6tables-restore"]] as const) {
+  for (const [family, save, restore] of [
+    [4, "iptables-save", "iptables-restore"],
+    [6, "ip6tables-save", "ip6tables-restore"],
+  ] as const) {
     const now = sh(save, [], { allowFail: true });
     if (now.status !== 0) continue;
     const input = iptablesCleanup(family === 4 ? before.iptables.v4 : before.iptables.v6, now.out);
@@ -170,7 +204,10 @@ function restoreIptables(before: HostState, log: string[]): void {
 function removeEmptyNewTables(before: HostState, log: string[]): void {
   if (sh("sh", ["-c", "command -v nft"], { allowFail: true }).status !== 0) return;
   const had = new Set(before.nftTables);
-  const now = sh("nft", ["list", "tables"], { allowFail: true }).out.split("\n").map((l) => l.replace(/^table\s+/, "").trim()).filter(Boolean);
+  const now = sh("nft", ["list", "tables"], { allowFail: true })
+    .out.split("\n")
+    .map((l) => l.replace(/^table\s+/, "").trim())
+    .filter(Boolean);
   for (const t of now) {
     const [family, name] = t.split(/\s+/);
     if (had.has(t) || (family !== "ip" && family !== "ip6")) continue;
@@ -203,7 +240,11 @@ function removeNetns(before: HostState): void {
     if (had.has(n) || !n.startsWith("cni-")) continue;
     const p = join("/run/netns", n);
     sh("umount", [p], { allowFail: true });
-    try { unlinkSync(p); } catch { /* busy or gone */ }
+    try {
+      unlinkSync(p);
+    } catch {
+      /* busy or gone */
+    }
   }
 }
 
@@ -215,7 +256,9 @@ function removeNewFiles(before: HostState): void {
     try {
       if (lstatSync(p).isDirectory()) rmSync(p, { recursive: true, force: true });
       else unlinkSync(p);
-    } catch { /* gone with its parent */ }
+    } catch {
+      /* gone with its parent */
+    }
   }
 }
 
@@ -240,18 +283,32 @@ export function teardownNode(s: NodeRunState, opts: { keepRunDir?: boolean } = {
   const stepsMs: Record<string, number> = {};
   const step = (name: string, fn: () => void) => {
     const t = Date.now();
-    try { fn(); } catch (e) { problems.push(`${name}: ${(e as Error).message}`); }
+    try {
+      fn();
+    } catch (e) {
+      problems.push(`${name}: ${(e as Error).message}`);
+    }
     stepsMs[name] = Date.now() - t;
   };
   const kubelet = s.pids.filter((p) => {
-    try { return readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0")[0].endsWith("/kubelet"); } catch { return false; }
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0")[0].endsWith("/kubelet");
+    } catch {
+      return false;
+    }
   });
   step("stop kubelet", () => stopProcesses(kubelet, s.runDir, 10_000));
   step("remove pod sandboxes", () => removeSandboxes(s, problems));
   // kube-apiserver drains for longer than a throw-away cluster is worth: 3 s, then SIGKILL.
   step("stop processes", () => stopProcesses(s.pids, s.runDir, 3_000));
   // Shims outlive containerd (they run in their own sessions); they name its socket.
-  step("stop shims", () => stopProcesses(processesMentioning(s.runDir).map((p) => p.pid), s.runDir, 5_000));
+  step("stop shims", () =>
+    stopProcesses(
+      processesMentioning(s.runDir).map((p) => p.pid),
+      s.runDir,
+      5_000,
+    ),
+  );
   step("remove cgroups", () => removeCgroups(s.cgroupRoot, problems));
   step("unmount", () => unmountUnder(s.runDir, problems));
   step("remove netns", () => removeNetns(s.before));
