@@ -18,6 +18,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { availableParallelism, tmpdir } from "node:os";
 import { delimiter, join, relative } from "node:path";
 import { spawnSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
 
 const root = new URL("..", import.meta.url).pathname;
 const tier = process.argv[2] ?? "unit";
@@ -37,8 +38,7 @@ function walk(dir, found) {
   return found;
 }
 
-const tierOf = (f) =>
-  f.endsWith(".real.test.ts") ? "real" : f.endsWith(".pods.test.ts") ? "pods" : f.endsWith(".int.test.ts") ? "integration" : "unit";
+const tierOf = (f) => (f.endsWith(".real.test.ts") ? "real" : f.endsWith(".pods.test.ts") ? "pods" : f.endsWith(".int.test.ts") ? "integration" : "unit");
 if (!tiers.includes(tier)) {
   console.error(`unknown tier "${tier}" (known: ${tiers.join(", ")})`);
   process.exit(2);

@@ -59,7 +59,10 @@ function assertFixture(s: StatusSnapshot): void {
     s.leases.map((l) => [l.supplier, l.owner]),
     Object.entries(fixture.leases).sort(),
   );
-  assert.ok(s.leases.every((l) => l.ttlMs !== null && l.ttlMs > 30_000 && l.ttlMs <= 90_000), JSON.stringify(s.leases));
+  assert.ok(
+    s.leases.every((l) => l.ttlMs !== null && l.ttlMs > 30_000 && l.ttlMs <= 90_000),
+    JSON.stringify(s.leases),
+  );
 
   assert.deepEqual(
     s.streams.map((st) => [st.supplier, st.length, st.group?.pending ?? null, st.group?.consumers ?? null]),

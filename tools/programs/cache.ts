@@ -16,7 +16,11 @@ export function programsRoot(env: NodeJS.ProcessEnv = process.env): string {
 
 /** `<root>/<recipe>/<label>-<first 12 hex of sha256(key)>`: a changed pin gets a fresh directory. */
 export function keyedDir(recipe: string, label: string, key: Record<string, string>, env: NodeJS.ProcessEnv = process.env): string {
-  const canonical = JSON.stringify(Object.keys(key).sort().map((k) => [k, key[k]]));
+  const canonical = JSON.stringify(
+    Object.keys(key)
+      .sort()
+      .map((k) => [k, key[k]]),
+  );
   const hash = createHash("sha256").update(canonical).digest("hex").slice(0, 12);
   return join(programsRoot(env), recipe, `${label}-${hash}`);
 }
@@ -66,7 +70,7 @@ function withLock<T>(dir: string, fn: () => T, waitMs = 60 * 60 * 1000): T {
         rmSync(lock, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`${lock} is held by process ${holder} for too long; remove it if that process is gone`);
+      if (Date.now() > deadline) throw new Error(`${lock} is held by process ${holder} for too long; remove it if that process is gone`, { cause: e });
       sleepSync(500);
     }
   }

@@ -82,7 +82,7 @@ export function programPath(name: ProgramName, env: NodeJS.ProcessEnv = process.
   }
   const r = recipe(recipeOf[name]);
   const dir = recipeDir(r, env);
-  const path = join(dir, r.files[name]!);
+  const path = join(dir, r.files[name]);
   if (isComplete(dir) && existsSync(path)) return path;
   const missing = r.missing();
   if (missing) throw oneLine(`${name} is not set up: ${missing}`);
@@ -135,5 +135,5 @@ export function ensureNodeRuntime(version: string): string {
   const r = nodeRuntimeRecipe(version);
   const p = provisionRecipe(r);
   if (p.state === "missing" || p.state === "failed") throw new Error(`Node.js ${version} could not be provisioned: ${p.detail}`);
-  return join(p.dir, r.files.node!);
+  return join(p.dir, r.files.node);
 }

@@ -42,13 +42,20 @@ describe("provision", () => {
 
   test("a failed build leaves no directory, keeps its log, and is tried again next time", () => {
     const dir = join(tmp, "p", "bad");
-    assert.throws(() => provision(dir, (_d, log) => {
-      writeFileSync(log, "compiler said no\n", { flag: "a" });
-      throw new Error("build failed");
-    }), /build failed/);
+    assert.throws(
+      () =>
+        provision(dir, (_d, log) => {
+          writeFileSync(log, "compiler said no\n", { flag: "a" });
+          throw new Error("build failed");
+        }),
+      /build failed/,
+    );
     assert.ok(!existsSync(dir));
     assert.match(readFileSync(buildLog(dir), "utf8"), /compiler said no/);
-    assert.equal(provision(dir, () => undefined), true);
+    assert.equal(
+      provision(dir, () => undefined),
+      true,
+    );
   });
 
   test("a half-done directory (no stamp) is built again from scratch", () => {
@@ -56,7 +63,10 @@ describe("provision", () => {
     provision(dir, (d) => writeFileSync(join(d, "a"), "1"));
     rmSync(join(dir, ".provisioned"));
     writeFileSync(join(dir, "leftover"), "x");
-    assert.equal(provision(dir, (d) => writeFileSync(join(d, "a"), "2")), true);
+    assert.equal(
+      provision(dir, (d) => writeFileSync(join(d, "a"), "2")),
+      true,
+    );
     assert.ok(!existsSync(join(dir, "leftover")));
   });
 
@@ -65,7 +75,10 @@ describe("provision", () => {
     const lock = `${dir}.lock`;
     mkdirSync(lock, { recursive: true });
     writeFileSync(join(lock, "pid"), "2147483646"); // no such process
-    assert.equal(provision(dir, () => undefined), true);
+    assert.equal(
+      provision(dir, () => undefined),
+      true,
+    );
   });
 });
 

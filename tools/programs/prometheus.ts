@@ -50,7 +50,7 @@ export function prometheusRecipe(release = PROMETHEUS_VERSION): Recipe {
       for (const exe of ["prometheus", "promtool"]) {
         const out = outputOf(join(dir, "bin", exe), ["--version"]);
         if (!out?.includes(`version ${release}`)) throw new Error(`${exe} in ${dir} is not ${release}: ${out?.trim() ?? "does not run"}`);
-        lines.push(out.split("\n")[0]!);
+        lines.push(out.split("\n")[0]);
       }
       return lines.join("; ");
     },

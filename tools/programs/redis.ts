@@ -20,7 +20,7 @@ function versionCheck(exe: string, expected: string): string {
 function onlyFile(dir: string, suffix: string, what: string): string {
   const found = readdirSync(dir).filter((f) => f.endsWith(suffix));
   if (found.length !== 1) throw new Error(`${what}: expected one *${suffix} in ${dir}, found ${found.join(", ") || "none"}`);
-  return join(dir, found[0]!);
+  return join(dir, found[0]);
 }
 
 export function redisServerRecipe(): Recipe {
@@ -55,8 +55,13 @@ export function redisServerRecipe(): Recipe {
 }
 
 function missingCompiler(): string | undefined {
-  for (const [tool, args] of [["make", ["--version"]], ["cc", ["--version"]], ["tar", ["--version"]]] as const) {
-    if (outputOf(tool, [...args]) === undefined) return `${tool} is not on PATH: redis-cli is compiled from source; install make and a C compiler (Debian: apt-get install build-essential)`;
+  for (const [tool, args] of [
+    ["make", ["--version"]],
+    ["cc", ["--version"]],
+    ["tar", ["--version"]],
+  ] as const) {
+    if (outputOf(tool, [...args]) === undefined)
+      return `${tool} is not on PATH: redis-cli is compiled from source; install make and a C compiler (Debian: apt-get install build-essential)`;
   }
   return missingPip();
 }

@@ -29,7 +29,9 @@ function setUp(pathFile: string | undefined): number {
     if (p.state === "built") built++;
     if (p.state === "missing" || p.state === "failed") problems++;
     const state = p.state === "missing" || p.state === "failed" ? `NOT SET UP (${p.state})` : p.state;
-    console.log(`  ${name.padEnd(13)} ${state.padEnd(8)} ${p.seconds.toFixed(1).padStart(6)} s  ${p.state === "cached" || p.state === "built" ? `${r.what}: ${p.detail.split("\n")[0]}` : p.detail}`);
+    console.log(
+      `  ${name.padEnd(13)} ${state.padEnd(8)} ${p.seconds.toFixed(1).padStart(6)} s  ${p.state === "cached" || p.state === "built" ? `${r.what}: ${p.detail.split("\n")[0]}` : p.detail}`,
+    );
   }
   if (pathFile) writeFileSync(pathFile, JSON.stringify({ pathDirs: programPathDirs() }));
   const seconds = ((performance.now() - start) / 1000).toFixed(1);

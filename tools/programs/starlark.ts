@@ -25,7 +25,12 @@ export function starlarkRecipe(): Recipe {
   return {
     name: "starlark",
     get what() {
-      return `Starlark venv (${pins.split("\n").find((l) => /^[a-z]/i.test(l))?.trim() ?? "?"}, ${version()})`;
+      return `Starlark venv (${
+        pins
+          .split("\n")
+          .find((l) => /^[a-z]/i.test(l))
+          ?.trim() ?? "?"
+      }, ${version()})`;
     },
     get label() {
       return version().replace(/^Python /, "py");
