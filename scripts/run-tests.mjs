@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Finds the test files of one tier and runs them with node's own test runner (through tsx).
 // Tiers:
-//   unit         *.test.ts: pure code and mocks, no servers or programs beyond node (seconds)
-//   integration  *.int.test.ts: real Redis, Prometheus, Starlark, the backend over sockets
+//   unit         *.test.ts: in-process code and mocks, no child process, no server (seconds;
+//                scripts/test-tiers.test.ts holds unit files to that)
+//   integration  *.int.test.ts: real Redis, Prometheus, Starlark, the backend over sockets, our
+//                scripts and CLIs as processes
 //   test         unit + integration (`npm test`), after the set-up step that provisions the
 //                programs integration needs (tools/programs; cached, so a second run costs nothing)
 //   real         *.real.test.ts (needs `npm run tools:build`)
@@ -81,10 +83,10 @@ if (tier === "setup" || files.some((f) => tierOf(f) === "integration")) {
   if (tier === "setup") process.exit(setupStatus);
 }
 
-// Files run in parallel: most of their time is spent waiting on child servers and sockets, so
-// more files than cores keeps both cores busy. A real node is one per machine: its files run
-// one after another.
-const concurrency = tier === "pods" ? 1 : tier === "real" ? 2 : Math.max(2, availableParallelism() * 3);
+// Files run in parallel: much of their time is spent waiting on child servers and sockets, so
+// more files than cores keeps both cores busy. The real tiers share one control plane or one
+// node per machine: their files run one after another.
+const concurrency = tier === "pods" || tier === "real" ? 1 : Math.max(2, availableParallelism() * 3);
 const timeout = tier === "real" || tier === "pods" ? [] : [`--test-timeout=${Number(process.env.TEST_TIMEOUT_MS) || 300_000}`];
 const args = ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, ...timeout, "--test-reporter", "spec", ...files];
 const result = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env });
