@@ -42,6 +42,20 @@ select_only() {
 }
 
 now() { date +%s.%N; }
+
+# A Pulumi provider started with no engine prints the port it serves gRPC on: prints that port
+# (then stops the provider), or fails.
+provider_port() {
+  local exe="$1" port f pid
+  f="$(mktemp)"
+  "$exe" >"$f" 2>/dev/null &
+  pid=$!
+  for _ in $(seq 1 100); do [[ -s "$f" ]] && break; sleep 0.1; done
+  kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+  port="$(head -n1 "$f" | tr -d '[:space:]')"; rm -f "$f"
+  [[ "$port" =~ ^[0-9]+$ ]] || return 1
+  echo "$port"
+}
 secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", b-a}'; }
 
 # Checks the Go toolchain and exports the build environment (static binaries, reproducible paths,

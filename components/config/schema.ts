@@ -76,6 +76,17 @@ const build = z
     enabled: bool().default(false).describe("Build images (backend; relay-miner when relayminerSource is set) with the Docker engine. Off: use the image tags as given."),
     registry: z.string().default("localhost:5001").describe("Registry built images are pushed to (kind's local registry)."),
     relayminerSource: z.string().min(1).optional().describe("Path of a pocket-relay-miner checkout to build the relayer/miner image from. Default: unset (use images.relayMiner)."),
+    builder: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("buildx builder to build with. Default: the current Docker context's own builder (the engine builds and pushes, so it reaches localhost:5001)."),
+    args: z
+      .preprocess(toObject, z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a build argument name (letters, digits, '_')"), z.string()))
+      .default({})
+      .describe(
+        'Build arguments of every image build, e.g. {"BUILD_BASE":"mirror.example/node:20-alpine"} (the backend\'s Dockerfile takes BUILD_BASE and RUNTIME_BASE). Part of the image tag.',
+      ),
   })
   .prefault({});
 

@@ -36,6 +36,8 @@ before(async () => {
     "test",
     false,
   );
+  // The default builder follows the Docker context: pin it (DOCKER_HOST means "default").
+  process.env.DOCKER_HOST = "unix:///nonexistent/docker.sock";
   images = await import("./images");
 });
 
@@ -94,6 +96,9 @@ describe("LocalnetImages", () => {
     assert.equal(img.type, "docker-build:index:Image");
     assert.equal(img.inputs.push, true);
     assert.equal(img.inputs.buildOnPreview, false);
+    // The engine's own builder through the buildx plugin: it pushes from the engine, which reaches localhost:5001.
+    assert.equal(img.inputs.exec, true);
+    assert.deepEqual(img.inputs.builder, { name: "default" });
     assert.deepEqual(img.inputs.context, { location: join(dir, "services/backend") });
     const hash = contextHash(join(dir, "services/backend")).slice(0, images.tagHashLength);
     assert.deepEqual(img.inputs.tags, [`localhost:5001/relayminer-localnet/backend:${hash}`]);
@@ -127,6 +132,29 @@ describe("LocalnetImages", () => {
     const third = (await deploy(src, dir)).refs;
     assert.notEqual(third.relayMiner, second.relayMiner);
     assert.equal(third.backend, second.backend);
+  });
+
+  test("build.args reach the build and are part of the tag: another base is another image", async () => {
+    const dir = project();
+    const plain = await deploy(building, dir);
+    assert.equal(plain.docker[0].inputs.buildArgs, undefined, "no arguments: none sent");
+    const args = { BUILD_BASE: "mirror.test/node:20-alpine", RUNTIME_BASE: "mirror.test/node:20-alpine" };
+    const mirrored = await deploy({ build: { enabled: true, args } }, dir);
+    assert.deepEqual(mirrored.docker[0].inputs.buildArgs, args);
+    assert.notEqual(mirrored.refs.backend, plain.refs.backend);
+    const reordered = await deploy({ build: { enabled: true, args: JSON.stringify({ RUNTIME_BASE: args.RUNTIME_BASE, BUILD_BASE: args.BUILD_BASE }) } }, dir);
+    assert.equal(reordered.refs.backend, mirrored.refs.backend, "the order of the arguments (or a JSON string) does not matter");
+    const other = await deploy({ build: { enabled: true, args: { ...args, RUNTIME_BASE: "mirror.test/node:22-alpine" } } }, dir);
+    assert.notEqual(other.refs.backend, mirrored.refs.backend);
+  });
+
+  test("build.builder names another builder", async () => {
+    const { docker } = await deploy({ build: { enabled: true, builder: "mine" } }, project());
+    assert.deepEqual(docker[0].inputs.builder, { name: "mine" });
+  });
+
+  test("a build argument with a bad name is refused naming the key", () => {
+    assert.throws(() => localnetSchema.parse({ build: { args: { "BAD-NAME": "x" } } }), /build argument name/);
   });
 
   test("a relay-miner checkout without a Dockerfile is a config error naming the key", async () => {

@@ -15,10 +15,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as dockerBuild from "@pulumi/docker-build";
+import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError } from "../config/errors";
 import { contextHash } from "./context-hash";
+import { contextBuilder } from "./builder";
 
 /** Hex characters of the context hash kept in the tag: 80 bits, far from colliding in a dev registry. */
 export const tagHashLength = 20;
@@ -34,6 +36,10 @@ export interface LocalnetImagesArgs {
     registry: string;
     /** A pocket-relay-miner checkout with a Dockerfile. @default unset: the configured tag is used */
     relayminerSource?: string;
+    /** Docker buildx builder to build with. @default the builder of the current Docker context (images/builder.ts) */
+    builder?: string;
+    /** Build arguments for every built image; part of the tag. @default {} */
+    args?: Readonly<Record<string, string>>;
   };
   /** The configured image refs; built images keep their repository names. */
   images: { backend: string; relayMiner: string };
@@ -57,6 +63,17 @@ export function repositoryOf(ref: string): string {
 }
 
 /** The content-addressed ref a built image is pushed as. */
+/**
+ * The tag's hash: the context's, and with build arguments a hash of both (the same source built
+ * on another base is another image). No arguments keeps the context hash as it is.
+ */
+export function tagHash(context: string, buildArgs: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(buildArgs).sort();
+  if (keys.length === 0) return context;
+  const canonical = JSON.stringify(keys.map((k) => [k, buildArgs[k]]));
+  return createHash("sha256").update(`${context}\n${canonical}`).digest("hex");
+}
+
 export function builtRef(registry: string, configuredRef: string, hash: string): string {
   return `${registry.replace(/\/+$/, "")}/${repositoryOf(configuredRef)}:${hash.slice(0, tagHashLength)}`;
 }
@@ -95,18 +112,24 @@ export class LocalnetImages extends pulumi.ComponentResource {
     const { build: settings, images } = args;
     const projectDir = args.projectDir ?? process.cwd();
     const built: Record<string, dockerBuild.Image> = {};
+    const builderName = settings.builder ?? contextBuilder();
+    const buildArgs = settings.args ?? {};
 
     const build = (key: string, origin: ContextOrigin, source: string, configuredRef: string): pulumi.Output<string> => {
       const dir = resolve(projectDir, source);
       checkContext(origin, dir);
-      const ref = builtRef(settings.registry, configuredRef, contextHash(dir));
+      const ref = builtRef(settings.registry, configuredRef, tagHash(contextHash(dir), buildArgs));
       const image = new dockerBuild.Image(
         `${name}-${key}`,
         {
           context: { location: dir },
           dockerfile: { location: join(dir, "Dockerfile") },
+          ...(Object.keys(buildArgs).length ? { buildArgs } : {}),
           tags: [ref],
           push: true,
+          // The engine's own builder, through the docker-buildx plugin (see images/builder.ts).
+          exec: true,
+          builder: { name: builderName },
           // Preview must not need a Docker engine; the tag is already known from the hash.
           buildOnPreview: false,
         },

@@ -39,13 +39,17 @@ export function projectSettings(): ProjectSettings {
   return doc;
 }
 
-const program = async () => {
-  const main = (await import("../../index")) as unknown as (() => Promise<Record<string, unknown>>) & { default?: () => Promise<Record<string, unknown>> };
-  return (main.default ?? main)();
-};
+/** index.ts's `main` as an inline program; `entry` names another copy of index.ts (a project copy). */
+const programOf =
+  (entry = "../../index") =>
+  async () => {
+    const main = (await import(entry)) as unknown as (() => Promise<Record<string, unknown>>) & { default?: () => Promise<Record<string, unknown>> };
+    return (main.default ?? main)();
+  };
 
 /** A stack of the inline program (index.ts's `main`) with flat config keys set. */
-export async function inlineStack(o: { workDir: string; env: NodeJS.ProcessEnv; name: string; config: Record<string, string> }): Promise<Stack> {
+export async function inlineStack(o: { workDir: string; env: NodeJS.ProcessEnv; name: string; config: Record<string, string>; entry?: string }): Promise<Stack> {
+  const program = programOf(o.entry);
   const pulumiCommand = await PulumiCommand.get({ root: dirname(toolsBinDir()), skipVersionCheck: true });
   const settings = projectSettings();
   const envVars = Object.fromEntries(Object.entries(o.env).filter(([, v]) => v !== undefined)) as Record<string, string>;

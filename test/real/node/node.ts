@@ -18,6 +18,7 @@ import { blockedRegistryHosts, BLOCKED_REGISTRIES, containerdConfig, corefile, k
 import { captureHostState, leftovers, processesMentioning, type HostState } from "./host-state";
 import { applyIsolation, cniConflist, createBridge, NODE_NETWORK, networkConflicts, sh } from "./network";
 import { alive, readNodeState, teardownNode, writeNodeState, type NodeRunState } from "./teardown";
+import { startDocker, type NodeDocker } from "./docker";
 
 export const NODE_NAME = "rml-node";
 
@@ -48,6 +49,8 @@ export interface RealNode {
   containerPid(namespace: string, pod: string, container: string): number;
   /** Resident memory of the node's processes (MiB), by program (shims and containers summed). */
   rssMiB(): Record<string, number>;
+  /** The Docker engine and registry (with `docker: true`). */
+  docker?: NodeDocker;
   /** Takes everything down; returns what is left on the machine (empty when clean). */
   teardown(): string[];
 }
@@ -58,6 +61,8 @@ export interface NodeOptions {
   /** The sandbox image's ref (the pause image's tag). */
   sandboxImage: string;
   readyTimeoutMs?: number;
+  /** Also run a Docker engine and a registry on 127.0.0.1 that the node pulls `localhost:<port>/...` from. */
+  docker?: boolean;
 }
 
 function preflight(): void {
@@ -143,10 +148,10 @@ export async function startNode(scratch: Scratch, opts: NodeOptions): Promise<Re
     writeNodeState(state);
     return p;
   };
-  const start = (name: string, cmd: string, args: string[]) => track(scratch.start(name, cmd, args, { logFile: join(runDir, `${name}.log`) }));
+  const start = (name: string, cmd: string, args: string[], env?: NodeJS.ProcessEnv) => track(scratch.start(name, cmd, args, { logFile: join(runDir, `${name}.log`), env }));
 
   try {
-    const [dnsPort, dnsHealth, dnsReady, kubeletPort, kubeletHealthz, proxyHealthz, proxyMetrics, closedPort] = await freePorts(8);
+    const [dnsPort, dnsHealth, dnsReady, kubeletPort, kubeletHealthz, proxyHealthz, proxyMetrics, closedPort, registryPort] = await freePorts(9);
 
     for (const d of [layout.cniConfDir, layout.kubeletRoot, layout.podLogsDir, join(runDir, "cni", "ipam")]) mkdirSync(d, { recursive: true });
     for (const h of readdirCgroupHierarchies()) mkdirSync(join("/sys/fs/cgroup", h, cgroupRoot), { recursive: true });
@@ -158,6 +163,9 @@ export async function startNode(scratch: Scratch, opts: NodeOptions): Promise<Re
       mkdirSync(join(layout.registryHostsDir, host), { recursive: true });
       writeFileSync(join(layout.registryHostsDir, host, "hosts.toml"), blockedRegistryHosts(closedPort));
     }
+    const docker = opts.docker
+      ? await startDocker({ runDir, cgroupRoot, registryPort, closedPort, registryHostsDir: layout.registryHostsDir, start, timeoutMs: timeout })
+      : undefined;
     const containerdToml = join(runDir, "containerd.toml");
     writeFileSync(containerdToml, containerdConfig(layout));
 
@@ -254,6 +262,7 @@ export async function startNode(scratch: Scratch, opts: NodeOptions): Promise<Re
       kubectl,
       kubectlProcess: (name, args) => start(name, kubectlBin, ["--kubeconfig", cluster.kubeconfig, ...args]),
       importImages,
+      docker,
       crictl: (args) => crictl(args),
       containerPid: (namespace, pod, container) => {
         const id = kubectl(["get", "pod", "-n", namespace, pod, "-o", `jsonpath={.status.containerStatuses[?(@.name=="${container}")].containerID}`])

@@ -8,6 +8,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, rmdirSync, rmSync, un
 import { join } from "node:path";
 import { normalizeIptablesSave, mountPoints, processesMentioning, watchedFiles, type HostState } from "./host-state";
 import { NODE_NETWORK, sh } from "./network";
+import { DOCKER_NETWORK } from "./docker-configs";
 
 /** Where the record of the running node lives (tmpfs: gone after a reboot, as the node is). */
 export const NODE_STATE_FILE = "/run/relayminer-localnet-node.json";
@@ -220,16 +221,19 @@ function removeEmptyNewTables(before: HostState, log: string[]): void {
   }
 }
 
+/** The pod bridge and Docker's, with the veths attached to them, when the run created them. */
 function removeLinks(before: HostState, log: string[]): void {
   const had = new Set(before.links);
+  const bridges: string[] = [NODE_NETWORK.bridge, DOCKER_NETWORK.bridge];
   const links = JSON.parse(sh("ip", ["-j", "link"]).out) as { ifname: string; master?: string }[];
   for (const l of links) {
     if (had.has(l.ifname)) continue;
-    if (l.master === NODE_NETWORK.bridge) sh("ip", ["link", "del", l.ifname], { allowFail: true });
+    if (l.master && bridges.includes(l.master)) sh("ip", ["link", "del", l.ifname], { allowFail: true });
   }
-  if (links.some((l) => l.ifname === NODE_NETWORK.bridge) && !had.has(NODE_NETWORK.bridge)) {
-    const r = sh("ip", ["link", "del", NODE_NETWORK.bridge], { allowFail: true });
-    if (r.status !== 0) log.push(`ip link del ${NODE_NETWORK.bridge}: ${r.err.trim()}`);
+  for (const b of bridges) {
+    if (!links.some((l) => l.ifname === b) || had.has(b)) continue;
+    const r = sh("ip", ["link", "del", b], { allowFail: true });
+    if (r.status !== 0) log.push(`ip link del ${b}: ${r.err.trim()}`);
   }
 }
 
