@@ -93,8 +93,9 @@ export const allowedImports: Readonly<Record<string, readonly string[]>> = {
   "services/backend": [],
   // verify and chaos size their waits with the same failover and window arithmetic.
   scripts: ["components/config", "components/topology", "components/timing", "genesis", "dashboards"],
-  // tools/images tags the images it builds with the same content hash the localnet uses.
-  tools: ["genesis", "components/images"],
+  // tools/images tags the images it builds with the same content hash the localnet uses;
+  // tools/programs builds the Prometheus release the config schema deploys (PROMETHEUS_VERSION).
+  tools: ["genesis", "components/images", "components/config"],
 };
 
 /** Outside services/backend, only its public entry may be imported. */
