@@ -60,7 +60,9 @@ describe("the default localnet.yaml", () => {
     doc.params.shared = { claim_window_close_offset_blocks: 12 };
     assert.equal(parseGenesisInput(toYaml(doc), "x.yaml", { sharedParams: windows }).params.shared.claim_window_close_offset_blocks, 12, "the file wins");
     // Windows longer than the application unbonding period break a chain rule: reported, not passed on.
-    const msg = messageOf(() => parseGenesisInput(toYaml(localnetDoc()), "x.yaml", { sharedParams: { claim_window_close_offset_blocks: 19, proof_window_close_offset_blocks: 19 } }));
+    const msg = messageOf(() =>
+      parseGenesisInput(toYaml(localnetDoc()), "x.yaml", { sharedParams: { claim_window_close_offset_blocks: 19, proof_window_close_offset_blocks: 19 } }),
+    );
     assert.match(msg, /application_unbonding_period_sessions/);
   });
 });

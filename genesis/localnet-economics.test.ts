@@ -28,8 +28,10 @@ describe("localnet.yaml economics", () => {
 
   it("a claim that needs a proof earns the supplier more than the proof costs", () => {
     const threshold = p.proof.proof_requirement_threshold.amount;
-    assert.ok(supplierShare(threshold) > p.proof.proof_submission_fee.amount,
-      `supplier gets ${supplierShare(threshold)} upokt of a ${threshold} upokt claim; a proof costs ${p.proof.proof_submission_fee.amount}`);
+    assert.ok(
+      supplierShare(threshold) > p.proof.proof_submission_fee.amount,
+      `supplier gets ${supplierShare(threshold)} upokt of a ${threshold} upokt claim; a proof costs ${p.proof.proof_submission_fee.amount}`,
+    );
   });
 
   it("a 1-relay session earns without a proof; a 200-relay session needs one, for every service", () => {

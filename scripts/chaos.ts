@@ -3,9 +3,11 @@
  * Failures print one line on stderr (no stack trace): exit 1 when recovery did not come in time or
  * the cluster is unreachable, exit 2 for bad arguments.
  */
+import { forwardsFileFlag } from "./flags";
 import { loadForwards } from "./forward/source";
 import { runAction, ok } from "./chaos/actions";
-import { parseArgs, usage, UsageError } from "./chaos/args";
+import { parseArgs, usage } from "./chaos/args";
+import { runCommand } from "./command";
 import { chaosContext } from "./chaos/context";
 import { renderText } from "./chaos/render";
 
@@ -15,16 +17,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
-  const ctx = await chaosContext(loadForwards(args.forwards), { kubeconfig: args.kubeconfig, context: args.context, progress: (l) => console.error(`chaos: ${l}`) });
+  const ctx = await chaosContext(loadForwards(args.forwards, forwardsFileFlag), {
+    kubeconfig: args.kubeconfig,
+    context: args.context,
+    progress: (l) => console.error(`chaos: ${l}`),
+  });
   const report = await runAction(ctx, args);
   console.log(args.json ? JSON.stringify(report, null, 2) : renderText(report));
   return ok(report) ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(`chaos: ${e instanceof Error ? e.message : String(e)}${e instanceof UsageError ? " (see --help)" : ""}`);
-    process.exit(e instanceof UsageError ? 2 : 1);
-  },
-);
+runCommand("chaos", () => main(process.argv.slice(2)));

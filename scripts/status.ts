@@ -3,7 +3,8 @@
  * Failures print one line on stderr (no stack trace): exit 1 when Redis is unreachable or a read
  * fails, exit 2 for bad arguments.
  */
-import { parseArgs, redactUrl, usage, UsageError } from "./status/args";
+import { parseArgs, redactUrl, usage } from "./status/args";
+import { messageOf, runCommand } from "./command";
 import { collect } from "./status/collect";
 import { connect, RedisUnavailable } from "./status/connect";
 import { renderText } from "./status/render";
@@ -24,22 +25,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function report(e: unknown): number {
-  if (e instanceof UsageError) {
-    console.error(`status: ${e.message} (see --help)`);
-    return 2;
-  }
-  if (e instanceof RedisUnavailable) {
-    console.error(`status: ${e.message}. Is the localnet up and \`npm run forward\` running? Or pass --redis <url>.`);
-    return 1;
-  }
-  console.error(`status: reading Redis failed: ${e instanceof Error ? e.message : String(e)}`);
-  return 1;
+function explain(e: unknown): string {
+  if (e instanceof RedisUnavailable) return `${e.message}. Is the localnet up and \`npm run forward\` running? Or pass --redis <url>.`;
+  return `reading Redis failed: ${messageOf(e)}`;
 }
 
-// Exit explicitly: a failed ioredis connect can leave its connect-timeout timer armed, which
-// would keep a finished command alive for seconds.
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => process.exit(report(e)),
-);
+runCommand("status", () => main(process.argv.slice(2)), explain);

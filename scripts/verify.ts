@@ -4,8 +4,10 @@
  * part is unreachable; exit 2 for bad arguments.
  */
 import { ChainUnavailable } from "../services/chain-exporter/chain-events";
+import { forwardsFileFlag } from "./flags";
 import { loadForwards } from "./forward/source";
-import { parseArgs, usage, UsageError } from "./verify/args";
+import { parseArgs, usage } from "./verify/args";
+import { messageOf, runCommand } from "./command";
 import { EndpointError, endpointsOf } from "./verify/endpoints";
 import { renderJson, renderText } from "./verify/render";
 import { runVerify } from "./verify/run";
@@ -16,28 +18,17 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
-  const endpoints = endpointsOf(loadForwards(args.forwards));
+  const endpoints = endpointsOf(loadForwards(args.forwards, forwardsFileFlag));
   const report = await runVerify(args, endpoints, { progress: (line) => console.error(`verify: ${line}`) });
   console.log(args.json ? renderJson(report) : renderText(report));
   return report.reconciliation.ok ? 0 : 1;
 }
 
-function report(e: unknown): number {
-  if (e instanceof UsageError) {
-    console.error(`verify: ${e.message} (see --help)`);
-    return 2;
-  }
-  if (e instanceof EndpointError) {
-    console.error(`verify: ${e.message}`);
-    return 1;
-  }
-  const message = e instanceof Error ? e.message : String(e);
+function explain(e: unknown): string {
+  const message = messageOf(e);
+  if (e instanceof EndpointError) return message;
   const hint = e instanceof ChainUnavailable || /ECONNREFUSED|fetch failed/.test(message) ? " Is the localnet up and `npm run forward` running?" : "";
-  console.error(`verify: ${message}.${hint}`);
-  return 1;
+  return `${message}.${hint}`;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => process.exit(report(e)),
-);
+runCommand("verify", () => main(process.argv.slice(2)), explain);

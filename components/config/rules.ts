@@ -87,8 +87,7 @@ const overridesLeaveOwnedKeys: Rule = (c) => {
 
 /** Failover timings set in miner.config must be ones the relay-miner accepts (its schema's floors). */
 const minerTimingsAccepted: Rule = (c) =>
-  haTimingProblems(effectiveMinerHaTimings(c.validator.blockTimeSeconds, c.miner.config))
-    .map((p) => ({ key: `miner.config.${p.key}`, value: p.value, message: p.message }));
+  haTimingProblems(effectiveMinerHaTimings(c.validator.blockTimeSeconds, c.miner.config)).map((p) => ({ key: `miner.config.${p.key}`, value: p.value, message: p.message }));
 
 /** backend.config is checked with the backend's own schema now, not when the pod starts. */
 const backendConfigValid: Rule = (c) => {
@@ -120,7 +119,17 @@ const redisNewEnough: Rule = (c) => {
   return [{ key: "images.redis", value: c.images.redis, message: "must be Redis 8.2 or newer (the miner acknowledges relays with XACKDEL); e.g. redis:8.4-alpine" }];
 };
 
-const rules: Rule[] = [backendConfigValid, redisNewEnough, redisRequired, relayersNeedMiner, relayersNeedBackend, referencedFilesExist, hostPortsDistinct, overridesLeaveOwnedKeys, minerTimingsAccepted];
+const rules: Rule[] = [
+  backendConfigValid,
+  redisNewEnough,
+  redisRequired,
+  relayersNeedMiner,
+  relayersNeedBackend,
+  referencedFilesExist,
+  hostPortsDistinct,
+  overridesLeaveOwnedKeys,
+  minerTimingsAccepted,
+];
 
 export function checkRules(config: LocalnetConfig, ctx: RuleContext): ConfigProblem[] {
   return rules.flatMap((rule) => rule(config, ctx));

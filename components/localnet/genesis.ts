@@ -30,8 +30,7 @@ function reportingGenesisFile<T>(config: LocalnetConfig, step: () => T): T {
 
 export function localnetGenesis(config: LocalnetConfig, projectDir: string): LocalnetGenesis {
   const { timing, blockTimeSeconds, genesisFile } = config.validator;
-  const input = reportingGenesisFile(config, () =>
-    loadGenesisInput(resolve(projectDir, genesisFile), { sharedParams: sessionTiming(timing, blockTimeSeconds) }));
+  const input = reportingGenesisFile(config, () => loadGenesisInput(resolve(projectDir, genesisFile), { sharedParams: sessionTiming(timing, blockTimeSeconds) }));
   const misfit = failoverFitProblems(input.params.shared, blockTimeSeconds, effectiveMinerHaTimings(blockTimeSeconds, config.miner.config));
   if (misfit.length > 0) {
     throw new pulumi.RunError(
@@ -45,7 +44,8 @@ export function localnetGenesis(config: LocalnetConfig, projectDir: string): Loc
     generateGenesis(input, {
       relayerEndpoint: relayerEndpointUrl(config.namespace, containerPorts.relayer.relay),
       validatorP2pAddress: validatorP2pAddress(containerPorts.validator.p2p),
-    }));
+    }),
+  );
   return { input, artifacts };
 }
 
@@ -92,11 +92,11 @@ export const simulationKeyId = (serviceId: string): string => `sim-${serviceId.r
  * application's gateways, by the public keys keys.json lists. Accounts without a key are skipped.
  */
 export function simulationIdentitiesOf(input: GenesisInput, artifacts: GenesisArtifacts): SimulationIdentity[] {
-  const listed = JSON.parse(artifacts.publicFiles[genesisFiles.keys]!) as { accounts: { name: string; pubkey: string | null }[] };
+  const listed = JSON.parse(artifacts.publicFiles[genesisFiles.keys]) as { accounts: { name: string; pubkey: string | null }[] };
   const pubKeyHex = (account: string) => listed.accounts.find((a) => a.name === account)?.pubkey ?? undefined;
   const out: SimulationIdentity[] = [];
   for (const app of input.applications) {
-    const serviceId = app.services[0]!;
+    const serviceId = app.services[0];
     const appPubKeyHex = pubKeyHex(app.account);
     const gatewayPubKeysHex = app.delegateeGateways.map(pubKeyHex).filter((k): k is string => k !== undefined);
     if (!appPubKeyHex || gatewayPubKeysHex.length === 0 || out.some((i) => i.serviceId === serviceId)) continue;

@@ -10,7 +10,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runProgram, k, isSecret, unsecret, type ProgramRun, type Registered } from "../../test/support/mock-program";
+import { runProgram, k, isSecret, projectDir, unsecret, type ProgramRun, type Registered } from "../../test/support/mock-program";
+import { parseStackConfig } from "../config/load";
+import { localnetGenesis } from "./genesis";
 import { validatorScripts } from "../validator/scripts";
 import { gateScripts } from "../relay-miner/gates";
 
@@ -291,7 +293,7 @@ describe("timing, economics and simulation in the rendered files", () => {
     // The staked application of develop-http and its gateway, by the public keys genesis registers.
     const state = genesisOf(run).app_state;
     const pubKeyOf = (address: string) => Buffer.from(state.auth.accounts.find((a: { address: string }) => a.address === address).pub_key.key, "base64").toString("hex");
-    const app = state.application.applicationList.find((a: { service_configs: { service_id: string }[] }) => a.service_configs[0]!.service_id === "develop-http");
+    const app = state.application.applicationList.find((a: { service_configs: { service_id: string }[] }) => a.service_configs[0].service_id === "develop-http");
     const http = sim.identities.find((i: { key_id: string }) => i.key_id === "sim-http");
     assert.deepEqual(http.allowed_services, ["develop-http"]);
     assert.equal(http.app_pubkey_hex, pubKeyOf(app.address));
@@ -413,13 +415,17 @@ describe("variants", () => {
     assert.equal(configYaml(run, "miner-config").metrics.addr, "0.0.0.0:9092", "owned keys keep their values");
   });
 
-  test("miner failover timings the session windows cannot absorb stop the program, naming what to change", async () => {
-    await assert.rejects(runProgram({ "miner.config": JSON.stringify({ supplier_claiming: { claim_ttl_seconds: 90 } }) }), (e: Error) => {
-      assert.ok(pulumi.RunError.isInstance(e));
-      assert.match(e.message, /^a miner crash could lose a session \(validator\.timing = "fast", validator\.blockTimeSeconds = 2,/);
-      assert.match(e.message, /params\.shared\.claim_window_close_offset_blocks = 19 is too short: a miner crash takes up to 101 s .* allowed: 57 or more/);
-      return true;
-    });
+  test("miner failover timings the session windows cannot absorb stop the program, naming what to change", () => {
+    const config = parseStackConfig({ "relayminer-localnet:miner.config": JSON.stringify({ supplier_claiming: { claim_ttl_seconds: 90 } }) }, { projectDir });
+    assert.throws(
+      () => localnetGenesis(config, projectDir),
+      (e: Error) => {
+        assert.ok(pulumi.RunError.isInstance(e));
+        assert.match(e.message, /^a miner crash could lose a session \(validator\.timing = "fast", validator\.blockTimeSeconds = 2,/);
+        assert.match(e.message, /params\.shared\.claim_window_close_offset_blocks = 19 is too short: a miner crash takes up to 101 s .* allowed: 57 or more/);
+        return true;
+      },
+    );
   });
 
   test("a broken genesis description stops the program with a readable error, not a stack trace", async () => {

@@ -68,7 +68,17 @@ export interface MinerConfigInput {
 export const supplierKeysFile = `${mountPaths.supplierKeys}/supplier-keys.yaml`;
 
 /** Top-level keys (and dotted sub-keys) the localnet sets from the port registry and topology. */
-export const ownedRelayerKeys = ["listen_addr", "redis.url", "redis.namespace.base_prefix", "relay_meter.redis_key_prefix", "pocket_node", "keys", "metrics.addr", "pprof.addr", "health_check.addr"];
+export const ownedRelayerKeys = [
+  "listen_addr",
+  "redis.url",
+  "redis.namespace.base_prefix",
+  "relay_meter.redis_key_prefix",
+  "pocket_node",
+  "keys",
+  "metrics.addr",
+  "pprof.addr",
+  "health_check.addr",
+];
 export const ownedMinerKeys = ["redis.url", "redis.namespace.base_prefix", "pocket_node", "keys", "metrics.addr", "pprof.addr", "block_time_seconds"];
 
 const any = (port: number) => `0.0.0.0:${port}`;

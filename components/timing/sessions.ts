@@ -7,38 +7,41 @@
  *   claim window  O = E + claim_open + 1  ..  C = O + claim_close
  *   proof window  P = C + proof_open      ..  P + proof_close      (settlement right after)
  */
+import { defaultParams, type ModuleParams } from "../../genesis";
 import { type MinerHaTimings, minerHaTimings, worstFailoverSeconds } from "./failover";
 
 export const timingPresets = ["fast", "mainnet"] as const;
 export type TimingPreset = (typeof timingPresets)[number];
 
 /** Shared-module params this file decides, by the chain's own names. */
-export interface SessionTiming {
-  num_blocks_per_session: number;
-  grace_period_end_offset_blocks: number;
-  claim_window_open_offset_blocks: number;
-  claim_window_close_offset_blocks: number;
-  proof_window_open_offset_blocks: number;
-  proof_window_close_offset_blocks: number;
-  supplier_unbonding_period_sessions: number;
-  application_unbonding_period_sessions: number;
-}
+export type SessionTiming = Pick<
+  ModuleParams["shared"],
+  | "num_blocks_per_session"
+  | "grace_period_end_offset_blocks"
+  | "claim_window_open_offset_blocks"
+  | "claim_window_close_offset_blocks"
+  | "proof_window_open_offset_blocks"
+  | "proof_window_close_offset_blocks"
+  | "supplier_unbonding_period_sessions"
+  | "application_unbonding_period_sessions"
+>;
 
 type Shape = Omit<SessionTiming, "supplier_unbonding_period_sessions" | "application_unbonding_period_sessions">;
 
 /**
- * fast: the reference localnet's 10-block sessions (settles soon after a session ends).
+ * fast: the reference localnet's proportions (the genesis defaults: 10-block sessions, 8-block windows).
  * mainnet: mainnet's proportions (20-block sessions, a 10-block grace period, 10-block windows).
  * Window lengths are minimums; short block times stretch them to fit a failover.
  */
+const reference = defaultParams().shared;
 const shapes: Record<TimingPreset, Shape> = {
   fast: {
-    num_blocks_per_session: 10,
-    grace_period_end_offset_blocks: 1,
-    claim_window_open_offset_blocks: 1,
-    claim_window_close_offset_blocks: 8,
-    proof_window_open_offset_blocks: 0,
-    proof_window_close_offset_blocks: 8,
+    num_blocks_per_session: reference.num_blocks_per_session,
+    grace_period_end_offset_blocks: reference.grace_period_end_offset_blocks,
+    claim_window_open_offset_blocks: reference.claim_window_open_offset_blocks,
+    claim_window_close_offset_blocks: reference.claim_window_close_offset_blocks,
+    proof_window_open_offset_blocks: reference.proof_window_open_offset_blocks,
+    proof_window_close_offset_blocks: reference.proof_window_close_offset_blocks,
   },
   mainnet: {
     num_blocks_per_session: 20,
@@ -49,9 +52,6 @@ const shapes: Record<TimingPreset, Shape> = {
     proof_window_close_offset_blocks: 10,
   },
 };
-
-/** Unbonding periods of the reference localnet; raised when the windows outgrow them. */
-const unbonding = { supplier: 20, application: 2 };
 
 /**
  * The relay-miner starts a claim only while more than 2 blocks of the window remain, so the claim
@@ -84,8 +84,9 @@ export function sessionTiming(preset: TimingPreset, blockTimeSeconds: number, ha
   const minSessions = Math.ceil(blocksToProofWindowClose(windows) / windows.num_blocks_per_session);
   return {
     ...windows,
-    supplier_unbonding_period_sessions: Math.max(unbonding.supplier, minSessions),
-    application_unbonding_period_sessions: Math.max(unbonding.application, minSessions),
+    // The reference localnet's unbonding periods, raised when the windows outgrow them.
+    supplier_unbonding_period_sessions: Math.max(reference.supplier_unbonding_period_sessions, minSessions),
+    application_unbonding_period_sessions: Math.max(reference.application_unbonding_period_sessions, minSessions),
   };
 }
 
@@ -96,7 +97,8 @@ export function sessionTiming(preset: TimingPreset, blockTimeSeconds: number, ha
 export function failoverFitProblems(windows: Shape, blockTimeSeconds: number, ha: MinerHaTimings): string[] {
   const needed = windowBlocksNeeded(blockTimeSeconds, ha);
   const failover = worstFailoverSeconds(ha);
-  const explain = `a miner crash takes up to ${failover} s (${Math.ceil(failover / blockTimeSeconds)} blocks of ${blockTimeSeconds} s) to fail over, ` +
+  const explain =
+    `a miner crash takes up to ${failover} s (${Math.ceil(failover / blockTimeSeconds)} blocks of ${blockTimeSeconds} s) to fail over, ` +
     `plus ${noticeBlocks + submitBlocks} blocks to submit and ${marginBlocks} of margin`;
   const out: string[] = [];
   for (const key of ["claim_window_close_offset_blocks", "proof_window_close_offset_blocks"] as const) {

@@ -1,13 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  haTimingProblems,
-  minerHaTimings,
-  relayMinerDefaults,
-  relayMinerMinimums,
-  worstLeaderTakeoverSeconds,
-  worstSupplierTakeoverSeconds,
-} from "./failover";
+import { haTimingProblems, minerHaTimings, relayMinerDefaults, relayMinerMinimums, worstLeaderTakeoverSeconds, worstSupplierTakeoverSeconds } from "./failover";
 import { blocksToProofWindowClose, failoverFitProblems, sessionTiming, timingPresets, type SessionTiming } from "./sessions";
 
 const blockTimes = Array.from({ length: 60 }, (_, i) => i + 1);
@@ -116,6 +109,6 @@ describe("session windows per preset and block time", () => {
     assert.ok(slackAfterCrash(w.claimOpen, w.claimClose, 2, relayMinerDefaults) < 0);
     const problems = failoverFitProblems(old, 2, relayMinerDefaults);
     assert.equal(problems.length, 2);
-    assert.match(problems[0]!, /^claim_window_close_offset_blocks = 8 is too short: a miner crash takes up to 160 s \(80 blocks of 2 s\).*allowed: 86 or more$/);
+    assert.match(problems[0], /^claim_window_close_offset_blocks = 8 is too short: a miner crash takes up to 160 s \(80 blocks of 2 s\).*allowed: 86 or more$/);
   });
 });

@@ -1,16 +1,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { parseArgs, UsageError } from "./args";
+import { parseArgs } from "./args";
+import { usageErrorOf } from "../../test/support/usage-error";
 
-const fails = (argv: string[]) => {
-  try {
-    parseArgs(argv);
-  } catch (e) {
-    assert.ok(e instanceof UsageError);
-    return e.message;
-  }
-  assert.fail("expected a UsageError");
-};
+const fails = (argv: string[]) => usageErrorOf(() => parseArgs(argv));
 
 describe("chaos arguments", () => {
   test("each action with its argument", () => {

@@ -1,9 +1,8 @@
 /** Command line of `npm run chaos -- <action>`; bad input is a UsageError naming what is allowed (exit 2). */
 import type { ForwardSource } from "../forward/source";
 
+import { eachArg, planCommandDefaults, planCommandFlag } from "../flags";
 import { UsageError } from "../usage-error";
-
-export { UsageError };
 
 export const actions = ["kill-leader", "kill-miner", "kill-relayer", "pause-redis", "kill-redis-primary", "restart-validator"] as const;
 export type ActionName = (typeof actions)[number];
@@ -51,28 +50,22 @@ function whole(what: string, v: string | undefined, min: number, max: number): n
 }
 
 export function parseArgs(argv: readonly string[]): ChaosArgs {
-  const out: ChaosArgs = { json: false, help: false, forwards: { kind: "stack", stack: "local" } };
+  const out: ChaosArgs = planCommandDefaults();
   const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === "") throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  eachArg(argv, (flag, value, arg) => {
+    if (planCommandFlag(out, flag, value)) return;
     switch (flag) {
-      case "--json": out.json = true; break;
-      case "-h": case "--help": out.help = true; break;
-      case "--stack": out.forwards = { kind: "stack", stack: value() }; break;
-      case "--forwards-file": out.forwards = { kind: "file", path: value() }; break;
-      case "--context": out.context = value(); break;
-      case "--kubeconfig": out.kubeconfig = value(); break;
+      case "--context":
+        out.context = value();
+        break;
+      case "--kubeconfig":
+        out.kubeconfig = value();
+        break;
       default:
         if (arg.startsWith("-")) throw new UsageError(`unknown flag ${JSON.stringify(arg)}; allowed: --json, --stack, --forwards-file, --context, --kubeconfig, --help`);
         positional.push(arg);
     }
-  }
+  });
   if (out.help) return out;
   const [name, extra, ...rest] = positional;
   if (!name) throw new UsageError(`which action? allowed: ${actions.join(", ")}`);

@@ -28,30 +28,39 @@ export interface ChaosContext {
   timings: MinerHaTimings;
   blockTimeSeconds: number;
   bounds: Bounds;
-  height(): Promise<number>;
+  height: () => Promise<number>;
   clock: Clock;
-  progress(line: string): void;
+  progress: (line: string) => void;
 }
 
 /** Slack on every derived bound: polling, a loaded node, kubelet's restart. */
 export const slackMs = 10_000;
 
 /** The miner config's timings and block time; the relay-miner's defaults where it sets none. */
+interface MinerConfigDoc {
+  redis?: { url?: unknown };
+  block_time_seconds?: unknown;
+  leader_election?: Record<string, unknown>;
+  supplier_claiming?: Record<string, unknown>;
+}
+
 export function timingsOf(minerConfigYaml: string | undefined): { timings: MinerHaTimings; blockTimeSeconds: number; mode?: RedisMode } {
-  const doc = (minerConfigYaml ? parse(minerConfigYaml) : {}) as Record<string, any>;
+  const doc = (minerConfigYaml ? parse(minerConfigYaml) : {}) as MinerConfigDoc;
+  const seconds = (v: unknown, fallback: number) => (typeof v === "number" ? v : fallback);
   const le = doc.leader_election ?? {};
   const sc = doc.supplier_claiming ?? {};
   const d = relayMinerDefaults;
+  const url = doc.redis?.url;
   return {
     timings: {
-      leaderTtlSeconds: le.leader_ttl_seconds ?? d.leaderTtlSeconds,
-      heartbeatRateSeconds: le.heartbeat_rate_seconds ?? d.heartbeatRateSeconds,
-      claimTtlSeconds: sc.claim_ttl_seconds ?? d.claimTtlSeconds,
-      renewRateSeconds: sc.renew_rate_seconds ?? d.renewRateSeconds,
-      rebalanceIntervalSeconds: sc.rebalance_interval_seconds ?? d.rebalanceIntervalSeconds,
+      leaderTtlSeconds: seconds(le.leader_ttl_seconds, d.leaderTtlSeconds),
+      heartbeatRateSeconds: seconds(le.heartbeat_rate_seconds, d.heartbeatRateSeconds),
+      claimTtlSeconds: seconds(sc.claim_ttl_seconds, d.claimTtlSeconds),
+      renewRateSeconds: seconds(sc.renew_rate_seconds, d.renewRateSeconds),
+      rebalanceIntervalSeconds: seconds(sc.rebalance_interval_seconds, d.rebalanceIntervalSeconds),
     },
-    blockTimeSeconds: Number(doc.block_time_seconds ?? 30),
-    mode: typeof doc.redis?.url === "string" ? (doc.redis.url.startsWith("redis-cluster://") ? "cluster" : "standalone") : undefined,
+    blockTimeSeconds: seconds(doc.block_time_seconds, 30),
+    mode: typeof url === "string" ? (url.startsWith("redis-cluster://") ? "cluster" : "standalone") : undefined,
   };
 }
 

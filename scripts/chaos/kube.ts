@@ -28,7 +28,12 @@ const podState = (p: V1Pod): PodState => ({
 
 const sink = () => {
   let text = "";
-  const stream = new Writable({ write(chunk, _enc, done) { text += String(chunk); done(); } });
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      text += String(chunk);
+      done();
+    },
+  });
   return { stream, text: () => text };
 };
 
@@ -36,7 +41,10 @@ export class Kube {
   private readonly core: CoreV1Api;
   private readonly execer: Exec;
 
-  constructor(readonly kubeConfig: KubeConfig, readonly namespace: string) {
+  constructor(
+    readonly kubeConfig: KubeConfig,
+    readonly namespace: string,
+  ) {
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.execer = new Exec(kubeConfig);
   }
@@ -51,7 +59,14 @@ export class Kube {
     }
     if (o.context) {
       if (!kc.getContexts().some((c) => c.name === o.context)) {
-        throw new KubeError(`no context "${o.context}" in the kubeconfig; contexts: ${kc.getContexts().map((c) => c.name).join(", ") || "none"}`);
+        throw new KubeError(
+          `no context "${o.context}" in the kubeconfig; contexts: ${
+            kc
+              .getContexts()
+              .map((c) => c.name)
+              .join(", ") || "none"
+          }`,
+        );
       }
       kc.setCurrentContext(o.context);
     }
@@ -85,11 +100,20 @@ export class Kube {
   async exec(pod: string, container: string, command: string[]): Promise<ExecResult> {
     const out = sink();
     const err = sink();
-    return this.call(`exec in ${pod}/${container}`, () => new Promise<ExecResult>((resolve, reject) => {
-      this.execer.exec(this.namespace, pod, container, command, out.stream, err.stream, null, false, (s) => {
-        resolve({ stdout: out.text(), stderr: err.text(), status: s.status === "Success" ? "Success" : `Failure: ${s.message ?? s.reason ?? "?"}` });
-      }).then((ws) => ws.on("close", () => resolve({ stdout: out.text(), stderr: err.text(), status: "closed" })), reject);
-    }));
+    return this.call(
+      `exec in ${pod}/${container}`,
+      () =>
+        new Promise<ExecResult>((resolve, reject) => {
+          this.execer
+            .exec(this.namespace, pod, container, command, out.stream, err.stream, null, false, (s) => {
+              resolve({ stdout: out.text(), stderr: err.text(), status: s.status === "Success" ? "Success" : `Failure: ${s.message ?? s.reason ?? "?"}` });
+            })
+            .then((ws: { on(event: "close", listener: () => void): unknown }) => {
+              // A connection that ends without a status (e.g. the container went away) still ends the call.
+              ws.on("close", () => resolve({ stdout: out.text(), stderr: err.text(), status: "closed" }));
+            }, reject);
+        }),
+    );
   }
 
   async deletePod(name: string): Promise<void> {

@@ -8,8 +8,8 @@ import type { Connection } from "../status/connect";
 import { leasedSupplierOf } from "../status/keys";
 
 export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
 }
 
 export const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
@@ -18,7 +18,8 @@ export const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Prom
 export interface Watch<T> {
   what: string;
   probe: () => Promise<T | undefined>;
-  describe?: (value: T) => string;
+  /** Method syntax on purpose: watches of different value types share one list. */
+  describe?(value: T): string;
 }
 
 export interface Observed {
@@ -62,10 +63,10 @@ export async function awaitRecovery<T>(w: Watch<T>, o: WaitOptions): Promise<Obs
  */
 export interface KeyReader {
   keys: RelayMinerRedisKeys;
-  get(key: string): Promise<string | null>;
+  get: (key: string) => Promise<string | null>;
   /** Milliseconds to expiry; -1 no expiry, -2 no key. */
-  pttl(key: string): Promise<number>;
-  scan(pattern: string): Promise<string[]>;
+  pttl: (key: string) => Promise<number>;
+  scan: (pattern: string) => Promise<string[]>;
 }
 
 export const readerOf = (conn: Connection): KeyReader => ({
@@ -82,11 +83,13 @@ export const leaderHolder = (r: KeyReader): Promise<string | null> => r.get(r.ke
 export async function leaseOwners(r: KeyReader): Promise<Map<string, string>> {
   const found = await r.scan(r.keys.supplierLeasePattern);
   const out = new Map<string, string>();
-  await Promise.all(found.map(async (key) => {
-    const supplier = leasedSupplierOf(key, r.keys);
-    const owner = await r.get(key);
-    if (supplier && owner !== null) out.set(supplier, owner);
-  }));
+  await Promise.all(
+    found.map(async (key) => {
+      const supplier = leasedSupplierOf(key, r.keys);
+      const owner = await r.get(key);
+      if (supplier && owner !== null) out.set(supplier, owner);
+    }),
+  );
   return out;
 }
 

@@ -15,9 +15,9 @@ export function parseCliValue(out: string): string | null {
   const line = out.trim();
   if (line === "(nil)" || line === "") return null;
   const int = /^\(integer\) (-?\d+)$/.exec(line);
-  if (int) return int[1]!;
+  if (int) return int[1];
   const quoted = /^"(.*)"$/s.exec(line);
-  return quoted ? quoted[1]!.replace(/\\"/g, '"') : line;
+  return quoted ? quoted[1].replace(/\\"/g, '"') : line;
 }
 
 export function execReader(exec: RedisPodExec, redisPods: readonly string[], mode: RedisMode): KeyReader {
@@ -34,7 +34,14 @@ export function execReader(exec: RedisPodExec, redisPods: readonly string[], mod
     pttl: async (key) => Number(parseCliValue(await cli(anyPod(), ["--no-raw", "PTTL", key])) ?? -2),
     scan: async (pattern) => {
       const pods = mode === "cluster" && redisPods.length > 0 ? redisPods : [anyPod()];
-      const found = await Promise.all(pods.map(async (p) => (await cli(p, ["--scan", "--pattern", pattern])).split("\n").map((l) => l.trim()).filter(Boolean)));
+      const found = await Promise.all(
+        pods.map(async (p) =>
+          (await cli(p, ["--scan", "--pattern", pattern]))
+            .split("\n")
+            .map((l) => l.trim())
+            .filter(Boolean),
+        ),
+      );
       return [...new Set(found.flat())];
     },
   };

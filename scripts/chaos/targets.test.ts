@@ -21,15 +21,24 @@ describe("chaos targets", () => {
     const parsed = parseClusterNodes(nodes);
     assert.equal(parsed.length, 5);
     assert.deepEqual(parsed[0], { id: "07c37dfeb235213a872192d90877d0cd55635b91", ip: "10.244.0.7", port: 6379, flags: ["myself", "master"], slots: [[5461, 10922]] });
-    assert.equal(parsed[1]!.primaryId, "07c37dfeb235213a872192d90877d0cd55635b91");
-    assert.deepEqual(parsed[4]!.slots, [[10923, 16383], [12000, 12000]]);
+    assert.equal(parsed[1].primaryId, "07c37dfeb235213a872192d90877d0cd55635b91");
+    assert.deepEqual(parsed[4].slots, [
+      [10923, 16383],
+      [12000, 12000],
+    ]);
   });
 
   test("the primary serving a slot is a healthy master holding it", () => {
     const parsed = parseClusterNodes(nodes);
     assert.equal(primaryOfSlot(parsed, 0)?.ip, "10.244.0.8");
     assert.equal(primaryOfSlot(parsed, 7000)?.ip, "10.244.0.7");
-    assert.equal(primaryOfSlot(parsed.filter((n) => n.ip !== "10.244.0.8"), 0), undefined);
+    assert.equal(
+      primaryOfSlot(
+        parsed.filter((n) => n.ip !== "10.244.0.8"),
+        0,
+      ),
+      undefined,
+    );
   });
 
   test("a pod recovered when it is Ready after a container restart or as a new pod", () => {

@@ -7,8 +7,8 @@
 /** `<hostname>-<pid>` → the pod (a StatefulSet pod's hostname is its name) and the PID inside it. */
 export function processOfInstance(instanceId: string, podNames: readonly string[]): { pod: string; pid: number } | undefined {
   const m = /^(.*)-(\d+)$/.exec(instanceId);
-  if (!m || !podNames.includes(m[1]!)) return undefined;
-  return { pod: m[1]!, pid: Number(m[2]) };
+  if (!m || !podNames.includes(m[1])) return undefined;
+  return { pod: m[1], pid: Number(m[2]) };
 }
 
 export interface ClusterNode {
@@ -27,13 +27,16 @@ export function parseClusterNodes(text: string): ClusterNode[] {
   for (const line of text.split("\n")) {
     const f = line.trim().split(/\s+/);
     if (f.length < 8) continue;
-    const addr = /^([^:@,]*):(\d+)@/.exec(f[1]!);
+    const addr = /^([^:@,]*):(\d+)@/.exec(f[1]);
     if (!addr) continue;
-    const slots = f.slice(8).filter((s) => /^\d+(-\d+)?$/.test(s)).map((s): [number, number] => {
-      const [a, b] = s.split("-").map(Number) as [number, number?];
-      return [a, b ?? a];
-    });
-    out.push({ id: f[0]!, ip: addr[1]!, port: Number(addr[2]), flags: f[2]!.split(","), ...(f[3] !== "-" ? { primaryId: f[3] } : {}), slots });
+    const slots = f
+      .slice(8)
+      .filter((s) => /^\d+(-\d+)?$/.test(s))
+      .map((s): [number, number] => {
+        const [a, b] = s.split("-").map(Number) as [number, number?];
+        return [a, b ?? a];
+      });
+    out.push({ id: f[0], ip: addr[1], port: Number(addr[2]), flags: f[2].split(","), ...(f[3] !== "-" ? { primaryId: f[3] } : {}), slots });
   }
   return out;
 }

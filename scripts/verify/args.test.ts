@@ -1,20 +1,21 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { parseArgs, UsageError } from "./args";
+import { parseArgs } from "./args";
+import { usageErrorOf } from "../../test/support/usage-error";
 
-const fails = (argv: string[]) => {
-  try {
-    parseArgs(argv);
-  } catch (e) {
-    assert.ok(e instanceof UsageError);
-    return e.message;
-  }
-  assert.fail("expected a UsageError");
-};
+const fails = (argv: string[]) => usageErrorOf(() => parseArgs(argv));
 
 describe("verify arguments", () => {
   test("defaults: the local stack's forwards, no relays sent, 900 s to settle", () => {
-    assert.deepEqual(parseArgs([]), { json: false, help: false, forwards: { kind: "stack", stack: "local" }, send: 0, service: "develop-http", mode: "jsonrpc", timeoutSeconds: 900 });
+    assert.deepEqual(parseArgs([]), {
+      json: false,
+      help: false,
+      forwards: { kind: "stack", stack: "local" },
+      send: 0,
+      service: "develop-http",
+      mode: "jsonrpc",
+      timeoutSeconds: 900,
+    });
   });
 
   test("--send, --service, --mode, --forwards-file, --timeout, --json, = forms", () => {

@@ -4,9 +4,8 @@
  */
 import type { ForwardSource } from "../forward/source";
 
+import { eachArg, planCommandDefaults, planCommandFlag } from "../flags";
 import { UsageError } from "../usage-error";
-
-export { UsageError };
 
 export const sendModes = ["jsonrpc", "websocket", "stream", "grpc", "cometbft"] as const;
 export type SendMode = (typeof sendModes)[number];
@@ -51,23 +50,10 @@ function wholeNumber(flag: string, v: string, min: number, max: number): number 
 }
 
 export function parseArgs(argv: readonly string[]): VerifyArgs {
-  const out: VerifyArgs = { json: false, help: false, forwards: { kind: "stack", stack: "local" }, send: 0, service: "develop-http", mode: "jsonrpc", timeoutSeconds: 900 };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === "") throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  const out: VerifyArgs = { ...planCommandDefaults(), send: 0, service: "develop-http", mode: "jsonrpc", timeoutSeconds: 900 };
+  eachArg(argv, (flag, value, arg) => {
+    if (planCommandFlag(out, flag, value)) return;
     switch (flag) {
-      case "--json":
-        out.json = true;
-        break;
-      case "-h":
-      case "--help":
-        out.help = true;
-        break;
       case "--send":
         out.send = wholeNumber(flag, value(), 1, 100_000);
         break;
@@ -83,18 +69,12 @@ export function parseArgs(argv: readonly string[]): VerifyArgs {
         out.mode = v as SendMode;
         break;
       }
-      case "--stack":
-        out.forwards = { kind: "stack", stack: value() };
-        break;
-      case "--forwards-file":
-        out.forwards = { kind: "file", path: value() };
-        break;
       case "--timeout":
         out.timeoutSeconds = wholeNumber(flag, value(), 1, 86_400);
         break;
       default:
         throw new UsageError(`unknown argument ${JSON.stringify(arg)}; allowed: --send, --service, --mode, --stack, --forwards-file, --timeout, --json, --help`);
     }
-  }
+  });
   return out;
 }

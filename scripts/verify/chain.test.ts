@@ -19,7 +19,10 @@ const windowsOf = (blockTime: number): SessionWindows => {
 describe("session heights", () => {
   test("sessions of 10 blocks from block 1: 1..10, 11..20", () => {
     const w = windowsOf(2);
-    assert.deepEqual([1, 10, 11, 20, 21].map((h) => sessionEndOf(w, h)), [10, 10, 20, 20, 30]);
+    assert.deepEqual(
+      [1, 10, 11, 20, 21].map((h) => sessionEndOf(w, h)),
+      [10, 10, 20, 20, 30],
+    );
     assert.equal(sessionEndOf({ ...w, anchorHeight: 5 }, 14), 14);
   });
 

@@ -36,7 +36,7 @@ async function restGet<T>(restUrl: string, path: string, height?: number): Promi
       headers: height === undefined ? {} : { "x-cosmos-block-height": String(height) },
     });
   } catch (e) {
-    throw new Error(`GET ${url}: ${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}`);
+    throw new Error(`GET ${url}: ${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}`, { cause: e });
   }
   const body = await res.text();
   if (!res.ok) throw new Error(`GET ${url}${height === undefined ? "" : ` at height ${height}`}: HTTP ${res.status} ${body.slice(0, 200)}`);

@@ -20,6 +20,9 @@ describe("verify's endpoints from the stack's forward plan", () => {
 
   test("no relayers: a clear error", () => {
     const config = localnetSchema.parse({ relayer: { count: 0 } });
-    assert.throws(() => endpointsOf(forwardSpecs(config.namespace, forwardsOf(config))), (e: Error) => e instanceof EndpointError && /no relayerMetrics: is relayer.count 0/.test(e.message));
+    assert.throws(
+      () => endpointsOf(forwardSpecs(config.namespace, forwardsOf(config))),
+      (e: Error) => e instanceof EndpointError && /no relayerMetrics: is relayer.count 0/.test(e.message),
+    );
   });
 });

@@ -12,7 +12,10 @@ process_start_time_seconds ${start}
 
 describe("relayer counters from a Prometheus exposition", () => {
   test("samples of one metric only, with labels (escaped quotes included)", () => {
-    assert.deepEqual(samplesOf('m{a="x\\"y",b="z"} 3\nm_total 4\nm 5e0\n# m 6', "m"), [{ labels: { a: 'x"y', b: "z" }, value: 3 }, { labels: {}, value: 5 }]);
+    assert.deepEqual(samplesOf('m{a="x\\"y",b="z"} 3\nm_total 4\nm 5e0\n# m 6', "m"), [
+      { labels: { a: 'x"y', b: "z" }, value: 3 },
+      { labels: {}, value: 5 },
+    ]);
   });
 
   test("published relays are summed over relayers; the oldest start counts", () => {
@@ -23,8 +26,22 @@ describe("relayer counters from a Prometheus exposition", () => {
   });
 
   test("a delta; a counter that went down (relayer restarted) counts from zero", () => {
-    const before = new Map([["a|x", 100], ["b|y", 50]]);
-    const after = new Map([["a|x", 300], ["b|y", 7], ["c|z", 4]]);
-    assert.deepEqual([...servedBetween(before, after)], [["a|x", 200], ["b|y", 7], ["c|z", 4]]);
+    const before = new Map([
+      ["a|x", 100],
+      ["b|y", 50],
+    ]);
+    const after = new Map([
+      ["a|x", 300],
+      ["b|y", 7],
+      ["c|z", 4],
+    ]);
+    assert.deepEqual(
+      [...servedBetween(before, after)],
+      [
+        ["a|x", 200],
+        ["b|y", 7],
+        ["c|z", 4],
+      ],
+    );
   });
 });

@@ -17,7 +17,7 @@ export function samplesOf(exposition: string, metric: string): Sample[] {
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
     if (!m || m[1] !== metric) continue;
     const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!.replace(/\\(.)/g, "$1");
+    for (const l of (m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2].replace(/\\(.)/g, "$1");
     const value = Number(m[3]);
     if (Number.isFinite(value)) out.push({ labels, value });
   }
@@ -63,17 +63,19 @@ export function servedBetween(before: ServedCounts, after: ServedCounts): Served
 }
 
 export async function scrapeRelayers(urls: string[], timeoutMs = 5000): Promise<RelayerCounters> {
-  const texts = await Promise.all(urls.map(async (url) => {
-    const target = `${url.replace(/\/+$/, "")}/metrics`;
-    let res: Response;
-    try {
-      res = await fetch(target, { signal: AbortSignal.timeout(timeoutMs) });
-    } catch (e) {
-      throw new Error(`GET ${target}: ${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}`);
-    }
-    if (!res.ok) throw new Error(`GET ${target}: HTTP ${res.status}`);
-    return res.text();
-  }));
+  const texts = await Promise.all(
+    urls.map(async (url) => {
+      const target = `${url.replace(/\/+$/, "")}/metrics`;
+      let res: Response;
+      try {
+        res = await fetch(target, { signal: AbortSignal.timeout(timeoutMs) });
+      } catch (e) {
+        throw new Error(`GET ${target}: ${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}`, { cause: e });
+      }
+      if (!res.ok) throw new Error(`GET ${target}: HTTP ${res.status}`);
+      return res.text();
+    }),
+  );
   return countersOf(texts);
 }
 

@@ -22,8 +22,14 @@ describe("reconciling served relays with a recorded settled session", () => {
     const r = reconcile(served([["develop-http", supplier1, 200]]), events, scope);
     assert.deepEqual(r.problems, []);
     assert.equal(r.ok, true);
-    assert.deepEqual(r.rows.map((x) => [x.served, x.claimed, x.proved, x.settled, x.expired, x.settledUpokt, x.supplierRewardUpokt]), [[200, 200, 200, 200, 0, 20_000_000n, 14_000_000n]]);
-    assert.deepEqual(r.sessions.map((s) => [s.claimHeight, s.proofHeight, s.proofStatus, s.settledHeight, s.proofRequirement]), [[13, 32, "valid", 50, "threshold"]]);
+    assert.deepEqual(
+      r.rows.map((x) => [x.served, x.claimed, x.proved, x.settled, x.expired, x.settledUpokt, x.supplierRewardUpokt]),
+      [[200, 200, 200, 200, 0, 20_000_000n, 14_000_000n]],
+    );
+    assert.deepEqual(
+      r.sessions.map((s) => [s.claimHeight, s.proofHeight, s.proofStatus, s.settledHeight, s.proofRequirement]),
+      [[13, 32, "valid", 50, "threshold"]],
+    );
   });
 
   test("one relay more served than settled is a lost relay: NOT OK, naming how many", () => {
@@ -33,7 +39,14 @@ describe("reconciling served relays with a recorded settled session", () => {
   });
 
   test("relays served for a supplier the chain never heard of are all lost", () => {
-    const r = reconcile(served([["develop-http", supplier1, 200], ["develop-grpc", "pokt1other000000000000000000000000000abcd", 5]]), events, scope);
+    const r = reconcile(
+      served([
+        ["develop-http", supplier1, 200],
+        ["develop-grpc", "pokt1other000000000000000000000000000abcd", 5],
+      ]),
+      events,
+      scope,
+    );
     assert.deepEqual(r.problems, ["develop-grpc, supplier pokt1other…abcd: 5 of 5 served relays were not settled (claimed 0, settled 0)"]);
   });
 
@@ -41,7 +54,7 @@ describe("reconciling served relays with a recorded settled session", () => {
     assert.equal(reconcile(served([["develop-http", supplier1, 200]]), events, { firstSessionEnd: 20, lastSessionEnd: 30 }).ok, false);
     const r = reconcile(served([["develop-http", supplier1, 150]]), events, scope);
     assert.equal(r.ok, true);
-    assert.match(r.notes[0]!, /200 settled, 150 counted by the relayers/);
+    assert.match(r.notes[0], /200 settled, 150 counted by the relayers/);
   });
 
   test("the crash run: the standby claimed, proved and settled all 200 relays of the killed leader's supplier", () => {
@@ -49,7 +62,10 @@ describe("reconciling served relays with a recorded settled session", () => {
     const supplier = "pokt1j6dun0x8eyq5mmsmq83zs3c2utt85q8478c89u";
     const r = reconcile(served([["develop-http", supplier, 200]]), crash, { firstSessionEnd: 60, lastSessionEnd: 60 });
     assert.deepEqual(r.problems, []);
-    assert.deepEqual(r.rows.map((x) => [x.supplier, x.claimed, x.proved, x.settled]), [[supplier, 200, 200, 200]]);
+    assert.deepEqual(
+      r.rows.map((x) => [x.supplier, x.claimed, x.proved, x.settled]),
+      [[supplier, 200, 200, 200]],
+    );
   });
 
   test("a 1-relay session: claimed, settled without a proof, 70% of 0.1 POKT to the supplier", () => {
@@ -57,7 +73,10 @@ describe("reconciling served relays with a recorded settled session", () => {
     const supplier6 = "pokt1mrchgg9jzcumavwn8x0fcr7q0qhw2jrc7yzcez";
     const r = reconcile(served([["develop-http", supplier6, 1]]), one, { firstSessionEnd: 100, lastSessionEnd: 100 });
     assert.equal(r.ok, true);
-    assert.deepEqual(r.sessions.map((s) => [s.claimedRelays, s.proofHeight, s.proofRequirement, s.settledRelays, s.supplierRewardUpokt]), [[1, undefined, "not_required", 1, 70_000n]]);
+    assert.deepEqual(
+      r.sessions.map((s) => [s.claimedRelays, s.proofHeight, s.proofRequirement, s.settledRelays, s.supplierRewardUpokt]),
+      [[1, undefined, "not_required", 1, 70_000n]],
+    );
   });
 
   test("the recorded cluster run that lost its proof: NOT OK, naming the expired claim and the 200 lost relays", () => {
@@ -79,6 +98,6 @@ describe("reconciling served relays with a recorded settled session", () => {
     assert.match(lost.problems.join("\n"), /the claim for 200 relays expired at height 50 \(PROOF_MISSING\)/);
     assert.match(lost.problems.join("\n"), /200 of 200 served relays were not settled/);
     const waiting = reconcile(served([["develop-http", supplier1, 200]]), withoutSettlement, scope);
-    assert.match(waiting.problems[0]!, /claimed 200 relays at height 13 but not settled yet/);
+    assert.match(waiting.problems[0], /claimed 200 relays at height 13 but not settled yet/);
   });
 });

@@ -55,7 +55,16 @@ function outcomes(events: RelayEvent[], scope: Scope): SessionOutcome[] {
     const id = sessionKeyText(k);
     let o = byKey.get(id);
     if (!o) {
-      o = { supplier: k.supplier, service: k.service, application: k.application, sessionEndHeight: k.sessionEndHeight, claimedRelays: 0, settledRelays: 0, settledUpokt: 0n, supplierRewardUpokt: 0n };
+      o = {
+        supplier: k.supplier,
+        service: k.service,
+        application: k.application,
+        sessionEndHeight: k.sessionEndHeight,
+        claimedRelays: 0,
+        settledRelays: 0,
+        settledUpokt: 0n,
+        supplierRewardUpokt: 0n,
+      };
       byKey.set(id, o);
     }
     return o;
@@ -126,9 +135,13 @@ export function reconcile(served: ServedCounts, events: RelayEvent[], scope: Sco
   }
   for (const r of rows.values()) {
     if (r.served > r.settled) {
-      problems.push(`${r.service}, supplier ${short(r.supplier)}: ${r.served - r.settled} of ${r.served} served relays were not settled (claimed ${r.claimed}, settled ${r.settled})`);
+      problems.push(
+        `${r.service}, supplier ${short(r.supplier)}: ${r.served - r.settled} of ${r.served} served relays were not settled (claimed ${r.claimed}, settled ${r.settled})`,
+      );
     } else if (r.settled > r.served) {
-      notes.push(`${r.service}, supplier ${short(r.supplier)}: ${r.settled} settled, ${r.served} counted by the relayers (traffic outside the counted window, or a relayer restarted)`);
+      notes.push(
+        `${r.service}, supplier ${short(r.supplier)}: ${r.settled} settled, ${r.served} counted by the relayers (traffic outside the counted window, or a relayer restarted)`,
+      );
     }
   }
   const sorted = [...rows.values()].sort((a, b) => servedKey(a.service, a.supplier).localeCompare(servedKey(b.service, b.supplier)));

@@ -9,26 +9,50 @@ const pokt = (upokt: bigint) => {
 };
 
 function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join("  ")
+      .trimEnd();
   return [line(header), ...rows.map(line)].join("\n");
 }
 
 export function renderText(r: VerifyReport): string {
   const rec = r.reconciliation;
   const out: string[] = [];
-  out.push(`chain ${r.chain.id} at height ${r.chain.height}; sessions ending at ${r.scope.firstSessionEnd}..${r.scope.lastSessionEnd} (settled by height ${r.scope.toHeight}); waited ${r.waitedSeconds} s`);
+  out.push(
+    `chain ${r.chain.id} at height ${r.chain.height}; sessions ending at ${r.scope.firstSessionEnd}..${r.scope.lastSessionEnd} (settled by height ${r.scope.toHeight}); waited ${r.waitedSeconds} s`,
+  );
   if (r.send) out.push(`sent: ${r.send.succeeded} relays succeeded (exit ${r.send.exitCode})`);
   out.push("");
-  out.push(rec.rows.length === 0
-    ? "no relays served or claimed in these sessions"
-    : table(["service", "supplier", "served", "claimed", "proved", "settled", "expired", "settled POKT", "supplier got"],
-      rec.rows.map((x) => [x.service, short(x.supplier), String(x.served), String(x.claimed), String(x.proved), String(x.settled), String(x.expired), pokt(x.settledUpokt).replace(/^\+/, ""), pokt(x.supplierRewardUpokt)])));
+  out.push(
+    rec.rows.length === 0
+      ? "no relays served or claimed in these sessions"
+      : table(
+          ["service", "supplier", "served", "claimed", "proved", "settled", "expired", "settled POKT", "supplier got"],
+          rec.rows.map((x) => [
+            x.service,
+            short(x.supplier),
+            String(x.served),
+            String(x.claimed),
+            String(x.proved),
+            String(x.settled),
+            String(x.expired),
+            pokt(x.settledUpokt).replace(/^\+/, ""),
+            pokt(x.supplierRewardUpokt),
+          ]),
+        ),
+  );
   if (r.timeline.length > 0) {
     out.push("", "sessions (seconds after the session's last block):");
     const s = (v: number | undefined) => (v === undefined ? "-" : `${v}`);
-    out.push(table(["service", "supplier", "session end", "claim", "proof", "settled"],
-      r.timeline.map((t) => [t.service, short(t.supplier), String(t.sessionEndHeight), s(t.claimedAfterS), s(t.provedAfterS), s(t.settledAfterS)])));
+    out.push(
+      table(
+        ["service", "supplier", "session end", "claim", "proof", "settled"],
+        r.timeline.map((t) => [t.service, short(t.supplier), String(t.sessionEndHeight), s(t.claimedAfterS), s(t.provedAfterS), s(t.settledAfterS)]),
+      ),
+    );
   }
   if (r.balances.length > 0) {
     out.push("", "balances:");
@@ -43,5 +67,5 @@ export function renderText(r: VerifyReport): string {
 
 /** JSON with amounts as decimal strings (JSON has no bigint). */
 export function renderJson(r: VerifyReport): string {
-  return JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2);
+  return JSON.stringify(r, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2);
 }

@@ -12,8 +12,8 @@ import { reconcile, type Reconciliation } from "./reconcile";
 import { relayClientArgs, sendRelays, type SendResult } from "./send";
 
 export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
 }
 
 export const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
@@ -83,14 +83,16 @@ async function timelineOf(rpc: string, r: Reconciliation): Promise<SessionTimeli
     return times.get(h)!;
   };
   const after = async (h: number | undefined, end: number) => (h === undefined ? undefined : Math.round(((await timeOf(h)) - (await timeOf(end))) / 100) / 10);
-  return Promise.all(r.sessions.map(async (s) => ({
-    supplier: s.supplier,
-    service: s.service,
-    sessionEndHeight: s.sessionEndHeight,
-    claimedAfterS: await after(s.claimHeight, s.sessionEndHeight),
-    provedAfterS: await after(s.proofHeight, s.sessionEndHeight),
-    settledAfterS: await after(s.settledHeight ?? s.expired?.height, s.sessionEndHeight),
-  })));
+  return Promise.all(
+    r.sessions.map(async (s) => ({
+      supplier: s.supplier,
+      service: s.service,
+      sessionEndHeight: s.sessionEndHeight,
+      claimedAfterS: await after(s.claimHeight, s.sessionEndHeight),
+      provedAfterS: await after(s.proofHeight, s.sessionEndHeight),
+      settledAfterS: await after(s.settledHeight ?? s.expired?.height, s.sessionEndHeight),
+    })),
+  );
 }
 
 async function balancesOf(rest: string, r: Reconciliation, before: number, after: number, notes: string[]): Promise<BalanceChange[]> {
@@ -98,8 +100,17 @@ async function balancesOf(rest: string, r: Reconciliation, before: number, after
   const apps = [...new Set(r.sessions.map((s) => s.application))].sort();
   try {
     return [
-      ...await Promise.all(suppliers.map(async (a) => ({ account: a, role: "supplier" as const, before: await balanceAt(rest, a, before), after: await balanceAt(rest, a, after) }))),
-      ...await Promise.all(apps.map(async (a) => ({ account: a, role: "application stake" as const, before: await applicationStakeAt(rest, a, before), after: await applicationStakeAt(rest, a, after) }))),
+      ...(await Promise.all(
+        suppliers.map(async (a) => ({ account: a, role: "supplier" as const, before: await balanceAt(rest, a, before), after: await balanceAt(rest, a, after) })),
+      )),
+      ...(await Promise.all(
+        apps.map(async (a) => ({
+          account: a,
+          role: "application stake" as const,
+          before: await applicationStakeAt(rest, a, before),
+          after: await applicationStakeAt(rest, a, after),
+        })),
+      )),
     ];
   } catch (e) {
     notes.push(`balances not read: ${(e as Error).message}`);

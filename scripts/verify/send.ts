@@ -14,19 +14,45 @@ export interface SendResult {
   tail: string;
 }
 
+/**
+ * The relay client prints raw protobuf bytes next to its report: keep text only (tab, newline and
+ * printable characters).
+ */
+export function printable(s: string): string {
+  return [...s]
+    .filter((ch) => {
+      const c = ch.codePointAt(0) ?? 0;
+      return c === 9 || c === 10 || (c >= 32 && c !== 127 && c !== 0xfffd);
+    })
+    .join("");
+}
+
 export function relayClientArgs(e: VerifyEndpoints, o: { count: number; service: string; mode: SendMode; chainId: string }): string[] {
   if (!e.relayerRelay) throw new Error("the forward plan has no relayerRelay: --send needs a relayer");
   const relayerUrl = o.mode === "websocket" ? e.relayerRelay.replace(/^http/, "ws") : e.relayerRelay;
   return [
-    "relay", o.mode, "--localnet", "--service", o.service, "--chain-id", o.chainId,
-    "--node", e.grpc, "--node-rpc", e.rpc, "--relayer-url", relayerUrl, "--timeout", "30",
+    "relay",
+    o.mode,
+    "--localnet",
+    "--service",
+    o.service,
+    "--chain-id",
+    o.chainId,
+    "--node",
+    e.grpc,
+    "--node-rpc",
+    e.rpc,
+    "--relayer-url",
+    relayerUrl,
+    "--timeout",
+    "30",
     ...(o.count > 1 ? ["--load-test", "-n", String(o.count)] : []),
   ];
 }
 
 /** Successful relays in the client's report (load test summary, or one unary relay). */
 export function succeededIn(output: string, count: number): number {
-  const text = output.replace(/[\x00-\x08\x0b-\x1f\x7f\ufffd]/g, "");
+  const text = printable(output);
   if (count > 1) return Number(/Successful(?: Requests)?:\s*(\d+)/i.exec(text)?.[1] ?? 0);
   return /Status:[^A-Z]*SUCCESS/.test(text) && /Signatures?:[^A-Z]*(ALL )?VALID/.test(text) ? 1 : 0;
 }
@@ -37,6 +63,10 @@ export function sendRelays(binary: string, args: string[], count: number): SendR
     throw new Error(`${binary} is not on PATH; --send needs the relay-miner's binary (build it from its source), or send relays yourself and run verify without --send`);
   }
   const output = `${r.stdout ?? ""}\n${r.stderr ?? ""}`;
-  const tail = output.replace(/[\x00-\x08\x0b-\x1f\x7f\ufffd]/g, "").split("\n").filter((l) => l.trim() && !/maxprocs/.test(l)).slice(-6).join("\n");
+  const tail = printable(output)
+    .split("\n")
+    .filter((l) => l.trim() && !/maxprocs/.test(l))
+    .slice(-6)
+    .join("\n");
   return { command: `${binary} ${args.join(" ")}`, exitCode: r.status, succeeded: succeededIn(output, count), tail };
 }

@@ -30,7 +30,8 @@ describe("chaos CLI against a real API server (kwok) and a real chain", { timeou
     assert.equal(ns.status, 201, ns.text);
     // The validator's labels as the stack sets them (chaos finds pods by app.kubernetes.io/name).
     const deployment = await cluster.api("POST", `/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, {
-      apiVersion: "apps/v1", kind: "Deployment",
+      apiVersion: "apps/v1",
+      kind: "Deployment",
       metadata: { name: "validator", labels: labelsFor("validator", "validator") },
       spec: {
         replicas: 1,
@@ -41,14 +42,19 @@ describe("chaos CLI against a real API server (kwok) and a real chain", { timeou
     assert.equal(deployment.status, 201, deployment.text);
     const dir = scratch.dir("chaos");
     forwardsFile = join(dir, "forwards.json");
-    writeFileSync(forwardsFile, JSON.stringify([
-      { namespace: NAMESPACE, resource: "svc/validator", hostPort: chain.ports.rpc, targetPort: 26657, url: chain.rpcUrl, name: "validatorRpc" },
-    ]));
+    writeFileSync(
+      forwardsFile,
+      JSON.stringify([{ namespace: NAMESPACE, resource: "svc/validator", hostPort: chain.ports.rpc, targetPort: 26657, url: chain.rpcUrl, name: "validatorRpc" }]),
+    );
   });
   after(() => scratch.cleanup());
 
-  const chaos = (...args: string[]) => run(process.execPath, ["--import", "tsx", "scripts/chaos.ts", ...args, "--forwards-file", forwardsFile, "--kubeconfig", cluster.kubeconfig],
-    { cwd: repoRoot, allowFail: true, timeoutMs: 240_000 });
+  const chaos = (...args: string[]) =>
+    run(process.execPath, ["--import", "tsx", "scripts/chaos.ts", ...args, "--forwards-file", forwardsFile, "--kubeconfig", cluster.kubeconfig], {
+      cwd: repoRoot,
+      allowFail: true,
+      timeoutMs: 240_000,
+    });
 
   test("restart-validator: the pod is deleted, a new one is Ready, the chain moves; exit 0", async () => {
     const podsBefore = (await cluster.get(`/api/v1/namespaces/${NAMESPACE}/pods`)).items.map((p: any) => p.metadata.name);
@@ -68,7 +74,14 @@ describe("chaos CLI against a real API server (kwok) and a real chain", { timeou
   test("kill-leader without Redis pods or a node to exec on: one line, exit 1, no stack trace", () => {
     const r = chaos("kill-leader");
     assert.equal(r.status, 1);
-    assert.equal(r.stderr.trim().split("\n").filter((l) => l.startsWith("chaos:")).length, 1, r.stderr);
+    assert.equal(
+      r.stderr
+        .trim()
+        .split("\n")
+        .filter((l) => l.startsWith("chaos:")).length,
+      1,
+      r.stderr,
+    );
     assert.match(r.stderr, /chaos: no Redis pods in the namespace/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });

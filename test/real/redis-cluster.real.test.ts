@@ -22,7 +22,7 @@ import { Scratch, skipUnlessBuilt } from "./support";
 async function relaysThroughCluster(scratch: Scratch, patchConfig?: RelayNetworkOptions["patchConfig"]) {
   const net: RelayNetwork = await startRelayNetwork(scratch, { blockTimeSeconds: 2, miners: 2, relayers: 1, redisMode: "cluster", patchConfig });
   const endpoints = endpointsOf(net.forwards());
-  const supplier = net.chain.genesis.artifacts.summary.suppliers[0]!;
+  const supplier = net.chain.genesis.artifacts.summary.suppliers[0];
   const before = await scrapeRelayers(endpoints.relayerMetrics);
   const fromHeight = await net.chain.height();
   const sent = net.sendRelays({ service: "develop-http", count: 200, supplier });

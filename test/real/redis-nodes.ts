@@ -41,10 +41,16 @@ async function startNode(scratch: Scratch, dir: string, port: number, clusterBus
   const probe = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on("error", () => undefined);
   try {
-    await waitFor(`redis ${port} PING`, async () => {
-      if (probe.status !== "ready") await probe.connect().catch(() => undefined);
-      return (await probe.ping()) === "PONG" || undefined;
-    }, 15_000, 100, proc);
+    await waitFor(
+      `redis ${port} PING`,
+      async () => {
+        if (probe.status !== "ready") await probe.connect().catch(() => undefined);
+        return (await probe.ping()) === "PONG" || undefined;
+      },
+      15_000,
+      100,
+      proc,
+    );
   } finally {
     probe.disconnect();
   }
@@ -55,7 +61,7 @@ const versionOf = async (c: Redis) => /redis_version:(\S+)/.exec(await c.info("s
 
 export async function startStandaloneRedis(scratch: Scratch): Promise<RunningRedis> {
   const dir = scratch.dir("redis");
-  const [port] = await freePorts(1) as [number];
+  const [port] = (await freePorts(1)) as [number];
   const node = await startNode(scratch, dir, port);
   const client = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: 2 });
   return { mode: "standalone", nodes: [node], url: `redis://127.0.0.1:${port}`, client, version: await versionOf(client), close: () => client.disconnect() };
@@ -66,33 +72,43 @@ export async function startRedisCluster(scratch: Scratch, shards = 3): Promise<R
   const dir = scratch.dir("redis-cluster");
   const ports = await freePorts(shards * 4);
   const nodes: RedisNode[] = [];
-  for (let i = 0; i < shards * 2; i++) nodes.push(await startNode(scratch, dir, ports[i]!, ports[shards * 2 + i]!));
+  for (let i = 0; i < shards * 2; i++) nodes.push(await startNode(scratch, dir, ports[i], ports[shards * 2 + i]));
   const admin = nodes.map((n) => new Redis({ host: "127.0.0.1", port: n.port, maxRetriesPerRequest: 2 }));
   try {
     // The bus ports are not port + 10000 here, so MEET names them.
-    for (const c of admin.slice(1)) await c.cluster("MEET", "127.0.0.1", nodes[0]!.port, nodes[0]!.busPort!);
-    await waitFor("every node knows every other", async () => {
-      const counts = await Promise.all(admin.map(async (c) => (await c.cluster("NODES") as string).trim().split("\n").length));
-      return counts.every((n) => n === nodes.length) || undefined;
-    }, 20_000, 200);
+    for (const c of admin.slice(1)) await c.cluster("MEET", "127.0.0.1", nodes[0].port, nodes[0].busPort!);
+    await waitFor(
+      "every node knows every other",
+      async () => {
+        const counts = await Promise.all(admin.map(async (c) => ((await c.cluster("NODES")) as string).trim().split("\n").length));
+        return counts.every((n) => n === nodes.length) || undefined;
+      },
+      20_000,
+      200,
+    );
     const per = Math.ceil(16384 / shards);
-    for (let s = 0; s < shards; s++) await admin[s]!.cluster("ADDSLOTSRANGE", s * per, Math.min(16383, (s + 1) * per - 1));
+    for (let s = 0; s < shards; s++) await admin[s].cluster("ADDSLOTSRANGE", s * per, Math.min(16383, (s + 1) * per - 1));
     for (let s = 0; s < shards; s++) {
-      const primaryId = await admin[s]!.cluster("MYID") as string;
-      const replica = admin[shards + s]!;
-      await waitFor(`replica of shard ${s} sees its primary`, async () => ((await replica.cluster("NODES") as string).includes(primaryId) ? true : undefined), 10_000, 200);
+      const primaryId = await admin[s].cluster("MYID");
+      const replica = admin[shards + s];
+      await waitFor(`replica of shard ${s} sees its primary`, async () => (((await replica.cluster("NODES")) as string).includes(primaryId) ? true : undefined), 10_000, 200);
       await replica.cluster("REPLICATE", primaryId);
     }
-    await waitFor("cluster_state:ok on every node", async () => {
-      const infos = await Promise.all(admin.map((c) => c.cluster("INFO") as Promise<string>));
-      return infos.every((i) => /cluster_state:ok/.test(i)) || undefined;
-    }, 30_000, 250);
+    await waitFor(
+      "cluster_state:ok on every node",
+      async () => {
+        const infos = await Promise.all(admin.map((c) => c.cluster("INFO")));
+        return infos.every((i) => /cluster_state:ok/.test(i)) || undefined;
+      },
+      30_000,
+      250,
+    );
   } finally {
     for (const c of admin) c.disconnect();
   }
   const seeds = nodes.map((n) => ({ host: "127.0.0.1", port: n.port }));
   const client = new Cluster(seeds, { redisOptions: { maxRetriesPerRequest: 2 } });
-  const first = new Redis({ host: "127.0.0.1", port: nodes[0]!.port });
+  const first = new Redis({ host: "127.0.0.1", port: nodes[0].port });
   const version = await versionOf(first);
   first.disconnect();
   return {

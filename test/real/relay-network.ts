@@ -8,11 +8,13 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { keyringOf } from "../../genesis/keyring";
+import { printable } from "../../scripts/verify/send";
 import type { ForwardSpec } from "../../components/topology/forwards";
 import { renderRelayMinerConfigs, localize, type RenderedRelayMiner } from "./relayminer-configs";
 import { startChain, waitForHeight, type RunningChain } from "./chain";
 import { startRedisCluster, startStandaloneRedis, type RunningRedis } from "./redis-nodes";
-import { freePorts, httpGet, repoRoot, run, tool, waitFor, type Proc, type Scratch } from "./support";
+import { startBackendProcess } from "../support/backend-process";
+import { freePorts, httpGet, run, tool, waitFor, type Proc, type Scratch } from "./support";
 
 export interface RelayNetworkOptions {
   blockTimeSeconds?: number;
@@ -54,10 +56,6 @@ export interface RelayResult {
   succeeded: number;
 }
 
-/** The relay client prints raw protobuf bytes next to its report: keep logs text. */
-export const printable = (s: string) => s.replace(/[\x00-\x08\x0b-\x1f\x7f\ufffd]/g, "");
-
-
 export class RelayNetwork {
   readonly miners: MinerProcess[] = [];
   readonly relayers: RelayerProcess[] = [];
@@ -98,7 +96,7 @@ export class RelayNetwork {
   }
 
   startMiner(i: number): Proc {
-    const m = this.miners[i]!;
+    const m = this.miners[i];
     m.proc = this.scratch.start(`miner-${i}`, this.prm, ["miner", "--config", m.configFile], { logFile: join(this.dir, `miner-${i}.log`) });
     return m.proc;
   }
@@ -123,13 +121,29 @@ export class RelayNetwork {
     const input = this.chain.genesis.input;
     const app = input.applications.find((a) => a.services.includes(o.service));
     if (!app) throw new Error(`no application is staked for ${o.service}`);
-    const relayer = this.relayers[o.relayer ?? 0]!;
-    const supplier = o.supplier ?? this.chain.genesis.artifacts.summary.suppliers[0]!;
+    const relayer = this.relayers[o.relayer ?? 0];
+    const supplier = o.supplier ?? this.chain.genesis.artifacts.summary.suppliers[0];
     const args = [
-      "relay", "jsonrpc", "--service", o.service, "--chain-id", this.chainId,
-      "--app-priv-key", this.privateKeyHex(app.account), "--gateway-priv-key", this.privateKeyHex(app.delegateeGateways[0]!),
-      "--node", this.chain.grpcAddress, "--node-rpc", this.chain.rpcUrl, "--relayer-url", `http://127.0.0.1:${relayer.relayPort}`,
-      "--supplier", supplier, "--timeout", "30",
+      "relay",
+      "jsonrpc",
+      "--service",
+      o.service,
+      "--chain-id",
+      this.chainId,
+      "--app-priv-key",
+      this.privateKeyHex(app.account),
+      "--gateway-priv-key",
+      this.privateKeyHex(app.delegateeGateways[0]),
+      "--node",
+      this.chain.grpcAddress,
+      "--node-rpc",
+      this.chain.rpcUrl,
+      "--relayer-url",
+      `http://127.0.0.1:${relayer.relayPort}`,
+      "--supplier",
+      supplier,
+      "--timeout",
+      "30",
       ...(o.count > 1 ? ["--load-test", "-n", String(o.count), "--concurrency", String(o.concurrency ?? 10)] : []),
       ...(o.simulateKeyId ? ["--simulate", "--sim-key-id", o.simulateKeyId] : []),
     ];
@@ -143,14 +157,18 @@ export class RelayNetwork {
   /** The forward plan `npm run verify` / `npm run chaos` read, pointing at these processes. */
   forwards(): ForwardSpec[] {
     const spec = (name: string, port: number, scheme = "http"): ForwardSpec => ({
-      namespace: "relayminer-localnet", resource: "svc/local", hostPort: port, targetPort: port,
-      url: `${scheme}://127.0.0.1:${port}`, name,
+      namespace: "relayminer-localnet",
+      resource: "svc/local",
+      hostPort: port,
+      targetPort: port,
+      url: `${scheme}://127.0.0.1:${port}`,
+      name,
     });
     return [
       spec("validatorRpc", this.chain.ports.rpc),
       spec("validatorRest", this.chain.ports.rest),
       spec("validatorGrpc", this.chain.ports.grpc, "grpc"),
-      ...(this.redis.mode === "standalone" ? [spec("redis", this.redis.nodes[0]!.port, "redis")] : []),
+      ...(this.redis.mode === "standalone" ? [spec("redis", this.redis.nodes[0].port, "redis")] : []),
       ...this.relayers.flatMap((r) => [spec(`relayerRelay[${r.index}]`, r.relayPort), spec(`relayerMetrics[${r.index}]`, r.metricsPort)]),
       ...this.miners.map((m) => spec(`minerMetrics[${m.index}]`, m.metricsPort)),
     ];
@@ -189,32 +207,27 @@ export async function startRelayNetwork(scratch: Scratch, opts: RelayNetworkOpti
   const redis = opts.redisMode === "cluster" ? await startRedisCluster(scratch) : await startStandaloneRedis(scratch);
   const net = new RelayNetwork(scratch, dir, prm, chain, redis, rendered, bt);
 
-  const [bHttp, bAdmin, bGrpc, bMetrics] = await freePorts(4) as [number, number, number, number];
+  // Our demo backend is the services' backend, as in the cluster (one worker is enough here).
+  const backend = await startBackendProcess({ backend_id: "relay-path" });
+  scratch.onCleanup(() => backend.stop());
+  const { http: bHttp, grpc: bGrpc } = backend.ports;
   net.backendHttpPort = bHttp;
-  net.backendMetricsPort = bMetrics;
-  net.backendAdminPort = bAdmin;
-  const backendConfig = join(dir, "backend.yaml");
-  writeFileSync(backendConfig, [
-    "backend_id: relay-path", "host: 127.0.0.1", `http_port: ${bHttp}`, `admin_port: ${bAdmin}`,
-    `grpc_port: ${bGrpc}`, `metrics_port: ${bMetrics}`, "workers: 1", "log_level: warn", "",
-  ].join("\n"));
-  const backend = scratch.start("backend", process.execPath, ["--import", "tsx", "services/backend/src/main.ts", "--config", backendConfig],
-    { cwd: repoRoot, logFile: join(dir, "backend.log") });
-  await waitFor("backend /health", async () => (await httpGet(`http://127.0.0.1:${bHttp}/health`))?.status === 200 || undefined, 30_000, 250, backend);
+  net.backendMetricsPort = backend.ports.metrics;
+  net.backendAdminPort = backend.ports.admin;
   await waitForHeight(chain, 2);
 
   const common = { keysFile, redisUrl: redis.url, rpcUrl: chain.rpcUrl, grpcAddress: chain.grpcAddress, backend: { http: bHttp, grpc: bGrpc } };
   for (let i = 0; i < minerCount; i++) {
-    const [metrics, pprof] = await freePorts(2) as [number, number];
+    const [metrics, pprof] = (await freePorts(2)) as [number, number];
     const configFile = join(dir, `miner-${i}.yaml`);
     writeFileSync(configFile, localize(rendered.minerYaml, { ...common, listen: { relay: 0, metrics, pprof, health: 0 } }));
     net.miners.push({ index: i, metricsPort: metrics, configFile });
     net.startMiner(i);
   }
-  await waitFor("a miner holds the leader lock", async () => (await net.leaderIndex()) ?? undefined, 90_000, 250, net.miners[0]!.proc);
+  await waitFor("a miner holds the leader lock", async () => (await net.leaderIndex()) ?? undefined, 90_000, 250, net.miners[0].proc);
 
   for (let i = 0; i < relayerCount; i++) {
-    const [relay, metrics, pprof, health] = await freePorts(4) as [number, number, number, number];
+    const [relay, metrics, pprof, health] = (await freePorts(4)) as [number, number, number, number];
     const configFile = join(dir, `relayer-${i}.yaml`);
     writeFileSync(configFile, localize(rendered.relayerYaml, { ...common, listen: { relay, metrics, pprof, health } }));
     const proc = scratch.start(`relayer-${i}`, prm, ["relayer", "--config", configFile], { logFile: join(dir, `relayer-${i}.log`) });

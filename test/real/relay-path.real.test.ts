@@ -30,7 +30,7 @@ const ha = minerHaTimings(BLOCK_TIME);
 /** Slack on the derived worst cases for a loaded 2-core machine (poll interval, process start-up). */
 const slackMs = 5_000;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 describe("relay path with real binaries: verify, a crashed leader, small sessions, takeover", { skip: skipUnlessBuilt("pocket-relay-miner") }, () => {
   const scratch = new Scratch();
@@ -57,11 +57,16 @@ describe("relay path with real binaries: verify, a crashed leader, small session
 
   /** Blocks until the chain is within the first blocks of a session (so relays land mid-session). */
   async function atSessionStart(): Promise<number> {
-    return waitFor("the start of a session", async () => {
-      const h = await net.chain.height();
-      const start = sessionEndOf(windows, h) - windows.numBlocksPerSession + 1;
-      return h - start <= 1 && h > windows.gracePeriodEndOffset ? h : undefined;
-    }, (windows.numBlocksPerSession + 2) * BLOCK_TIME * 1000, 200);
+    return waitFor(
+      "the start of a session",
+      async () => {
+        const h = await net.chain.height();
+        const start = sessionEndOf(windows, h) - windows.numBlocksPerSession + 1;
+        return h - start <= 1 && h > windows.gracePeriodEndOffset ? h : undefined;
+      },
+      (windows.numBlocksPerSession + 2) * BLOCK_TIME * 1000,
+      200,
+    );
   }
 
   const summary = (r: Omit<VerifyReport, "send">) =>
@@ -85,8 +90,12 @@ describe("relay path with real binaries: verify, a crashed leader, small session
   test("npm run verify -- --send 200: every relay claimed, proved and settled, with the balances that moved", async () => {
     const file = net.writeForwardsFile();
     const env = { ...process.env, PATH: `${dirname(net.prm)}:${process.env.PATH}` };
-    const r = run(process.execPath, ["--import", "tsx", "scripts/verify.ts", "--forwards-file", file, "--send", "200", "--json", "--timeout", "400"],
-      { cwd: repoRoot, env, allowFail: true, timeoutMs: 600_000 });
+    const r = run(process.execPath, ["--import", "tsx", "scripts/verify.ts", "--forwards-file", file, "--send", "200", "--json", "--timeout", "400"], {
+      cwd: repoRoot,
+      env,
+      allowFail: true,
+      timeoutMs: 600_000,
+    });
     assert.equal(r.status, 0, `verify failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
     const report = JSON.parse(r.stdout);
     const row = report.reconciliation.rows.find((x: { service: string; supplier: string }) => x.service === "develop-http" && x.supplier === suppliers()[0]);
@@ -94,8 +103,10 @@ describe("relay path with real binaries: verify, a crashed leader, small session
     assert.equal(row.settledUpokt, "20000000");
     const supplierBalance = report.balances.find((b: { role: string; account: string }) => b.role === "supplier" && b.account === suppliers()[0]);
     const appStake = report.balances.find((b: { role: string }) => b.role === "application stake");
-    console.log(`verify --send 200: timeline ${JSON.stringify(report.timeline)}; supplier ${BigInt(supplierBalance.after) - BigInt(supplierBalance.before)} upokt; ` +
-      `application stake ${BigInt(appStake.after) - BigInt(appStake.before)} upokt; waited ${report.waitedSeconds} s`);
+    console.log(
+      `verify --send 200: timeline ${JSON.stringify(report.timeline)}; supplier ${BigInt(supplierBalance.after) - BigInt(supplierBalance.before)} upokt; ` +
+        `application stake ${BigInt(appStake.after) - BigInt(appStake.before)} upokt; waited ${report.waitedSeconds} s`,
+    );
     // 70% of 20 POKT, less the proof fee (1 POKT) and two tx fees; the application pays 20 POKT.
     assert.ok(BigInt(supplierBalance.after) - BigInt(supplierBalance.before) > 12_000_000n);
     assert.equal(BigInt(appStake.after) - BigInt(appStake.before), -20_000_000n);
@@ -108,18 +119,25 @@ describe("relay path with real binaries: verify, a crashed leader, small session
     const leaderId = (await net.leaderId())!;
     const owned = [...(await leaseOwners(reader)).entries()].filter(([, o]) => o === consumerNameOfLeader(leaderId)).map(([s]) => s);
     assert.ok(owned.length > 0, `the leader ${leaderId} holds no supplier lease`);
-    const supplier = owned.find((s) => s !== suppliers()[0]) ?? owned[0]!;
+    const supplier = owned.find((s) => s !== suppliers()[0]) ?? owned[0];
 
     const sent = await served(() => {
       const r = net.sendRelays({ service: "develop-http", count: 200, supplier });
       assert.equal(r.succeeded, 200, r.output.slice(-2000));
     });
     const killedAt = Date.now();
-    net.miners[leaderIndex]!.proc!.signal("SIGKILL");
+    net.miners[leaderIndex].proc!.signal("SIGKILL");
     const lock = await awaitRecovery(newLeader(reader, leaderId), { clock: realClock, boundMs: worstLeaderTakeoverSeconds(ha) * 1000 + slackMs, since: killedAt });
-    const leases = await awaitRecovery(leasesRetaken(reader, owned, consumerNameOfLeader(leaderId)), { clock: realClock, boundMs: worstSupplierTakeoverSeconds(ha) * 1000 + slackMs, since: killedAt, intervalMs: 200 });
-    console.log(`crash: killed ${leaderId} at height ${sent.heights.lastHeight} (session ends ${sessionEndOf(windows, sent.heights.lastHeight)}); ` +
-      `lock: ${lock.detail} after ${lock.afterMs} ms; ${owned.length} leases: ${leases.detail} after ${leases.afterMs} ms`);
+    const leases = await awaitRecovery(leasesRetaken(reader, owned, consumerNameOfLeader(leaderId)), {
+      clock: realClock,
+      boundMs: worstSupplierTakeoverSeconds(ha) * 1000 + slackMs,
+      since: killedAt,
+      intervalMs: 200,
+    });
+    console.log(
+      `crash: killed ${leaderId} at height ${sent.heights.lastHeight} (session ends ${sessionEndOf(windows, sent.heights.lastHeight)}); ` +
+        `lock: ${lock.detail} after ${lock.afterMs} ms; ${owned.length} leases: ${leases.detail} after ${leases.afterMs} ms`,
+    );
     assert.ok(lock.ok, `no new leader: ${lock.detail}`);
     assert.ok(leases.ok, `leases not retaken: ${leases.detail}`);
     takeovers.push({ leaderMs: lock.afterMs, leasesMs: leases.afterMs });
@@ -136,7 +154,7 @@ describe("relay path with real binaries: verify, a crashed leader, small session
   });
 
   test("a 1-relay session is claimed and settled without a proof, and the supplier earns more than it pays", async () => {
-    const supplier = suppliers()[5]!;
+    const supplier = suppliers()[5];
     const sent = await served(() => {
       const r = net.sendRelays({ service: "develop-http", count: 1, supplier });
       assert.equal(r.succeeded, 1, r.output.slice(-2000));
@@ -156,27 +174,44 @@ describe("relay path with real binaries: verify, a crashed leader, small session
   test("leader takeover after SIGKILL, 3 times: within the derived worst case; the leases follow", async () => {
     for (let round = 0; round < 3; round++) {
       // Both miners up, registered and holding leases, so the kill leaves work to take over.
-      await waitFor("two miners holding leases", async () => {
-        const owners = new Set((await leaseOwners(reader)).values());
-        return owners.size === 2 && net.miners.every((m) => m.proc?.running) ? true : undefined;
-      }, 60_000, 250);
+      await waitFor(
+        "two miners holding leases",
+        async () => {
+          const owners = new Set((await leaseOwners(reader)).values());
+          return owners.size === 2 && net.miners.every((m) => m.proc?.running) ? true : undefined;
+        },
+        60_000,
+        250,
+      );
       const leaderIndex = (await net.leaderIndex())!;
       const leaderId = (await net.leaderId())!;
       const owned = [...(await leaseOwners(reader)).entries()].filter(([, o]) => o === consumerNameOfLeader(leaderId)).map(([s]) => s);
       assert.ok(owned.length > 0, `the leader ${leaderId} holds no supplier lease`);
       const killedAt = Date.now();
-      net.miners[leaderIndex]!.proc!.signal("SIGKILL");
-      const lock = await awaitRecovery(newLeader(reader, leaderId), { clock: realClock, boundMs: worstLeaderTakeoverSeconds(ha) * 1000 + slackMs, since: killedAt, intervalMs: 100 });
-      const leases = await awaitRecovery(leasesRetaken(reader, owned, consumerNameOfLeader(leaderId)), { clock: realClock, boundMs: worstSupplierTakeoverSeconds(ha) * 1000 + slackMs, since: killedAt, intervalMs: 100 });
+      net.miners[leaderIndex].proc!.signal("SIGKILL");
+      const lock = await awaitRecovery(newLeader(reader, leaderId), {
+        clock: realClock,
+        boundMs: worstLeaderTakeoverSeconds(ha) * 1000 + slackMs,
+        since: killedAt,
+        intervalMs: 100,
+      });
+      const leases = await awaitRecovery(leasesRetaken(reader, owned, consumerNameOfLeader(leaderId)), {
+        clock: realClock,
+        boundMs: worstSupplierTakeoverSeconds(ha) * 1000 + slackMs,
+        since: killedAt,
+        intervalMs: 100,
+      });
       console.log(`round ${round + 1}: lock ${lock.detail} after ${lock.afterMs} ms; ${owned.length} leases after ${leases.afterMs} ms`);
       assert.ok(lock.ok && leases.ok, `${lock.detail}; ${leases.detail}`);
       takeovers.push({ leaderMs: lock.afterMs, leasesMs: leases.afterMs });
-      await net.miners[leaderIndex]!.proc!.exited;
+      await net.miners[leaderIndex].proc!.exited;
       net.startMiner(leaderIndex);
     }
     const last3 = takeovers.slice(-3);
-    console.log(`leader takeover median ${median(last3.map((t) => t.leaderMs))} ms (worst case ${worstLeaderTakeoverSeconds(ha)} s); ` +
-      `lease takeover median ${median(last3.map((t) => t.leasesMs))} ms (worst case ${worstSupplierTakeoverSeconds(ha)} s)`);
+    console.log(
+      `leader takeover median ${median(last3.map((t) => t.leaderMs))} ms (worst case ${worstLeaderTakeoverSeconds(ha)} s); ` +
+        `lease takeover median ${median(last3.map((t) => t.leasesMs))} ms (worst case ${worstSupplierTakeoverSeconds(ha)} s)`,
+    );
   });
 
   test("for comparison: after SIGTERM the leader shuts down gracefully, releases the lock, and the standby takes it on its next heartbeat", async () => {
@@ -184,16 +219,20 @@ describe("relay path with real binaries: verify, a crashed leader, small session
     await waitFor("a leader", async () => (await net.leaderIndex()) ?? undefined, 30_000);
     const leaderIndex = (await net.leaderIndex())!;
     const leaderId = (await net.leaderId())!;
-    const proc = net.miners[leaderIndex]!.proc!;
+    const proc = net.miners[leaderIndex].proc!;
     const stoppedAt = Date.now();
     proc.signal("SIGTERM");
     // The relay-miner keeps the lock (and renews it) until its shutdown is done.
     await waitFor("the leader to exit", async () => (proc.running ? undefined : true), 60_000, 50);
     const exitMs = Date.now() - stoppedAt;
-    const lock = await awaitRecovery(newLeader(reader, leaderId), { clock: realClock, boundMs: exitMs + ha.heartbeatRateSeconds * 1000 + slackMs, since: stoppedAt, intervalMs: 50 });
+    const lock = await awaitRecovery(newLeader(reader, leaderId), {
+      clock: realClock,
+      boundMs: exitMs + ha.heartbeatRateSeconds * 1000 + slackMs,
+      since: stoppedAt,
+      intervalMs: 50,
+    });
     console.log(`SIGTERM: the leader exited after ${exitMs} ms; ${lock.detail} held the lock after ${lock.afterMs} ms (${lock.afterMs - exitMs} ms after the exit)`);
     assert.ok(lock.ok, lock.detail);
     net.startMiner(leaderIndex);
   });
 });
-

@@ -17,9 +17,11 @@ import { httpGet, Scratch, skipUnlessBuilt, waitFor } from "./support";
 describe("simulated relays through the real relayer", { skip: skipUnlessBuilt("pocket-relay-miner") }, () => {
   const scratch = new Scratch();
   let net: RelayNetwork;
-  const metrics = async () => (await httpGet(`http://127.0.0.1:${net.relayers[0]!.metricsPort}/metrics`))?.body ?? "";
+  const metrics = async () => (await httpGet(`http://127.0.0.1:${net.relayers[0].metricsPort}/metrics`))?.body ?? "";
   const total = (text: string, metric: string, labels: Record<string, string> = {}) =>
-    samplesOf(text, metric).filter((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((n, s) => n + s.value, 0);
+    samplesOf(text, metric)
+      .filter((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+      .reduce((n, s) => n + s.value, 0);
 
   before(async () => {
     net = await startRelayNetwork(scratch, { blockTimeSeconds: 2, miners: 1, relayers: 1 });
@@ -36,23 +38,42 @@ describe("simulated relays through the real relayer", { skip: skipUnlessBuilt("p
   });
 
   test("a simulated develop-http relay is answered by our backend, and nothing is published, metered or claimed", async () => {
-    const supplier = net.chain.genesis.artifacts.summary.suppliers[0]!;
+    const supplier = net.chain.genesis.artifacts.summary.suppliers[0];
     const startHeight = await net.chain.height();
     const r = net.sendRelays({ service: "develop-http", count: 1, supplier, simulateKeyId: "sim-http" });
-    console.log(`simulated relay: exit ${r.status}\n${r.output.split("\n").filter((l) => /Status|Signature|X-Backend-Id|result/.test(l)).slice(0, 6).join("\n")}`);
+    console.log(
+      `simulated relay: exit ${r.status}\n${r.output
+        .split("\n")
+        .filter((l) => /Status|Signature|X-Backend-Id|result/.test(l))
+        .slice(0, 6)
+        .join("\n")}`,
+    );
     assert.equal(r.succeeded, 1, r.output.slice(-2000));
     assert.match(r.output, /X-Backend-Id[\s\S]{0,4}relay-path/, "answered by our backend");
 
-    const text = await waitFor("the relayer to count the simulated relay", async () => {
-      const t = await metrics();
-      return total(t, "ha_relayer_simulated_relays_total") >= 1 ? t : undefined;
-    }, 10_000, 250);
-    console.log(`simulated relays: ${samplesOf(text, "ha_relayer_simulated_relays_total").map((s) => `${JSON.stringify(s.labels)} ${s.value}`).join("; ")}`);
+    const text = await waitFor(
+      "the relayer to count the simulated relay",
+      async () => {
+        const t = await metrics();
+        return total(t, "ha_relayer_simulated_relays_total") >= 1 ? t : undefined;
+      },
+      10_000,
+      250,
+    );
+    console.log(
+      `simulated relays: ${samplesOf(text, "ha_relayer_simulated_relays_total")
+        .map((s) => `${JSON.stringify(s.labels)} ${s.value}`)
+        .join("; ")}`,
+    );
     assert.equal(total(text, "ha_relayer_simulated_relays_total", { service: "develop-http" }), 1);
     assert.equal(total(text, "ha_relayer_relays_published_total"), 0, "published to a relay stream");
     const streams = await net.redis.client.keys(`${net.keyPrefix}:relays:*`);
     const lengths = await Promise.all(streams.map((k) => net.redis.client.xlen(k)));
-    assert.equal(lengths.reduce((a, b) => a + b, 0), 0, `relay stream entries: ${streams.join(", ")}`);
+    assert.equal(
+      lengths.reduce((a, b) => a + b, 0),
+      0,
+      `relay stream entries: ${streams.join(", ")}`,
+    );
     assert.deepEqual(await net.redis.client.keys(`${net.keyPrefix}:meter:*`), [], "metered");
 
     // No claim for it once the claim window of its session has passed.

@@ -85,8 +85,8 @@ export const allowedImports: Readonly<Record<string, readonly string[]>> = {
   "components/backend": ["components/topology", "components/k8s"],
   "components/observability": ["components/topology", "components/k8s", "dashboards"],
   "components/topology": ["dashboards"],
-  // Pure: session windows and failover timings (no Pulumi, no Kubernetes).
-  "components/timing": [],
+  // Pure: session windows (by the genesis's param names) and failover timings.
+  "components/timing": ["genesis"],
   "components/k8s": [],
   genesis: [],
   dashboards: [],
@@ -95,8 +95,9 @@ export const allowedImports: Readonly<Record<string, readonly string[]>> = {
   // verify and chaos size their waits with the same failover and window arithmetic.
   // verify reads block results with the chain exporter's reader (its public entry).
   scripts: ["components/config", "components/topology", "components/timing", "genesis", "dashboards", "services/chain-exporter"],
-  // tools/images tags the images it builds with the same content hash the localnet uses.
-  tools: ["genesis", "components/images"],
+  // tools/images tags the images it builds with the same content hash the localnet uses;
+  // tools/programs builds the Prometheus release the config schema deploys (PROMETHEUS_VERSION).
+  tools: ["genesis", "components/images", "components/config"],
 };
 
 /** Outside each service package, only its public entry may be imported. */

@@ -22,9 +22,7 @@ const processName = "pocket-relay-miner";
  * relay-miner's image runs it under tini, so it is a child.
  */
 export async function killRelayMiner(ctx: ChaosContext, pod: string, container: string, pid?: number): Promise<number> {
-  const script = pid === undefined
-    ? `pid=$(pidof ${processName}) && kill -KILL $pid && echo $pid`
-    : `kill -KILL ${pid} && echo ${pid}`;
+  const script = pid === undefined ? `pid=$(pidof ${processName}) && kill -KILL $pid && echo $pid` : `kill -KILL ${pid} && echo ${pid}`;
   const r = await ctx.kube.exec(pod, container, ["sh", "-c", script]);
   const killed = Number(r.stdout.trim().split(/\s+/)[0]);
   if (!Number.isInteger(killed) || killed <= 0) throw new Error(`could not kill ${processName} in ${pod}/${container}: ${r.status} ${r.stderr.trim() || r.stdout.trim()}`);
@@ -53,8 +51,7 @@ export const partReady = (ctx: ChaosContext, part: string): Watch<PodState[]> =>
 });
 
 /** Runs the watches one after another (each timed from the fault), so the report reads in order. */
-// Watches of different value types in one list: `any` because describe() takes each its own type.
-export async function watchAll(ctx: ChaosContext, since: number, watches: [Watch<any>, number][]): Promise<Observed[]> {
+export async function watchAll(ctx: ChaosContext, since: number, watches: [Watch<unknown>, number][]): Promise<Observed[]> {
   const out: Observed[] = [];
   for (const [w, boundMs] of watches) {
     ctx.progress(`waiting: ${w.what} (up to ${Math.round(boundMs / 1000)} s)`);

@@ -10,13 +10,20 @@ import { restartValidator } from "./restart-validator";
 
 export function runAction(ctx: ChaosContext, a: ChaosArgs): Promise<ActionReport> {
   switch (a.action) {
-    case "kill-leader": return killLeader(ctx);
-    case "kill-miner": return killMiner(ctx, a.index);
-    case "kill-relayer": return killRelayer(ctx, a.index);
-    case "pause-redis": return pauseRedis(ctx, a.seconds!);
-    case "kill-redis-primary": return killRedisPrimary(ctx);
-    case "restart-validator": return restartValidator(ctx);
-    case undefined: throw new Error("no action");
+    case "kill-leader":
+      return killLeader(ctx);
+    case "kill-miner":
+      return killMiner(ctx, a.index);
+    case "kill-relayer":
+      return killRelayer(ctx, a.index);
+    case "pause-redis":
+      return pauseRedis(ctx, a.seconds!);
+    case "kill-redis-primary":
+      return killRedisPrimary(ctx);
+    case "restart-validator":
+      return restartValidator(ctx);
+    case undefined:
+      throw new Error("no action");
   }
 }
 

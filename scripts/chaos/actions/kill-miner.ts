@@ -38,7 +38,7 @@ export async function killMiner(ctx: ChaosContext, index?: number): Promise<Acti
   if (pods.length === 0) throw new Error("no miner pods (miner.count is 0?)");
   const holder = await ctx.reader.get(ctx.reader.keys.leaderLock);
   const leaderPod = holder ? processOfInstance(holder, pods)?.pod : undefined;
-  const pod = index === undefined ? (pods.find((p) => p !== leaderPod) ?? pods[0]!) : `miner-${index}`;
+  const pod = index === undefined ? (pods.find((p) => p !== leaderPod) ?? pods[0]) : `miner-${index}`;
   if (!pods.includes(pod)) throw new Error(`no pod ${pod}; miners: ${pods.join(", ")}`);
   return killAndWatch(ctx, "kill-miner", pod, undefined, pod === leaderPod ? "the leader" : "a standby");
 }

@@ -12,8 +12,8 @@ const cli = async (ctx: ChaosContext, pod: string, args: string[]) => (await ctx
 export async function killRedisPrimary(ctx: ChaosContext): Promise<ActionReport> {
   if (ctx.redisMode !== "cluster") throw new Error("kill-redis-primary needs redis.mode=cluster (a standalone Redis has no replica to fail over to)");
   const pods = await ctx.kube.pods("redis");
-  const slot = Number((await cli(ctx, pods[0]!.name, ["CLUSTER", "KEYSLOT", "{ha}"])).trim());
-  const primary = primaryOfSlot(parseClusterNodes(await cli(ctx, pods[0]!.name, ["CLUSTER", "NODES"])), slot);
+  const slot = Number((await cli(ctx, pods[0].name, ["CLUSTER", "KEYSLOT", "{ha}"])).trim());
+  const primary = primaryOfSlot(parseClusterNodes(await cli(ctx, pods[0].name, ["CLUSTER", "NODES"])), slot);
   const victim = pods.find((p) => p.ip === primary?.ip);
   if (!primary || !victim) throw new Error(`no healthy primary serves slot ${slot} (the relay-miner's keys)`);
   const witness = pods.find((p) => p.name !== victim.name)!.name;

@@ -38,7 +38,10 @@ const base = (rpcUrl: string) => rpcUrl.replace(/\/+$/, "");
 
 /** Latest block height and time, and the chain id (CometBFT /status). */
 export async function latestBlock(rpcUrl: string, opts: RpcOptions = {}): Promise<{ height: number; time: string; chainId: string }> {
-  const s = await getJson<{ result?: { node_info?: { network?: string }; sync_info?: { latest_block_height?: string; latest_block_time?: string } } }>(`${base(rpcUrl)}/status`, opts);
+  const s = await getJson<{ result?: { node_info?: { network?: string }; sync_info?: { latest_block_height?: string; latest_block_time?: string } } }>(
+    `${base(rpcUrl)}/status`,
+    opts,
+  );
   const height = Number(s.result?.sync_info?.latest_block_height);
   if (!Number.isInteger(height)) throw new ChainUnavailable(`GET ${base(rpcUrl)}/status: no latest_block_height`);
   return { height, time: s.result?.sync_info?.latest_block_time ?? "", chainId: s.result?.node_info?.network ?? "" };
@@ -63,7 +66,7 @@ export async function relayEventsBetween(rpcUrl: string, from: number, to: numbe
   let next = 0;
   const worker = async () => {
     while (next < heights.length) {
-      const h = heights[next++]!;
+      const h = heights[next++];
       byHeight.set(h, decodeBlockResults(await blockResults(rpcUrl, h, opts), h));
     }
   };

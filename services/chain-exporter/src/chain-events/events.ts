@@ -86,7 +86,7 @@ const int = (v: unknown): number | undefined => {
 /** "20000000upokt" or "20000000" → 20000000n. */
 const upokt = (v: unknown): bigint | undefined => {
   const m = /^(\d+)(upokt)?$/.exec(text(v) ?? "");
-  return m ? BigInt(m[1]!) : undefined;
+  return m ? BigInt(m[1]) : undefined;
 };
 /** An enum as its name or its number. */
 const enumValue = <T extends string>(v: unknown, names: readonly T[], normalize = (s: string) => s.toLowerCase() as T): T | undefined => {

@@ -7,11 +7,13 @@ import { startCluster, startStandalone, type RedisServers } from "../../test/sup
 import { execReader, parseCliValue, type RedisPodExec } from "./redis-exec";
 
 /** Each "pod" is a local redis-server; the command runs with the real redis-cli against it. */
-const localExec = (portOf: Record<string, number>): RedisPodExec => async (pod, command) => {
-  const [cli, ...args] = command;
-  const r = spawnSync(cli!, ["-p", String(portOf[pod]), ...args], { encoding: "utf8", timeout: 10_000 });
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status === 0 ? "Success" : `Failure: exit ${r.status}` };
-};
+const localExec =
+  (portOf: Record<string, number>): RedisPodExec =>
+  async (pod, command) => {
+    const [cli, ...args] = command;
+    const r = spawnSync(cli, ["-p", String(portOf[pod]), ...args], { encoding: "utf8", timeout: 10_000 });
+    return { stdout: r.stdout, stderr: r.stderr, status: r.status === 0 ? "Success" : `Failure: exit ${r.status}` };
+  };
 
 describe("Redis reads through redis-cli (as chaos runs it in the Redis pods)", () => {
   let standalone: RedisServers;
@@ -37,7 +39,7 @@ describe("Redis reads through redis-cli (as chaos runs it in the Redis pods)", (
     await w.set(keys.leaderLock, "miner-1-7", "PX", 30_000);
     await w.set(keys.supplierLease("pokt1a"), "miner-miner-1-7", "EX", 15);
     w.disconnect();
-    const r = execReader(localExec({ "redis-0": standalone.ports[0]! }), ["redis-0"], "standalone");
+    const r = execReader(localExec({ "redis-0": standalone.ports[0] }), ["redis-0"], "standalone");
     assert.equal(await r.get(keys.leaderLock), "miner-1-7");
     assert.equal(await r.get("ha:nothing"), null);
     const ttl = await r.pttl(keys.leaderLock);
@@ -48,7 +50,7 @@ describe("Redis reads through redis-cli (as chaos runs it in the Redis pods)", (
 
   test("cluster: the hash-tagged keys are found whichever node the command starts on", async () => {
     const keys = relayMinerRedisKeys(redisKeyPrefixFor("cluster"));
-    const w = new Cluster([{ host: "127.0.0.1", port: cluster.ports[0]! }]);
+    const w = new Cluster([{ host: "127.0.0.1", port: cluster.ports[0] }]);
     await w.set(keys.leaderLock, "miner-0-7", "EX", 30);
     await w.set(keys.supplierLease("pokt1b"), "miner-miner-0-7", "EX", 15);
     w.disconnect();

@@ -67,7 +67,7 @@ describe("start-up gates, for real", () => {
     assert.match((await runGate("wait-for-redis.sh", waitForRedisEnv(url), 5000)).out, /redis is up/);
     const env = waitForLeaderEnv(url);
     assert.equal(env.LEADER_KEY, "{ha}:miner:global_leader");
-    const set = spawnSync("redis-cli", ["-c", "-p", String(cluster.ports[0]), "set", env.LEADER_KEY!, "miner-1-7", "EX", "30"], { encoding: "utf8" });
+    const set = spawnSync("redis-cli", ["-c", "-p", String(cluster.ports[0]), "set", env.LEADER_KEY, "miner-1-7", "EX", "30"], { encoding: "utf8" });
     assert.equal(set.stdout.trim(), "OK");
     const passed = await runGate("wait-for-leader.sh", env, 10_000);
     assert.equal(passed.code, 0, passed.out);

@@ -114,7 +114,12 @@ describe("chaos recovery detection against a real Redis, on a fake clock", () =>
     };
     const seen = await awaitRecovery(heightAbove(height, 41), { clock, boundMs: 10_000, intervalMs: 1_000, since: clock.start - 4_000 });
     assert.deepEqual({ ok: seen.ok, afterMs: seen.afterMs, detail: seen.detail }, { ok: true, afterMs: 6_000, detail: "height 42" });
-    const never = await awaitRecovery(heightAbove(async () => { throw new Error("connect ECONNREFUSED 127.0.0.1:26657"); }, 0), { clock: new FakeClock(), boundMs: 3_000, intervalMs: 1_000 });
+    const never = await awaitRecovery(
+      heightAbove(async () => {
+        throw new Error("connect ECONNREFUSED 127.0.0.1:26657");
+      }, 0),
+      { clock: new FakeClock(), boundMs: 3_000, intervalMs: 1_000 },
+    );
     assert.equal(never.ok, false);
     assert.match(never.detail, /not within 3 s \(last error: connect ECONNREFUSED/);
   });
@@ -122,11 +127,14 @@ describe("chaos recovery detection against a real Redis, on a fake clock", () =>
   test("height moving: a restarted chain counts from the first height read, errors while it restarts are retried", async () => {
     const clock = new FakeClock();
     const reads: (number | Error)[] = [new Error("ECONNRESET"), 1, 1, 2];
-    const seen = await awaitRecovery(heightMoving(async () => {
-      const r = reads.shift() ?? 2;
-      if (r instanceof Error) throw r;
-      return r;
-    }), { clock, boundMs: 10_000, intervalMs: 1_000 });
+    const seen = await awaitRecovery(
+      heightMoving(async () => {
+        const r = reads.shift() ?? 2;
+        if (r instanceof Error) throw r;
+        return r;
+      }),
+      { clock, boundMs: 10_000, intervalMs: 1_000 },
+    );
     assert.deepEqual({ ok: seen.ok, afterMs: seen.afterMs, detail: seen.detail }, { ok: true, afterMs: 3_000, detail: "height 1 → 2" });
   });
 });
