@@ -95,8 +95,17 @@ export function backendDashboard(): DashboardSpec {
       {
         title: "Logs",
         panels: [
-          logs({ title: "Warnings and errors (backend)", expr: containerLogs("backend", "backend-.*", problems), h: 8, mayBeEmpty: "only when the backend logged a warning or an error" }),
-          logs({ title: "All lines (backend)", description: "Every backend pod; the Pod variable filters the metrics above, not these lines.", expr: containerLogs("backend", "backend-.*") }),
+          logs({
+            title: "Warnings and errors (backend)",
+            expr: containerLogs("backend", "backend-.*", problems),
+            h: 8,
+            mayBeEmpty: "only when the backend logged a warning or an error",
+          }),
+          logs({
+            title: "All lines (backend)",
+            description: "Every backend pod; the Pod variable filters the metrics above, not these lines.",
+            expr: containerLogs("backend", "backend-.*"),
+          }),
         ],
       },
     ],

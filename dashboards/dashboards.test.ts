@@ -41,7 +41,13 @@ describe("generated dashboards", () => {
 
   it("gives every panel a unique id, a datasource with the provisioned uid (Loki for log panels), and a place on the grid", () => {
     for (const model of Object.values(dashboardModels())) {
-      const panels = model.panels as Array<{ id: number; type: string; gridPos: { x: number; w: number }; datasource?: { uid: string }; targets?: Array<{ datasource: { uid: string } }> }>;
+      const panels = model.panels as Array<{
+        id: number;
+        type: string;
+        gridPos: { x: number; w: number };
+        datasource?: { uid: string };
+        targets?: Array<{ datasource: { uid: string } }>;
+      }>;
       assert.equal(new Set(panels.map((p) => p.id)).size, panels.length);
       for (const p of panels) {
         assert.ok(p.gridPos.x + p.gridPos.w <= 24, `${String(model.uid)} panel ${p.id} overflows the grid`);

@@ -21,4 +21,4 @@ export function containerLogs(container: string, podRegex: string, filter?: stri
 export const replicaPods = (statefulSet: string) => `${statefulSet}-(\${replica:pipe})`;
 
 /** Lines that look like a warning or an error, in any of the localnet's log formats (a raw LogQL string). */
-export const problems = "|~ `(?i)(level[=\":]+\"?(warn|error|fatal|panic)|\\b(WRN|ERR|ERROR|WARN|FATAL)\\b)`";
+export const problems = '|~ `(?i)(level[=":]+"?(warn|error|fatal|panic)|\\b(WRN|ERR|ERROR|WARN|FATAL)\\b)`';

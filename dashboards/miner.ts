@@ -88,7 +88,8 @@ export function minerDashboard(): DashboardSpec {
           }),
           timeseries({
             title: "Relays waiting in each supplier's stream",
-            description: "Entries in ha:relays:<supplier> (Redis, through redis_exporter) and those delivered to a miner but not acknowledged yet; both drain to 0 when the miners keep up.",
+            description:
+              "Entries in ha:relays:<supplier> (Redis, through redis_exporter) and those delivered to a miner but not acknowledged yet; both drain to 0 when the miners keep up.",
             queries: [
               { expr: supplierOfStream(max(sel("redis_stream_length", streams), ["stream"])), legend: "waiting {{supplier}}" },
               { expr: supplierOfStream(max(sel("redis_stream_group_messages_pending", streams), ["stream"])), legend: "pending {{supplier}}" },
@@ -181,7 +182,12 @@ export function minerDashboard(): DashboardSpec {
           timeseries({
             title: "Settled on chain",
             description: "Settlements of the selected suppliers' claims, read from the chain by the chain exporter (the Relay path board has the whole path).",
-            queries: [{ expr: sum(increase(sel("localnet_chain_settlements_total", isVar("supplier"), isVar("service_id")), "1m"), ["proof_requirement"]), legend: "{{proof_requirement}}" }],
+            queries: [
+              {
+                expr: sum(increase(sel("localnet_chain_settlements_total", isVar("supplier"), isVar("service_id")), "1m"), ["proof_requirement"]),
+                legend: "{{proof_requirement}}",
+              },
+            ],
           }),
           timeseries({
             title: "Proofs required, by reason",

@@ -32,9 +32,21 @@ export const pathStages: readonly Stage[] = [
   { key: "published", title: "Published", metric: "ha_relayer_relays_published_total", bySupplier: true, description: "Relays mined and written to the supplier's Redis stream." },
   { key: "consumed", title: "Consumed", metric: "ha_miner_relays_consumed_from_stream_total", bySupplier: true, description: "Relays a miner read from the stream." },
   { key: "inTrees", title: "In session trees", metric: "ha_miner_relays_added_to_smst_total", bySupplier: true, description: "Relays added to a session's tree (SMST)." },
-  { key: "claimed", title: "Claimed", metric: "localnet_chain_claimed_relays_total", bySupplier: true, description: "Relays in the claims the chain accepted (EventClaimCreated)." },
+  {
+    key: "claimed",
+    title: "Claimed",
+    metric: "localnet_chain_claimed_relays_total",
+    bySupplier: true,
+    description: "Relays in the claims the chain accepted (EventClaimCreated).",
+  },
   { key: "proved", title: "Proved", metric: "localnet_chain_proved_relays_total", bySupplier: true, description: "Relays of the claims whose proof landed (EventProofSubmitted)." },
-  { key: "settled", title: "Settled", metric: "localnet_chain_settled_relays_total", bySupplier: true, description: "Relays of the claims the chain settled and paid (EventClaimSettled)." },
+  {
+    key: "settled",
+    title: "Settled",
+    metric: "localnet_chain_settled_relays_total",
+    bySupplier: true,
+    description: "Relays of the claims the chain settled and paid (EventClaimSettled).",
+  },
 ];
 
 const varMatchers = (bySupplier: boolean): Matcher[] => [isVar("service_id"), ...(bySupplier ? [isVar("supplier")] : [])];
@@ -132,7 +144,13 @@ export function pathDashboard(): DashboardSpec {
       {
         title: "Rewards and stakes",
         panels: [
-          stat({ title: "Settled (POKT)", description: "What the settled claims were worth.", unit: "none", queries: [{ expr: pokt(sum(sel("localnet_chain_settled_upokt_total", ...svcSup))), legend: "POKT" }], w: 6 }),
+          stat({
+            title: "Settled (POKT)",
+            description: "What the settled claims were worth.",
+            unit: "none",
+            queries: [{ expr: pokt(sum(sel("localnet_chain_settled_upokt_total", ...svcSup))), legend: "POKT" }],
+            w: 6,
+          }),
           stat({
             title: "Rewards by recipient (POKT)",
             description: "Who the settlements paid: the supplier's share, the DAO, the proposer, the service owner (by genesis account name).",
@@ -154,7 +172,8 @@ export function pathDashboard(): DashboardSpec {
           }),
           stat({
             title: "Changes since the first block (POKT)",
-            description: "Stakes and balances now against the chain's first block (the exporter reads that state once): what settlements burned, paid and slashed, and what transactions cost.",
+            description:
+              "Stakes and balances now against the chain's first block (the exporter reads that state once): what settlements burned, paid and slashed, and what transactions cost.",
             unit: "none",
             queries: [
               { expr: pokt(changeSinceStart("localnet_chain_application_stake_upokt", "application", [])), legend: "stake {{application}}" },

@@ -42,7 +42,10 @@ export function cacheSection(): Section {
         max: 1,
         queries: [
           {
-            expr: ratio(sumRate("ha_cache_hits_total", ["cache_type", "level"], ...rep), `${sumRate("ha_cache_hits_total", ["cache_type", "level"], ...rep)} + ${sumRate("ha_cache_misses_total", ["cache_type", "level"], ...rep)}`),
+            expr: ratio(
+              sumRate("ha_cache_hits_total", ["cache_type", "level"], ...rep),
+              `${sumRate("ha_cache_hits_total", ["cache_type", "level"], ...rep)} + ${sumRate("ha_cache_misses_total", ["cache_type", "level"], ...rep)}`,
+            ),
             legend: "{{cache_type}} {{level}}",
           },
         ],
@@ -61,7 +64,12 @@ export function logsSection(role: "relayer" | "miner"): Section {
   return {
     title: "Logs",
     panels: [
-      logs({ title: `Warnings and errors (${role}s)`, expr: containerLogs(role, replicaPods(role), problems), h: 8, mayBeEmpty: "only when a replica logged a warning or an error" }),
+      logs({
+        title: `Warnings and errors (${role}s)`,
+        expr: containerLogs(role, replicaPods(role), problems),
+        h: 8,
+        mayBeEmpty: "only when a replica logged a warning or an error",
+      }),
       logs({ title: `All lines (${role}s)`, description: "Newest first; pick replicas with the Replica variable.", expr: containerLogs(role, replicaPods(role)) }),
     ],
   };

@@ -129,7 +129,8 @@ export function relayerDashboard(): DashboardSpec {
           }),
           timeseries({
             title: "Served with a non-2xx status",
-            description: "The backend's answer passed on with its status. Backend 5xx answers and network errors are rejected instead (reasons backend_5xx, backend_network_error).",
+            description:
+              "The backend's answer passed on with its status. Backend 5xx answers and network errors are rejected instead (reasons backend_5xx, backend_network_error).",
             mayBeEmpty: "only when a backend answers 4xx (e.g. a fault rule with http_status 429)",
             unit: "reqps",
             queries: [
@@ -182,7 +183,8 @@ export function relayerDashboard(): DashboardSpec {
           }),
           timeseries({
             title: "Served before the supplier registry was filled",
-            description: "Relays for a supplier whose key this relayer holds, served in the boot window before the supplier registry lists it; the miner decides whether they are claimed.",
+            description:
+              "Relays for a supplier whose key this relayer holds, served in the boot window before the supplier registry lists it; the miner decides whether they are claimed.",
             mayBeEmpty: "only in the first seconds after a relayer starts; a lasting rate means the registry is not being filled",
             unit: "reqps",
             queries: [{ expr: sumRate("ha_relayer_relays_served_optimistically_total", ["service_id"], ...svc), legend: "{{service_id}}" }],

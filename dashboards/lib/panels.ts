@@ -171,7 +171,10 @@ export function table(o: { title: string; description?: string; mayBeEmpty?: str
     options: { showHeader: true, cellHeight: "sm", sortBy: o.labels.map((l) => ({ displayName: l, desc: false })) },
     transformations: [
       { id: "merge", options: {} },
-      { id: "organize", options: { excludeByName: keep, indexByName: Object.fromEntries([...o.labels, ...o.columns.map((c) => c.title)].map((n, i) => [n, i])), renameByName: rename } },
+      {
+        id: "organize",
+        options: { excludeByName: keep, indexByName: Object.fromEntries([...o.labels, ...o.columns.map((c) => c.title)].map((n, i) => [n, i])), renameByName: rename },
+      },
     ],
   };
 }

@@ -8,7 +8,9 @@ import { reconcile } from "./reconcile";
 
 /** Block results of a real 200-relay session (see services/chain-exporter/testdata/block-results/README.md). */
 function recordedEvents(name: string): RelayEvent[] {
-  const blocks: Record<string, BlockResultsResponse> = JSON.parse(readFileSync(join(__dirname, "..", "..", "services", "chain-exporter", "testdata", "block-results", name), "utf8"));
+  const blocks: Record<string, BlockResultsResponse> = JSON.parse(
+    readFileSync(join(__dirname, "..", "..", "services", "chain-exporter", "testdata", "block-results", name), "utf8"),
+  );
   return Object.entries(blocks).flatMap(([h, r]) => decodeBlockResults(r, Number(h)));
 }
 

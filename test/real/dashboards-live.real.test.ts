@@ -102,14 +102,23 @@ describe("dashboards on a live relay path: every panel has data, or says why not
     assert.equal(counts.get(servedKey("develop-http", suppliers[0]!)), 200);
     const report = await settleAndReconcile(endpoints, counts, { fromHeight, lastHeight: await net.chain.height() }, { timeoutSeconds: 400 });
     const row = report.reconciliation.rows.find((r) => r.service === "develop-http" && r.supplier === suppliers[0])!;
-    assert.deepEqual([row.claimed, row.proved, row.settled], [200, 200, 200], JSON.stringify(report.reconciliation, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+    assert.deepEqual(
+      [row.claimed, row.proved, row.settled],
+      [200, 200, 200],
+      JSON.stringify(report.reconciliation, (_k, v) => (typeof v === "bigint" ? v.toString() : v)),
+    );
 
     // Let the exporter read the settlement block and Prometheus scrape it twice.
     const settledAt = report.scope.toHeight;
-    await waitFor("the chain exporter at the settlement height", async () => {
-      const h = Number((await instant("localnet_chain_height"))[0]?.value[1] ?? 0);
-      return h >= settledAt ? h : undefined;
-    }, 60_000, 1000);
+    await waitFor(
+      "the chain exporter at the settlement height",
+      async () => {
+        const h = Number((await instant("localnet_chain_height"))[0]?.value[1] ?? 0);
+        return h >= settledAt ? h : undefined;
+      },
+      60_000,
+      1000,
+    );
     await new Promise((r) => setTimeout(r, 3 * obs.scrapeIntervalSeconds * 1000));
 
     const endS = Date.now() / 1000;
@@ -117,7 +126,11 @@ describe("dashboards on a live relay path: every panel has data, or says why not
     for (const [name, expr] of Object.entries(pathFigureQueries({ service: "develop-http", supplier: suppliers[0]! }))) {
       figures[name] = (await instant(expr)).map((s) => s.value[1]).join(", ") || "(none)";
     }
-    console.log(`relay path board, develop-http / ${suppliers[0]}:\n${Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n")}`);
+    console.log(
+      `relay path board, develop-http / ${suppliers[0]}:\n${Object.entries(figures)
+        .map(([k, v]) => `  ${k}: ${v}`)
+        .join("\n")}`,
+    );
 
     const results = await panelData(obs.prometheus.url, prometheusPanels(), { startS, endS, scrapeIntervalSeconds: obs.scrapeIntervalSeconds });
     console.log(panelReport(results));

@@ -57,7 +57,13 @@ describe("logs: the collector reads the pods' log files and Loki answers every l
     loki = scratch.start(
       "loki",
       builtProgram("loki"),
-      [`-config.file=${join(dir, "loki.yaml")}`, `-server.http-listen-address=127.0.0.1`, `-server.http-listen-port=${http}`, `-server.grpc-listen-address=127.0.0.1`, `-server.grpc-listen-port=${grpc}`],
+      [
+        `-config.file=${join(dir, "loki.yaml")}`,
+        `-server.http-listen-address=127.0.0.1`,
+        `-server.http-listen-port=${http}`,
+        `-server.grpc-listen-address=127.0.0.1`,
+        `-server.grpc-listen-port=${grpc}`,
+      ],
       { logFile: join(dir, "loki.log") },
     );
     lokiUrl = `http://127.0.0.1:${http}`;
@@ -97,7 +103,13 @@ describe("logs: the collector reads the pods' log files and Loki answers every l
       1000,
       collector,
     );
-    assert.deepEqual(podsIn(streams), pods.filter((p) => p.ns === ns).map((p) => p.pod).sort());
+    assert.deepEqual(
+      podsIn(streams),
+      pods
+        .filter((p) => p.ns === ns)
+        .map((p) => p.pod)
+        .sort(),
+    );
     const relayer0 = streams.filter((s) => s.stream.k8s_pod_name === "relayer-0");
     assert.ok(relayer0.every((s) => s.stream.k8s_container_name === "relayer"));
     const lines = relayer0.flatMap((s) => s.values.map(([, line]) => line));
@@ -127,7 +139,11 @@ describe("logs: the collector reads the pods' log files and Loki answers every l
       assert.ok(got.length > 0, `${dashboard} / ${p.title}: no lines for ${expr}`);
       const role = Object.keys(expected).find((r) => dashboard.endsWith(r) || (dashboard.endsWith("redis") && r === "redis"));
       if (role && dashboard !== "localnet-overview") assert.deepEqual(got, expected[role], `${dashboard} / ${p.title}`);
-      if (/Warnings and errors/.test(p.title)) assert.ok(streams.every((s) => s.values.every(([, l]) => /error/.test(l))), `${p.title}: only problem lines`);
+      if (/Warnings and errors/.test(p.title))
+        assert.ok(
+          streams.every((s) => s.values.every(([, l]) => /error/.test(l))),
+          `${p.title}: only problem lines`,
+        );
     }
     const one = panels.find(({ dashboard, p }) => dashboard === "localnet-relayer" && p.title.startsWith("All lines"))!;
     assert.deepEqual(podsIn(await query(one.p.targets[0]!.expr.replace("${replica:pipe}", "1"))), ["relayer-1"]);

@@ -54,11 +54,7 @@ export async function queryRange(prometheusUrl: string, expr: string, r: { start
 }
 
 /** Runs every panel's queries over [startS, endS] (epoch seconds). */
-export async function panelData(
-  prometheusUrl: string,
-  panels: PanelQueries[],
-  o: { startS: number; endS: number; scrapeIntervalSeconds: number },
-): Promise<PanelData[]> {
+export async function panelData(prometheusUrl: string, panels: PanelQueries[], o: { startS: number; endS: number; scrapeIntervalSeconds: number }): Promise<PanelData[]> {
   const rangeSeconds = Math.max(60, Math.ceil(o.endS - o.startS));
   const stepS = Math.max(o.scrapeIntervalSeconds, Math.ceil(rangeSeconds / 300));
   const out: PanelData[] = [];

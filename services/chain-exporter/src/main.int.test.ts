@@ -52,9 +52,13 @@ describe("the chain exporter process", () => {
     await new Promise<void>((r) => node.listen(0, "127.0.0.1", r));
     const nodeUrl = `http://127.0.0.1:${(node.address() as AddressInfo).port}`;
     port = await freePort();
-    exporter = spawn(process.execPath, ["--import", "tsx", join(__dirname, "main.ts"), "--rpc", nodeUrl, "--rest", nodeUrl, "--host", "127.0.0.1", "--port", String(port), "--interval", "0.2"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    exporter = spawn(
+      process.execPath,
+      ["--import", "tsx", join(__dirname, "main.ts"), "--rpc", nodeUrl, "--rest", nodeUrl, "--host", "127.0.0.1", "--port", String(port), "--interval", "0.2"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     exporter.stdout!.on("data", (d: Buffer) => (output += d.toString()));
     exporter.stderr!.on("data", (d: Buffer) => (output += d.toString()));
   });
@@ -102,7 +106,9 @@ describe("the chain exporter process", () => {
   });
 
   test("a second exporter with a bad setting exits 2 with one line naming it", async () => {
-    const r = spawn(process.execPath, ["--import", "tsx", join(__dirname, "main.ts"), "--rpc", "http://127.0.0.1:1", "--rest", "http://127.0.0.1:1", "--interval", "soon"], { stdio: ["ignore", "pipe", "pipe"] });
+    const r = spawn(process.execPath, ["--import", "tsx", join(__dirname, "main.ts"), "--rpc", "http://127.0.0.1:1", "--rest", "http://127.0.0.1:1", "--interval", "soon"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let err = "";
     r.stderr!.on("data", (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((res) => r.once("exit", res));

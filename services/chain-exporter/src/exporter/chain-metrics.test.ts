@@ -21,15 +21,16 @@ describe("chain metrics from recorded block results", () => {
   test("a settled 200-relay session: claimed, proved, checked valid, settled, and who got paid", () => {
     const m = new ChainMetrics(new Map([[supplier1, "supplier1"]]));
     for (const e of eventsOf("settled-200-relays.json")) m.record(e);
-    assert.deepEqual(
-      [m.claims.value(k), m.claimedRelays.value(k), m.claimedComputeUnits.value(k), m.claimedUpokt.value(k)],
-      [1, 200, 200_000, 20_000_000],
-    );
+    assert.deepEqual([m.claims.value(k), m.claimedRelays.value(k), m.claimedComputeUnits.value(k), m.claimedUpokt.value(k)], [1, 200, 200_000, 20_000_000]);
     assert.deepEqual([m.proofs.value(k), m.provedRelays.value(k), m.proofChecks.value({ ...k, status: "valid" })], [1, 200, 1]);
     assert.deepEqual([m.settlements.value({ ...k, proof_requirement: "threshold" }), m.settledRelays.value(k), m.settledUpokt.value(k)], [1, 200, 20_000_000]);
     const text = m.registry.render();
     assert.match(text, /^localnet_chain_rewards_upokt_total\{service_id="develop-http",recipient="supplier1"\} 14000000$/m, "the supplier's 70% under its name");
-    assert.match(text, /^localnet_chain_rewards_upokt_total\{service_id="develop-http",recipient="pokt1eeeksh2tvkh7wzmfrljnhw4wrhs55lcuvmekkw"\} 2000000$/m, "an unnamed recipient by address");
+    assert.match(
+      text,
+      /^localnet_chain_rewards_upokt_total\{service_id="develop-http",recipient="pokt1eeeksh2tvkh7wzmfrljnhw4wrhs55lcuvmekkw"\} 2000000$/m,
+      "an unnamed recipient by address",
+    );
     assert.equal(m.expirations.value({ ...k, reason: "PROOF_MISSING" }), undefined);
   });
 

@@ -116,7 +116,17 @@ export class ChainMetrics {
    * supplier is staked, the first claim's 200 relays count.
    */
   private ensurePath(k: { service_id: string; supplier: string }): void {
-    for (const f of [this.claims, this.claimedRelays, this.claimedComputeUnits, this.claimedUpokt, this.proofs, this.provedRelays, this.settledRelays, this.settledComputeUnits, this.settledUpokt]) {
+    for (const f of [
+      this.claims,
+      this.claimedRelays,
+      this.claimedComputeUnits,
+      this.claimedUpokt,
+      this.proofs,
+      this.provedRelays,
+      this.settledRelays,
+      this.settledComputeUnits,
+      this.settledUpokt,
+    ]) {
       f.inc(k, 0);
     }
   }

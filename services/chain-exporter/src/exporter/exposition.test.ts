@@ -12,7 +12,9 @@ describe("exposition format", () => {
     r.gauge("g", "A gauge.").set({}, 7);
     assert.equal(
       r.render(),
-      ['# HELP x_total Things.\\nTwo lines', "# TYPE x_total counter", 'x_total{b="y",a="2"} 3', 'x_total{b="z",a="1"} 1.5', "# HELP g A gauge.", "# TYPE g gauge", "g 7", ""].join("\n"),
+      ["# HELP x_total Things.\\nTwo lines", "# TYPE x_total counter", 'x_total{b="y",a="2"} 3', 'x_total{b="z",a="1"} 1.5', "# HELP g A gauge.", "# TYPE g gauge", "g 7", ""].join(
+        "\n",
+      ),
     );
   });
 

@@ -52,7 +52,11 @@ describe("following the chain", () => {
     await f.tick();
     await f.tick();
     assert.deepEqual(await f.tick(), { blocks: 0, events: 0, ok: true });
-    assert.deepEqual(chain.reads, [[1, 4], [5, 8], [9, 10]]);
+    assert.deepEqual(chain.reads, [
+      [1, 4],
+      [5, 8],
+      [9, 10],
+    ]);
     assert.equal(m.claims.value(key), 10);
     assert.equal(m.height.value(), 10);
     assert.equal(m.blocksRead.value(), 10);

@@ -59,7 +59,12 @@ const upokt = (coin: { amount?: string } | undefined): bigint => {
 export async function readStakes(restUrl: string, opts: { timeoutMs?: number; height?: number } = {}): Promise<StakeSnapshot> {
   const t: ReadOptions = { timeoutMs: opts.timeoutMs ?? 10_000, height: opts.height };
   const apps = await listAll<{ address?: string; stake?: { amount?: string } }>(restUrl, "/pokt-network/poktroll/application/application", ["applications"], t);
-  const sups = await listAll<{ operator_address?: string; stake?: { amount?: string }; services?: { service_id?: string }[] }>(restUrl, "/pokt-network/poktroll/supplier/supplier", ["supplier", "suppliers"], t);
+  const sups = await listAll<{ operator_address?: string; stake?: { amount?: string }; services?: { service_id?: string }[] }>(
+    restUrl,
+    "/pokt-network/poktroll/supplier/supplier",
+    ["supplier", "suppliers"],
+    t,
+  );
   const suppliers: StakeSnapshot["suppliers"] = [];
   for (const s of sups) {
     if (!s.operator_address) continue;
