@@ -13,7 +13,7 @@ import { dashboardUids, type DashboardKey } from "./uids";
 
 export { grafanaProvisioning, grafanaDashboardsPath } from "./grafana";
 export { scrapeJobs } from "./scrape-jobs";
-export { lokiDatasourceUid, prometheusDatasourceUid } from "./lib/datasource";
+export { prometheusDatasourceUid } from "./lib/datasource";
 
 const builders: Record<DashboardKey, () => DashboardSpec> = {
   overview: overviewDashboard,

@@ -4,7 +4,7 @@
  */
 import type { Section } from "./lib/dashboard";
 import { logs, timeseries } from "./lib/panels";
-import { max, ratio, sel, sum, sumRate } from "./lib/promql";
+import { max, ratio, sel, sumRate } from "./lib/promql";
 import { containerLogs, problems, replicaPods } from "./logql";
 import { replicaFilter } from "./replicas";
 
@@ -74,6 +74,3 @@ export function logsSection(role: "relayer" | "miner"): Section {
     ],
   };
 }
-
-/** Sum of a counter's series, for "how many since start" stats. */
-export const total = (metric: string, ...matchers: string[]) => sum(sel(metric, ...matchers));

@@ -22,8 +22,8 @@ export function parseRecorded(text: string): RecordedSeries[] {
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+\S+$/.exec(line);
     if (!m) throw new Error(`not a series line: ${line}`);
     const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!.replace(/\\n/g, "\n").replace(/\\(.)/g, "$1");
-    out.push({ name: m[1]!, labels });
+    for (const l of (m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2].replace(/\\n/g, "\n").replace(/\\(.)/g, "$1");
+    out.push({ name: m[1], labels });
   }
   return out;
 }
@@ -46,5 +46,5 @@ export function selectorMatches(s: Selector, series: readonly RecordedSeries[]):
     const re = new RegExp(`^(?:${value})$`);
     return (v: string) => re.test(v) === (m.op === "=~");
   });
-  return series.some((x) => x.name === s.metric && s.matchers.every((m, i) => tests[i]!(x.labels[m.label] ?? "")));
+  return series.some((x) => x.name === s.metric && s.matchers.every((m, i) => tests[i](x.labels[m.label] ?? "")));
 }

@@ -69,7 +69,7 @@ describe("dashboards on a live relay path: every panel has data, or says why not
     assert.equal(load.succeeded, 200, load.output.slice(-2000));
 
     // One relay of every other protocol, through the second relayer.
-    const second = { ...endpoints, relayerRelay: `http://127.0.0.1:${net.relayers[1]!.relayPort}` };
+    const second = { ...endpoints, relayerRelay: `http://127.0.0.1:${net.relayers[1].relayPort}` };
     const others: string[] = [];
     for (const [mode, service] of [
       ["websocket", "develop-websocket"],
@@ -99,7 +99,7 @@ describe("dashboards on a live relay path: every panel has data, or says why not
     await burst(429, 2);
 
     const counts = servedBetween(before.served, (await scrapeSettled(endpoints.relayerMetrics, realClock.sleep)).served);
-    assert.equal(counts.get(servedKey("develop-http", suppliers[0]!)), 200);
+    assert.equal(counts.get(servedKey("develop-http", suppliers[0])), 200);
     const report = await settleAndReconcile(endpoints, counts, { fromHeight, lastHeight: await net.chain.height() }, { timeoutSeconds: 400 });
     const row = report.reconciliation.rows.find((r) => r.service === "develop-http" && r.supplier === suppliers[0])!;
     assert.deepEqual(
@@ -123,7 +123,7 @@ describe("dashboards on a live relay path: every panel has data, or says why not
 
     const endS = Date.now() / 1000;
     const figures: Record<string, string> = {};
-    for (const [name, expr] of Object.entries(pathFigureQueries({ service: "develop-http", supplier: suppliers[0]! }))) {
+    for (const [name, expr] of Object.entries(pathFigureQueries({ service: "develop-http", supplier: suppliers[0] }))) {
       figures[name] = (await instant(expr)).map((s) => s.value[1]).join(", ") || "(none)";
     }
     console.log(

@@ -133,7 +133,7 @@ describe("logs: the collector reads the pods' log files and Loki answers every l
     const panels = Object.values(dashboardSpecs()).flatMap((d) => d.sections.flatMap((s) => s.panels.filter((p) => p.type === "logs").map((p) => ({ dashboard: d.uid, p }))));
     assert.ok(panels.length >= 8, `${panels.length} log panels`);
     for (const { dashboard, p } of panels) {
-      const expr = p.targets[0]!.expr.replace(/\$\{[a-z_]+:pipe\}/g, ".*");
+      const expr = p.targets[0].expr.replace(/\$\{[a-z_]+:pipe\}/g, ".*");
       const streams = await query(expr);
       const got = podsIn(streams);
       assert.ok(got.length > 0, `${dashboard} / ${p.title}: no lines for ${expr}`);
@@ -146,7 +146,7 @@ describe("logs: the collector reads the pods' log files and Loki answers every l
         );
     }
     const one = panels.find(({ dashboard, p }) => dashboard === "localnet-relayer" && p.title.startsWith("All lines"))!;
-    assert.deepEqual(podsIn(await query(one.p.targets[0]!.expr.replace("${replica:pipe}", "1"))), ["relayer-1"]);
-    assert.deepEqual(podsIn(await query(one.p.targets[0]!.expr.replace("${replica:pipe}", "0|1"))), ["relayer-0", "relayer-1"]);
+    assert.deepEqual(podsIn(await query(one.p.targets[0].expr.replace("${replica:pipe}", "1"))), ["relayer-1"]);
+    assert.deepEqual(podsIn(await query(one.p.targets[0].expr.replace("${replica:pipe}", "0|1"))), ["relayer-0", "relayer-1"]);
   });
 });

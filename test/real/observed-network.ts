@@ -38,7 +38,7 @@ function loopbackAddresses(o: { net: RelayNetwork; prometheusPort: number; chain
     [`${serviceDns(serviceNames.chainExporter, namespace)}:${containerPorts.chainExporter.metrics}`, at(o.chainExporterPort)],
     [`${serviceDns(serviceNames.redisExporter, namespace)}:${containerPorts.redisExporter.metrics}`, at(o.redisExporterPort)],
     [`${serviceDns(serviceNames.backend, namespace)}:${containerPorts.backend.metrics}`, at(net.backendMetricsPort)],
-    [`${serviceDns(serviceNames.redis, namespace)}:${containerPorts.redis.redis}`, at(net.redis.nodes[0]!.port)],
+    [`${serviceDns(serviceNames.redis, namespace)}:${containerPorts.redis.redis}`, at(net.redis.nodes[0].port)],
   ]);
   for (const r of net.relayers) m.set(`${podDns("relayer", r.index, namespace)}:${containerPorts.relayer.metrics}`, at(r.metricsPort));
   for (const x of net.miners) m.set(`${podDns("miner", x.index, namespace)}:${containerPorts.miner.metrics}`, at(x.metricsPort));

@@ -31,7 +31,7 @@ export async function seriesOfJob(prometheusUrl: string, job: string, rangeSecon
       const { __name__: name, ...labels } = metric;
       const l = Object.keys(labels)
         .sort()
-        .map((k) => `${k}="${escape(labels[k]!)}"`)
+        .map((k) => `${k}="${escape(labels[k])}"`)
         .join(",");
       return `${name}${l ? `{${l}}` : ""} ${values.at(-1)?.[1] ?? "NaN"}`;
     })

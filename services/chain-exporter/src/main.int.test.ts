@@ -110,7 +110,7 @@ describe("the chain exporter process", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let err = "";
-    r.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+    r.stderr.on("data", (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((res) => r.once("exit", res));
     assert.equal(code, 2);
     assert.equal(err.trim(), 'chain exporter: --interval (POLL_INTERVAL_SECONDS) = "soon": allowed: seconds between reads, 0.2-600 (default 2)');

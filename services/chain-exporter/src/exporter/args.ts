@@ -76,7 +76,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Expo
   }
   const byFlag = new Map(Object.entries(settings).map(([k, s]) => [s.flag, k as keyof ExporterArgs]));
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+    const a = argv[i];
     if (a === "--help" || a === "-h") return undefined;
     const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
     const key = byFlag.get(flag);

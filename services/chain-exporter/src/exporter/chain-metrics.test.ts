@@ -11,7 +11,7 @@ const eventsOf = (name: string) => {
   return Object.keys(blocks)
     .map(Number)
     .sort((a, b) => a - b)
-    .flatMap((h) => decodeBlockResults(blocks[String(h)]!, h));
+    .flatMap((h) => decodeBlockResults(blocks[String(h)], h));
 };
 
 const supplier1 = "pokt19a3t4yunp0dlpfjrp7qwnzwlrzd5fzs2gjaaaj";
@@ -37,7 +37,7 @@ describe("chain metrics from recorded block results", () => {
   test("a lost proof: the claim expires (PROOF_MISSING) and the supplier is slashed", () => {
     const m = new ChainMetrics();
     for (const e of eventsOf("cluster-proof-missing.json")) m.record(e);
-    const sup = eventsOf("cluster-proof-missing.json")[0]!.supplier;
+    const sup = eventsOf("cluster-proof-missing.json")[0].supplier;
     const key = { service_id: "develop-http", supplier: sup };
     assert.equal(m.claimedRelays.value(key), 200);
     assert.equal(m.proofs.value(key), undefined);
