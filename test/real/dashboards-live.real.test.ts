@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { scrapeJobs } from "../../dashboards";
 import { pathFigureQueries } from "../../dashboards/path";
-import { sessionEndOf, sessionWindows } from "../../scripts/verify/chain";
+import { sessionWindows } from "../../scripts/verify/chain";
 import { endpointsOf } from "../../scripts/verify/endpoints";
 import { scrapeRelayers, scrapeSettled, servedBetween, servedKey } from "../../scripts/verify/metrics";
 import { realClock, settleAndReconcile } from "../../scripts/verify/run";
@@ -23,6 +23,7 @@ import { panelData, panelReport, prometheusPanels, unexplainedGaps } from "../su
 import { startObservedNetwork, type ObservedNetwork } from "./observed-network";
 import { recordMetrics } from "./record-metrics";
 import { Scratch, skipUnlessBuilt, waitFor } from "./support";
+import { waitForSessionStart } from "./chain";
 
 const BLOCK_TIME = 2;
 
@@ -51,16 +52,7 @@ describe("dashboards on a live relay path: every panel has data, or says why not
     const suppliers = net.chain.genesis.artifacts.summary.suppliers;
     const windows = await sessionWindows(net.chain.restUrl);
     // Relays early in a session, so all of them land in it and settle together.
-    await waitFor(
-      "the start of a session",
-      async () => {
-        const h = await net.chain.height();
-        const start = sessionEndOf(windows, h) - windows.numBlocksPerSession + 1;
-        return h - start <= 1 && h > windows.gracePeriodEndOffset ? h : undefined;
-      },
-      (windows.numBlocksPerSession + 2) * BLOCK_TIME * 1000,
-      200,
-    );
+    await waitForSessionStart(net.chain, windows, BLOCK_TIME);
     const endpoints = endpointsOf(net.forwards());
     const before = await scrapeRelayers(endpoints.relayerMetrics);
     const fromHeight = await net.chain.height();
