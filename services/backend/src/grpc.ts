@@ -83,8 +83,25 @@ function sendIdentity(rt: Runtime, call: AnyCall): void {
   call.sendMetadata(md);
 }
 
+/** A handler that throws answers INTERNAL for that call; the server keeps serving. */
+function failed(rt: Runtime, method: string, answer: (e: { code: grpc.status; details: string }) => void) {
+  return (err: unknown) => {
+    rt.log.error("grpc call failed", { method, error: err instanceof Error ? err.message : String(err) });
+    answer({ code: grpc.status.INTERNAL, details: "internal error" });
+  };
+}
+
 function unary<Req, Res>(rt: Runtime, method: string, answer: (req: Req) => Res): grpc.handleUnaryCall<Req, Res> {
-  return async (call, callback) => {
+  return (call, callback) => {
+    let answered = false;
+    const once: grpc.sendUnaryData<Res> = (err, value) => {
+      if (answered) return;
+      answered = true;
+      callback(err, value);
+    };
+    run(call, once).catch(failed(rt, method, (e) => once(e)));
+  };
+  async function run(call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>): Promise<void> {
     const start = performance.now();
     sendIdentity(rt, call as AnyCall);
     const d = await decide(rt, method, call as AnyCall);
@@ -96,7 +113,7 @@ function unary<Req, Res>(rt: Runtime, method: string, answer: (req: Req) => Res)
     }
     callback(null, answer(call.request));
     record(rt, method, call as AnyCall, call.request, grpc.status.OK, d, d ? "injected" : "ok", start);
-  };
+  }
 }
 
 export function createGrpcServer(rt: Runtime): grpc.Server {
@@ -104,7 +121,9 @@ export function createGrpcServer(rt: Runtime): grpc.Server {
   const server = new grpc.Server({ "grpc.max_receive_message_length": rt.config.max_body_bytes });
   const identity = (call: AnyCall) => sendIdentity(rt, call);
 
-  const streamBlocks: grpc.handleServerStreamingCall<{ start_height: number }, BlockMsg> = async (call) => {
+  const streamBlocks: grpc.handleServerStreamingCall<{ start_height: number }, BlockMsg> = (call) =>
+    void runStream(call).catch(failed(rt, "StreamBlocks", (e) => call.emit("error", e)));
+  const runStream = async (call: grpc.ServerWritableStream<{ start_height: number }, BlockMsg>): Promise<void> => {
     const start = performance.now();
     identity(call as AnyCall);
     const d = await decide(rt, "StreamBlocks", call as AnyCall);

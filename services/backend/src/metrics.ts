@@ -4,7 +4,8 @@
  * faults from real relayer errors.
  *
  * JSON-RPC method names come from clients, so the `method` label is capped per protocol: past
- * MAX_METHODS distinct values new ones are counted as `other` instead of growing the series set.
+ * MAX_METHODS distinct values (or past MAX_METHOD_LENGTH characters) new ones are counted as `other`
+ * instead of growing the series set.
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Protocol } from "./config";
@@ -13,6 +14,8 @@ import type { Protocol } from "./config";
 export type Outcome = "ok" | "client_error" | "injected" | "cancelled";
 
 const MAX_METHODS = 200;
+/** Longer names are client garbage, not methods; as labels they would hold megabytes per series. */
+const MAX_METHOD_LENGTH = 100;
 
 export class Metrics {
   readonly registry = new Registry();
@@ -56,7 +59,7 @@ export class Metrics {
     let set = this.methods.get(protocol);
     if (!set) this.methods.set(protocol, (set = new Set()));
     if (set.has(method)) return method;
-    if (set.size >= MAX_METHODS) return "other";
+    if (set.size >= MAX_METHODS || method.length > MAX_METHOD_LENGTH) return "other";
     set.add(method);
     return method;
   }

@@ -13,6 +13,7 @@ import { faultLabel, type FaultDecision } from "../faults";
 import { sleep } from "../latency";
 import { since, type Outcome } from "../metrics";
 import type { Runtime } from "../runtime";
+import { nestingExceeds, tooDeepMessage } from "../json-limits";
 import { BodyTooLarge, readBody, sendTooLarge } from "./body";
 import { applyTransportFault, injectedText, isTransportFault } from "./transport-faults";
 
@@ -54,16 +55,35 @@ export function handleJsonRpc(rt: Runtime, req: IncomingMessage, res: ServerResp
     finish(rt, req, start, [{ method: "invalid_content_type", outcome: "client_error", fault: "none" }], 200, undefined);
     return;
   }
-  readBody(req, rt.config.max_body_bytes).then(
-    (buf) => respond(rt, req, res, buf, start),
-    (err: unknown) => {
-      if (err instanceof BodyTooLarge) {
-        sendTooLarge(res, rt.backendId, err.limit);
-        finish(rt, req, start, [{ method: "body_too_large", outcome: "client_error", fault: "none" }], 413, undefined);
-      } else req.socket.destroy();
-    },
-  );
+  readBody(req, rt.config.max_body_bytes)
+    .then(
+      (buf) => respond(rt, req, res, buf, start),
+      (err: unknown) => {
+        if (err instanceof BodyTooLarge) {
+          sendTooLarge(res, rt.backendId, err);
+          finish(rt, req, start, [{ method: "body_too_large", outcome: "client_error", fault: "none" }], 413, undefined);
+        } else req.socket.destroy();
+      },
+    )
+    .catch((err: unknown) => internalError(rt, req, res, err));
 }
+
+/** Anything the checks above did not foresee: one 500 for this request, the process keeps serving. */
+function internalError(rt: Runtime, req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  rt.log.error("request failed", { path: req.url, error: err instanceof Error ? err.message : String(err) });
+  rt.metrics.observe("http", "internal_error", "client_error", "none");
+  if (res.headersSent) req.socket.destroy();
+  else send(rt, res, 500, Buffer.from(JSON.stringify(errorBody(null, -32603, "Internal error"))));
+}
+
+/** Refuses a request before any work: a JSON-RPC error with the reason, counted as a client error. */
+function refuse(rt: Runtime, req: IncomingMessage, res: ServerResponse, start: number, buf: Buffer, code: number, message: string, method: string): void {
+  send(rt, res, 400, Buffer.from(JSON.stringify(errorBody(null, code, message))));
+  finish(rt, req, start, [{ method, outcome: "client_error", fault: "none" }], 400, buf);
+}
+
+/** Responses bigger than this are refused (fat_payload_bytes times a batch could reach gigabytes). */
+const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
 async function respond(rt: Runtime, req: IncomingMessage, res: ServerResponse, buf: Buffer, start: number): Promise<void> {
   const s = rt.settings;
@@ -76,21 +96,26 @@ async function respond(rt: Runtime, req: IncomingMessage, res: ServerResponse, b
     return;
   }
 
+  const maxDepth = rt.config.max_json_depth;
+  if (nestingExceeds(buf, maxDepth)) return refuse(rt, req, res, start, buf, -32600, `Invalid request: ${tooDeepMessage(maxDepth)}`, "too_deep");
   let parsed: unknown;
   try {
     parsed = JSON.parse(buf.toString("utf8"));
   } catch {
-    send(rt, res, 400, Buffer.from(JSON.stringify(errorBody(null, -32700, "Parse error"))));
-    finish(rt, req, start, [{ method: "parse_error", outcome: "client_error", fault: "none" }], 400, buf);
-    return;
+    return refuse(rt, req, res, start, buf, -32700, "Parse error", "parse_error");
   }
   const isBatch = Array.isArray(parsed);
   if ((isBatch && (parsed as unknown[]).length === 0) || (!isBatch && !isObject(parsed))) {
-    send(rt, res, 400, Buffer.from(JSON.stringify(errorBody(null, -32600, "Invalid request"))));
-    finish(rt, req, start, [{ method: "invalid_request", outcome: "client_error", fault: "none" }], 400, buf);
-    return;
+    return refuse(rt, req, res, start, buf, -32600, "Invalid request", "invalid_request");
   }
   const calls = (isBatch ? parsed : [parsed]) as unknown[];
+  const maxBatch = rt.config.max_batch_size;
+  if (calls.length > maxBatch) {
+    return refuse(rt, req, res, start, buf, -32600, `Invalid request: batch of ${calls.length} calls exceeds ${maxBatch} (max_batch_size)`, "batch_too_large");
+  }
+  if (rt.filler !== undefined && calls.length * rt.filler.length > MAX_RESPONSE_BYTES) {
+    return refuse(rt, req, res, start, buf, -32600, `Invalid request: ${calls.length} calls with fat_payload_bytes ${rt.filler.length} would exceed a ${MAX_RESPONSE_BYTES}-byte response`, "response_too_large");
+  }
 
   // One decision per call; the first transport fault in a batch decides the whole HTTP response.
   const decisions: Array<FaultDecision | null> = new Array(calls.length).fill(null);
@@ -198,7 +223,7 @@ function finish(
     method: answers.length === 1 ? answers[0]!.method : "batch",
     path: req.url ?? "/",
     headers: req.headers as Record<string, string>,
-    body: body?.toString("utf8"),
+    body,
     status,
     fault,
     rule,

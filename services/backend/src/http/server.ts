@@ -1,13 +1,15 @@
 /**
  * The public HTTP port (8545): a bare node:http server that dispatches on the path before anything
  * else is paid for. `/` and unknown paths are JSON-RPC (the reference's catch-all), streams and
- * WebSocket upgrades go to their handlers, and only health/ready/echo go through express.
+ * WebSocket upgrades go to their handlers, probes answer from prebuilt buffers, and only echo goes
+ * through express. A handler that throws answers 500 for its own request and nothing else.
  */
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Runtime } from "../runtime";
 import { handleStream } from "../streams";
 import { createWsHandler, type WsHandler } from "../ws";
 import { handleJsonRpc } from "./jsonrpc";
+import { createProbes } from "./probes";
 import { createRoutes } from "./routes";
 
 export interface HttpPort {
@@ -17,17 +19,22 @@ export interface HttpPort {
 
 export function createHttpServer(rt: Runtime): HttpPort {
   const routes = createRoutes(rt);
+  const probes = createProbes(rt);
   const ws = createWsHandler(rt);
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+  const failed = (req: IncomingMessage, res: ServerResponse) => (err: unknown) => {
+    rt.log.error("request failed", { path: req.url, error: err instanceof Error ? err.message : String(err) });
+    if (res.headersSent) req.socket.destroy();
+    else res.writeHead(500, { "content-type": "text/plain", "x-backend-id": rt.backendId }).end("internal error\n");
+  };
+  const dispatch = (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const path = q === -1 ? url : url.slice(0, q);
-    if (path === "/health" || path === "/ready" || path === "/echo" || path.startsWith("/echo/")) {
-      routes(req, res);
-      return;
-    }
+    if (path === "/health") return probes.health(res);
+    if (path === "/ready") return probes.ready(res);
+    if (path === "/echo" || path.startsWith("/echo/")) return void routes(req, res);
     if (path === "/stream/sse" || path === "/stream/ndjson") {
-      void handleStream(rt, req, res, path === "/stream/sse" ? "sse" : "ndjson", new URL(url, "http://backend"));
+      handleStream(rt, req, res, path === "/stream/sse" ? "sse" : "ndjson", new URL(url, "http://backend")).catch(failed(req, res));
       return;
     }
     if (path === "/ws") {
@@ -36,6 +43,13 @@ export function createHttpServer(rt: Runtime): HttpPort {
       return;
     }
     handleJsonRpc(rt, req, res);
+  };
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    try {
+      dispatch(req, res);
+    } catch (err) {
+      failed(req, res)(err);
+    }
   });
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "/").split("?")[0];
