@@ -15,7 +15,12 @@ export function loadConfig(projectDir: string): LocalnetConfig {
   try {
     return parseStackConfig(pulumi.runtime.allConfig(), { projectDir });
   } catch (e) {
-    if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
+    if (e instanceof ConfigError) throw asRunError(e);
     throw e;
   }
+}
+
+/** For config problems a component finds while it builds (e.g. an unusable build context). */
+export function asRunError(e: ConfigError): pulumi.RunError {
+  return new pulumi.RunError(e.message);
 }
