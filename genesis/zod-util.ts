@@ -3,7 +3,8 @@
  * says what is allowed: unknown keys list the allowed keys, coins show the expected format.
  */
 import { z } from "zod";
-import { type Coin, coinFormatHelp, parseCoin, parseCoins } from "./coins";
+import { type Coin, MAX_AMOUNT, coinFormatHelp, maxAmountHelp, parseCoin, parseCoins } from "./coins";
+import { showValue } from "./errors";
 
 /** An object that rejects unknown keys and names the allowed ones in its error. */
 export function strict<T extends z.ZodRawShape>(shape: T) {
@@ -23,7 +24,11 @@ export const coin = z
   .transform((text, ctx): Coin => {
     const parsed = parseCoin(text);
     if (!parsed) {
-      ctx.addIssue({ code: "custom", message: `${JSON.stringify(text)} is not a coin; expected ${coinFormatHelp}` });
+      ctx.addIssue({ code: "custom", message: `${showValue(text)} is not a coin; expected ${coinFormatHelp}` });
+      return z.NEVER;
+    }
+    if (parsed.amount > MAX_AMOUNT) {
+      ctx.addIssue({ code: "custom", message: `${showValue(text)} has an amount above ${maxAmountHelp}` });
       return z.NEVER;
     }
     return parsed;
@@ -36,8 +41,12 @@ export const coins = z
     if (!parsed) {
       ctx.addIssue({
         code: "custom",
-        message: `${JSON.stringify(text)} is not a coin list; expected ${coinFormatHelp}, several separated by commas`,
+        message: `${showValue(text)} is not a coin list; expected ${coinFormatHelp}, several separated by commas`,
       });
+      return z.NEVER;
+    }
+    if (parsed.some((c) => c.amount > MAX_AMOUNT)) {
+      ctx.addIssue({ code: "custom", message: `${showValue(text)} has an amount above ${maxAmountHelp}` });
       return z.NEVER;
     }
     return parsed;
