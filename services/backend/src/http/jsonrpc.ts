@@ -15,6 +15,7 @@ import { since, type Outcome } from "../metrics";
 import type { Runtime } from "../runtime";
 import { nestingExceeds, tooDeepMessage } from "../json-limits";
 import { BodyTooLarge, readBody, sendTooLarge } from "./body";
+import type { FastAnswer, FastRequest } from "./fast-path";
 import { applyTransportFault, injectedText, isTransportFault } from "./transport-faults";
 
 const INVALID_CONTENT_TYPE = Buffer.from('{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid request"}}');
@@ -76,14 +77,67 @@ function internalError(rt: Runtime, req: IncomingMessage, res: ServerResponse, e
   else send(rt, res, 500, Buffer.from(JSON.stringify(errorBody(null, -32603, "Internal error"))));
 }
 
-/** Refuses a request before any work: a JSON-RPC error with the reason, counted as a client error. */
-function refuse(rt: Runtime, req: IncomingMessage, res: ServerResponse, start: number, buf: Buffer, code: number, message: string, method: string): void {
-  send(rt, res, 400, Buffer.from(JSON.stringify(errorBody(null, code, message))));
-  finish(rt, req, start, [{ method, outcome: "client_error", fault: "none" }], 400, buf);
-}
-
 /** Responses bigger than this are refused (fat_payload_bytes times a batch could reach gigabytes). */
 const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+/** A body that is refused before any call is answered: HTTP 400 with this JSON-RPC error. */
+interface Refusal {
+  ok: false;
+  body: Buffer;
+  method: string;
+}
+type ParsedCalls = { ok: true; calls: unknown[]; isBatch: boolean } | Refusal;
+
+const refusal = (code: number, message: string, method: string): Refusal => ({ ok: false, body: Buffer.from(JSON.stringify(errorBody(null, code, message))), method });
+
+/** Bounds, syntax and shape of a JSON-RPC body, shared by both HTTP paths. */
+export function parseCalls(rt: Runtime, buf: Buffer): ParsedCalls {
+  const maxDepth = rt.config.max_json_depth;
+  if (nestingExceeds(buf, maxDepth)) return refusal(-32600, `Invalid request: ${tooDeepMessage(maxDepth)}`, "too_deep");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(buf.toString("utf8"));
+  } catch {
+    return refusal(-32700, "Parse error", "parse_error");
+  }
+  const isBatch = Array.isArray(parsed);
+  if ((isBatch && (parsed as unknown[]).length === 0) || (!isBatch && !isObject(parsed))) return refusal(-32600, "Invalid request", "invalid_request");
+  const calls = (isBatch ? parsed : [parsed]) as unknown[];
+  const maxBatch = rt.config.max_batch_size;
+  if (calls.length > maxBatch) return refusal(-32600, `Invalid request: batch of ${calls.length} calls exceeds ${maxBatch} (max_batch_size)`, "batch_too_large");
+  if (rt.filler !== undefined && calls.length * rt.filler.length > MAX_RESPONSE_BYTES) {
+    return refusal(-32600, `Invalid request: ${calls.length} calls with fat_payload_bytes ${rt.filler.length} would exceed a ${MAX_RESPONSE_BYTES}-byte response`, "response_too_large");
+  }
+  return { ok: true, calls, isBatch };
+}
+
+/** One answer per call (with its fault decision, if any) and the serialized response body. */
+export function answerCalls(rt: Runtime, calls: unknown[], isBatch: boolean, decisions?: ReadonlyArray<FaultDecision | null>): { answers: Answer[]; body: Buffer } {
+  const answers = calls.map((c, i) => answer(rt, c, decisions?.[i] ?? null));
+  return { answers, body: Buffer.from(JSON.stringify(isBatch ? answers.map((a) => a.body) : answers[0]!.body)) };
+}
+
+/**
+ * The lean front's JSON-RPC (http/fast-path.ts): requests with nothing to inject are answered
+ * here, synchronously; anything else (fault rules, legacy knobs, another Content-Type) returns
+ * undefined and goes through the full path above.
+ */
+export function answerPlainJsonRpc(rt: Runtime, r: FastRequest): FastAnswer | undefined {
+  const s = rt.settings;
+  const ct = r.headers["content-type"];
+  if (!rt.faults.empty || s.delay_ms > 0 || s.error_rate > 0 || s.broken_compression || ct === undefined || !ct.toLowerCase().startsWith("application/json")) return undefined;
+  const parsed = parseCalls(rt, r.body);
+  if (!parsed.ok) {
+    recordOutcome(rt, r.target, r.headers, r.start, [{ method: parsed.method, outcome: "client_error", fault: "none" }], 400, r.body);
+    return { status: 400, headers: jsonHeaders(rt), body: parsed.body };
+  }
+  const { answers, body } = answerCalls(rt, parsed.calls, parsed.isBatch);
+  recordOutcome(rt, r.target, r.headers, r.start, answers, 200, r.body);
+  return { status: 200, headers: jsonHeaders(rt), body };
+}
+
+/** Header lines of a JSON answer on the lean front. */
+const jsonHeaders = (rt: Runtime) => `Content-Type: application/json\r\nX-Backend-Id: ${rt.backendId}\r\n`;
 
 async function respond(rt: Runtime, req: IncomingMessage, res: ServerResponse, buf: Buffer, start: number): Promise<void> {
   const s = rt.settings;
@@ -96,26 +150,13 @@ async function respond(rt: Runtime, req: IncomingMessage, res: ServerResponse, b
     return;
   }
 
-  const maxDepth = rt.config.max_json_depth;
-  if (nestingExceeds(buf, maxDepth)) return refuse(rt, req, res, start, buf, -32600, `Invalid request: ${tooDeepMessage(maxDepth)}`, "too_deep");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(buf.toString("utf8"));
-  } catch {
-    return refuse(rt, req, res, start, buf, -32700, "Parse error", "parse_error");
+  const parsed = parseCalls(rt, buf);
+  if (!parsed.ok) {
+    send(rt, res, 400, parsed.body);
+    finish(rt, req, start, [{ method: parsed.method, outcome: "client_error", fault: "none" }], 400, buf);
+    return;
   }
-  const isBatch = Array.isArray(parsed);
-  if ((isBatch && (parsed as unknown[]).length === 0) || (!isBatch && !isObject(parsed))) {
-    return refuse(rt, req, res, start, buf, -32600, "Invalid request", "invalid_request");
-  }
-  const calls = (isBatch ? parsed : [parsed]) as unknown[];
-  const maxBatch = rt.config.max_batch_size;
-  if (calls.length > maxBatch) {
-    return refuse(rt, req, res, start, buf, -32600, `Invalid request: batch of ${calls.length} calls exceeds ${maxBatch} (max_batch_size)`, "batch_too_large");
-  }
-  if (rt.filler !== undefined && calls.length * rt.filler.length > MAX_RESPONSE_BYTES) {
-    return refuse(rt, req, res, start, buf, -32600, `Invalid request: ${calls.length} calls with fat_payload_bytes ${rt.filler.length} would exceed a ${MAX_RESPONSE_BYTES}-byte response`, "response_too_large");
-  }
+  const { calls, isBatch } = parsed;
 
   // One decision per call; the first transport fault in a batch decides the whole HTTP response.
   const decisions: Array<FaultDecision | null> = new Array(calls.length).fill(null);
@@ -139,8 +180,9 @@ async function respond(rt: Runtime, req: IncomingMessage, res: ServerResponse, b
     if (!transport && isTransportFault(d.action)) transport = d;
   }
 
-  const answers = calls.map((c, i) => answer(rt, c, decisions[i]!));
-  let body = Buffer.from(JSON.stringify(isBatch ? answers.map((a) => a.body) : answers[0]!.body));
+  const answered = answerCalls(rt, calls, isBatch, decisions);
+  const answers = answered.answers;
+  let body = answered.body;
   if (ttfb > 0) await sleep(ttfb);
   if (req.socket.destroyed) {
     finish(rt, req, start, answers.map((a) => ({ ...a, outcome: "cancelled" as const })), undefined, buf);
@@ -214,18 +256,23 @@ function finish(
   body: Buffer | undefined,
   rule?: string,
 ): void {
+  recordOutcome(rt, req.url ?? "/", req.headers as Record<string, string>, start, answers, status, body, rule);
+}
+
+/** Metrics and journal of one JSON-RPC request, whichever path answered it. */
+function recordOutcome(
+  rt: Runtime,
+  path: string,
+  headers: Record<string, string>,
+  start: number,
+  answers: Array<Pick<Answer, "method" | "outcome" | "fault">>,
+  status: number | undefined,
+  body: Buffer | undefined,
+  rule?: string,
+): void {
   const seconds = since(start);
   for (const a of answers) rt.metrics.observe("http", a.method, a.outcome, a.fault, seconds);
   if (!rt.config.journal.enabled) return;
   const fault = answers.find((a) => a.fault !== "none")?.fault ?? "none";
-  rt.journal.record({
-    protocol: "http",
-    method: answers.length === 1 ? answers[0]!.method : "batch",
-    path: req.url ?? "/",
-    headers: req.headers as Record<string, string>,
-    body,
-    status,
-    fault,
-    rule,
-  });
+  rt.journal.record({ protocol: "http", method: answers.length === 1 ? answers[0]!.method : "batch", path, headers, body, status, fault, rule });
 }

@@ -4,6 +4,7 @@
  */
 import type { ServerResponse } from "node:http";
 import type { Runtime } from "../runtime";
+import type { FastAnswer } from "./fast-path";
 
 // Body and newline exactly as the reference.
 const HEALTHY = Buffer.from(`${JSON.stringify({ status: "healthy", service: "demo-backend" })}\n`);
@@ -11,6 +12,9 @@ const HEALTHY = Buffer.from(`${JSON.stringify({ status: "healthy", service: "dem
 export interface Probes {
   health(res: ServerResponse): void;
   ready(res: ServerResponse): void;
+  /** The same answers for the lean front (fast-path.ts). */
+  healthAnswer(): FastAnswer;
+  readyAnswer(): FastAnswer;
 }
 
 export function createProbes(rt: Runtime): Probes {
@@ -21,7 +25,10 @@ export function createProbes(rt: Runtime): Probes {
   const healthHeaders = headers(HEALTHY);
   const readyHeaders = headers(ready);
   const notReadyHeaders = headers(notReady);
+  const lines = `Content-Type: application/json; charset=utf-8\r\nX-Backend-Id: ${rt.backendId}\r\n`;
   return {
+    healthAnswer: () => ({ status: 200, headers: lines, body: HEALTHY }),
+    readyAnswer: () => (rt.draining ? { status: 503, headers: lines, body: notReady } : { status: 200, headers: lines, body: ready }),
     health(res) {
       res.writeHead(200, healthHeaders).end(HEALTHY);
     },

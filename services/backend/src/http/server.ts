@@ -1,21 +1,31 @@
 /**
- * The public HTTP port (8545): a bare node:http server that dispatches on the path before anything
- * else is paid for. `/` and unknown paths are JSON-RPC (the reference's catch-all), streams and
- * WebSocket upgrades go to their handlers, probes answer from prebuilt buffers, and only echo goes
- * through express. A handler that throws answers 500 for its own request and nothing else.
+ * The public HTTP port (8545). Connections start on the lean front (fast-path.ts), which answers
+ * probes and plain JSON-RPC itself; everything else goes to a node:http server that dispatches on
+ * the path: `/` and unknown paths are JSON-RPC (the reference's catch-all), streams and WebSocket
+ * upgrades go to their handlers, probes answer from prebuilt buffers, and only echo goes through
+ * express. A handler that throws answers 500 for its own request and nothing else.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createNetServer, type Server as NetServer } from "node:net";
 import type { Runtime } from "../runtime";
 import { handleStream } from "../streams";
 import { createWsHandler, type WsHandler } from "../ws";
-import { handleJsonRpc } from "./jsonrpc";
+import { createFastPath, type FastHandler, type FastPath } from "./fast-path";
+import { answerPlainJsonRpc, handleJsonRpc } from "./jsonrpc";
 import { createProbes } from "./probes";
 import { createRoutes } from "./routes";
 
 export interface HttpPort {
+  /** What listens: hands each connection to the lean front. */
+  listener: NetServer;
+  /** The full HTTP server connections are handed to. */
   server: Server;
+  fast: FastPath;
   ws: WsHandler;
 }
+
+/** Paths the full server owns; every other path is JSON-RPC. */
+const isOwnedPath = (path: string) => path === "/ws" || path === "/echo" || path.startsWith("/echo/") || path === "/stream/sse" || path === "/stream/ndjson";
 
 export function createHttpServer(rt: Runtime): HttpPort {
   const routes = createRoutes(rt);
@@ -61,5 +71,13 @@ export function createHttpServer(rt: Runtime): HttpPort {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
     else socket.destroy();
   });
-  return { server, ws };
+  const fastHandler: FastHandler = (r) => {
+    if (r.path === "/health") return r.method === "GET" && r.body.length === 0 ? probes.healthAnswer() : undefined;
+    if (r.path === "/ready") return r.method === "GET" && r.body.length === 0 ? probes.readyAnswer() : undefined;
+    if (r.method !== "POST" || isOwnedPath(r.path)) return undefined;
+    return answerPlainJsonRpc(rt, r);
+  };
+  const fast = createFastPath(fastHandler, server, rt.config.max_body_bytes);
+  const listener = createNetServer({ noDelay: true }, (socket) => fast.accept(socket));
+  return { listener, server, fast, ws };
 }
