@@ -138,7 +138,9 @@ const backend = z
   .strictObject({
     enabled: bool().default(true).describe("Deploy the demo backend."),
     replicas: int(1, 10).default(1).describe("Backend pods."),
-    workers: int(0, 64).default(0).describe("Worker processes per pod; 0 = one per CPU of the pod's limit (2)."),
+    workers: int(0, 64)
+      .default(1)
+      .describe("Serving processes per pod. 1 = one process (fits the pod's 128Mi memory request; exact fault sequences); more = a primary plus that many workers (~75 MB each, raise the request); 0 = one per CPU of the pod's limit (2)."),
     externalHost: z
       .string()
       .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, "a DNS name starting with a letter (the relayer rejects an IP address as a gRPC backend host)")

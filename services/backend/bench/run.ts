@@ -2,7 +2,7 @@
  * `npm run bench:backend`: our backend (as the image runs it: compiled, one worker) under load
  * from a separate process, per level: req/s, p50/p99, CPU µs per request and RSS. Scenarios:
  * JSON-RPC POST at several connection counts, /health and /ready, WebSocket ping-pong; then the
- * default pod's process set (primary + 2 workers) for its RSS.
+ * RSS of the default pod's process and of the 2-worker option.
  *
  * With BENCH_REFERENCE_BIN=<a locally built reference demo backend> the same runs go against it
  * too, interleaved (ours, reference, ours, ...), BENCH_ROUNDS rounds (3), and the medians are
@@ -156,19 +156,20 @@ function printComparison(results: Results, ours: string, ref: string): void {
   }
 }
 
-/** The default pod runs a primary and 2 workers (backend.workers 0 = the pod's 2-CPU limit). */
+/** RSS of the default pod's process (backend.workers 1) and of the 2-worker option (a primary + 2). */
 async function podMemory(): Promise<void> {
-  const t = await startOurs("default pod", 2);
-  try {
-    await new Promise((r) => setTimeout(r, 1000));
-    const idle = treeRssMb(t.child.pid!);
-    const r = await httpLoad({ url: `http://127.0.0.1:${t.http}/`, method: "POST", body: RPC_BODY, connections: 64, seconds, cpus: loadCpu }, useWrk);
-    console.log(
-      `\nDefault pod (primary + 2 workers, unpinned): RSS ${fmt(idle)} MB idle, ${fmt(treeRssMb(t.child.pid!))} MB after ${seconds} s of JSON-RPC at 64 conns (${fmt(r.rps)} req/s); compare with the pod's memory request in components/backend.ts`,
-    );
-  } finally {
-    await t.stop();
+  for (const [name, workers] of [["default pod (1 process)", 1], ["backend.workers = 2 (primary + 2 workers)", 2]] as const) {
+    const t = await startOurs(name, workers);
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      const idle = treeRssMb(t.child.pid!);
+      const r = await httpLoad({ url: `http://127.0.0.1:${t.http}/`, method: "POST", body: RPC_BODY, connections: 64, seconds, cpus: loadCpu }, useWrk);
+      console.log(`${name}, unpinned: RSS ${fmt(idle)} MB idle, ${fmt(treeRssMb(t.child.pid!))} MB after ${seconds} s of JSON-RPC at 64 conns (${fmt(r.rps)} req/s)`);
+    } finally {
+      await t.stop();
+    }
   }
+  console.log("(compare with the backend pod's memory request in components/backend.ts)");
 }
 
 async function main(): Promise<void> {
@@ -184,6 +185,7 @@ async function main(): Promise<void> {
     if (referenceBin) await runTarget(results, () => startReference(referenceBin, serverCpu));
   }
   if (referenceBin) printComparison(results, ours, "reference (Go)");
+  console.log("");
   await podMemory();
 }
 

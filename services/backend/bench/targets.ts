@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../../test/support/ports";
@@ -56,13 +56,20 @@ async function untilHealthy(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`${url} did not answer within 20 s`);
 }
 
+/** The image's command (the Dockerfile's CMD), so the benchmark runs what the pod runs. */
+function imageArgs(): string[] {
+  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(backendDir, "Dockerfile"), "utf8"))?.[1];
+  const argv = cmd ? (JSON.parse(cmd) as string[]) : ["node", "dist/main.js"];
+  return argv.slice(1).map((a) => (a.endsWith(".js") ? join(backendDir, a) : a));
+}
+
 /** Our backend with `workers` processes; journal and metrics on, as deployed. */
 export async function startOurs(name: string, workers: number, cpus?: string): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), "bench-ours-"));
   const cfg = join(dir, "config.yaml");
   const [http, admin, grpc, metrics] = [await freePort(), await freePort(), await freePort(), await freePort()];
   writeFileSync(cfg, `host: 127.0.0.1\nhttp_port: ${http}\nadmin_port: ${admin}\ngrpc_port: ${grpc}\nmetrics_port: ${metrics}\nworkers: ${workers}\nlog_level: warn\nbackend_id: bench\n`);
-  const [cmd, args] = pinned(cpus, process.execPath, [join(backendDir, "dist", "main.js"), "--config", cfg]);
+  const [cmd, args] = pinned(cpus, process.execPath, [...imageArgs(), "--config", cfg]);
   const child = spawn(cmd, args, { cwd: backendDir, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
   await untilHealthy(`http://127.0.0.1:${http}/health`, child);
   return { name, child, http, grpc, stop: () => stopChild(child) };
