@@ -30,7 +30,12 @@ export function backendDashboard() {
       {
         title: "Pods",
         panels: [
-          stat({ title: "Backend targets", queries: [{ expr: max(sel("up", eq("job", scrapeJobs.backend), ...pod), ["instance"]), legend: "{{instance}}" }], mappings: upMappings, w: 12 }),
+          stat({
+            title: "Backend targets",
+            queries: [{ expr: max(sel("up", eq("job", scrapeJobs.backend), ...pod), ["instance"]), legend: "{{instance}}" }],
+            mappings: upMappings,
+            w: 12,
+          }),
           stat({ title: "Simulated chain height", queries: [{ expr: max(sel("demo_chain_height", ...pod)), legend: "height" }], w: 6 }),
           stat({ title: "Requests per second", unit: "reqps", queries: [{ expr: sumRate(requests, [], ...proto), legend: "total" }], w: 6 }),
         ],
@@ -39,7 +44,11 @@ export function backendDashboard() {
         title: "Traffic",
         panels: [
           timeseries({ title: "Requests by protocol", unit: "reqps", queries: [{ expr: sumRate(requests, ["protocol"], ...proto), legend: "{{protocol}}" }] }),
-          timeseries({ title: "Top methods", unit: "reqps", queries: [{ expr: topk(10, sumRate(requests, ["protocol", "method"], ...proto)), legend: "{{protocol}} {{method}}" }] }),
+          timeseries({
+            title: "Top methods",
+            unit: "reqps",
+            queries: [{ expr: topk(10, sumRate(requests, ["protocol", "method"], ...proto)), legend: "{{protocol}} {{method}}" }],
+          }),
           timeseries({ title: "Requests by outcome", unit: "reqps", queries: [{ expr: sumRate(requests, ["outcome"], ...proto), legend: "{{outcome}}" }], stack: true }),
           timeseries({ title: "Requests by pod", unit: "reqps", queries: [{ expr: sumRate(requests, ["instance"], ...proto), legend: "{{instance}}" }] }),
           timeseries({ title: "Open streams and WebSocket connections", queries: [{ expr: sum(sel("demo_active_streams", ...proto), ["protocol"]), legend: "{{protocol}}" }] }),
@@ -68,7 +77,11 @@ export function backendDashboard() {
             queries: [{ expr: sumRate(requests, ["fault"], ...proto, ne("fault", "none")), legend: "{{fault}}" }],
             stack: true,
           }),
-          timeseries({ title: "Injected faults by protocol and kind", unit: "reqps", queries: [{ expr: sumRate(requests, ["protocol", "fault"], ...proto, ne("fault", "none")), legend: "{{protocol}} {{fault}}" }] }),
+          timeseries({
+            title: "Injected faults by protocol and kind",
+            unit: "reqps",
+            queries: [{ expr: sumRate(requests, ["protocol", "fault"], ...proto, ne("fault", "none")), legend: "{{protocol}} {{fault}}" }],
+          }),
           timeseries({
             title: "Share of requests with a fault",
             unit: "percentunit",

@@ -20,7 +20,12 @@ const where = (q: { dashboard: string; panel: string; expr: string }) => `${q.da
 describe("generated dashboards", () => {
   it("checked-in dashboards/generated/*.json equal the generated output (run npm run dashboards:build)", () => {
     const files = dashboardFiles();
-    assert.deepEqual(readdirSync(generatedDir).filter((f) => f.endsWith(".json")).sort(), Object.keys(files).sort());
+    assert.deepEqual(
+      readdirSync(generatedDir)
+        .filter((f) => f.endsWith(".json"))
+        .sort(),
+      Object.keys(files).sort(),
+    );
     for (const [name, text] of Object.entries(files)) assert.equal(readFileSync(join(generatedDir, name), "utf8"), text, `${name} is stale`);
   });
 
@@ -44,9 +49,7 @@ describe("generated dashboards", () => {
   });
 
   it("has template variables for service_id, supplier and replica where they apply", () => {
-    const vars = Object.fromEntries(
-      Object.entries(dashboardModels()).map(([k, m]) => [k, ((m.templating as { list: Array<{ name: string }> }).list ?? []).map((v) => v.name)]),
-    );
+    const vars = Object.fromEntries(Object.entries(dashboardModels()).map(([k, m]) => [k, ((m.templating as { list: Array<{ name: string }> }).list ?? []).map((v) => v.name)]));
     assert.deepEqual(vars.relayer, ["service_id", "replica"]);
     assert.deepEqual(vars.miner, ["supplier", "service_id", "replica"]);
     assert.deepEqual(vars.redis, ["node"]);
@@ -56,7 +59,11 @@ describe("generated dashboards", () => {
 
 describe("metric names and labels", () => {
   it("every metric a panel or variable reads exists in the catalogue", () => {
-    const unknown = allQueries.flatMap((q) => analyze(q.expr).metrics.filter((m) => !resolveSeries(m)).map((m) => `${m} in ${where(q)}`));
+    const unknown = allQueries.flatMap((q) =>
+      analyze(q.expr)
+        .metrics.filter((m) => !resolveSeries(m))
+        .map((m) => `${m} in ${where(q)}`),
+    );
     assert.deepEqual(unknown, []);
   });
 
@@ -82,7 +89,10 @@ describe("metric names and labels", () => {
   it("histogram_quantile() reads _bucket series summed by le", () => {
     for (const q of allQueries.filter((x) => x.expr.includes("histogram_quantile("))) {
       const facts = analyze(q.expr);
-      assert.ok(facts.metrics.every((m) => m.endsWith("_bucket")), where(q));
+      assert.ok(
+        facts.metrics.every((m) => m.endsWith("_bucket")),
+        where(q),
+      );
       assert.ok(facts.quantileGroupings.length > 0 && facts.quantileGroupings.every((g) => g.includes("le")), where(q));
     }
   });

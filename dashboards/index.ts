@@ -10,10 +10,8 @@ import { relayerDashboard } from "./relayer";
 import { dashboardUids, type DashboardKey } from "./uids";
 
 export { grafanaProvisioning, grafanaDashboardsPath } from "./grafana";
-export { prometheusConfig, prometheusConfigYaml, redisExporterStreamPattern } from "./prometheus";
-export { scrapeJobs, jobTargetLabels } from "./scrape-jobs";
+export { scrapeJobs } from "./scrape-jobs";
 export { prometheusDatasourceUid } from "./lib/datasource";
-export { dashboardUids } from "./uids";
 
 const builders: Record<DashboardKey, () => Record<string, unknown>> = {
   overview: overviewDashboard,

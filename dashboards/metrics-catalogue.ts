@@ -11,7 +11,7 @@ import { relayMinerMetrics } from "./catalogue/relay-miner";
 import type { MetricCatalogue, MetricInfo } from "./catalogue/types";
 import { jobTargetLabels, scrapeJobs, type ScrapeJob } from "./scrape-jobs";
 
-export type { MetricCatalogue, MetricInfo, MetricType } from "./catalogue/types";
+export type { MetricCatalogue, MetricInfo } from "./catalogue/types";
 
 export interface CatalogueSource {
   name: string;
@@ -21,7 +21,7 @@ export interface CatalogueSource {
 }
 
 export const catalogueSources: readonly CatalogueSource[] = [
-  { name: "pocket-relay-miner (reference §7.4)", metrics: relayMinerMetrics, jobs: [scrapeJobs.relayers, scrapeJobs.miners] },
+  { name: "pocket-relay-miner", metrics: relayMinerMetrics, jobs: [scrapeJobs.relayers, scrapeJobs.miners] },
   { name: "CometBFT", metrics: cometbftMetrics, jobs: [scrapeJobs.validator] },
   { name: "redis_exporter", metrics: redisExporterMetrics, jobs: [scrapeJobs.redis] },
   { name: "demo backend", metrics: backendMetrics, jobs: [scrapeJobs.backend] },

@@ -60,8 +60,16 @@ export function minerDashboard() {
       {
         title: "Relays consumed",
         panels: [
-          timeseries({ title: "Relays consumed from stream by supplier", unit: "ops", queries: [{ expr: sumRate("ha_miner_relays_consumed_from_stream_total", ["supplier"], ...supSvc), legend: "{{supplier}}" }] }),
-          timeseries({ title: "Relays consumed by replica", unit: "ops", queries: [{ expr: sumRate("ha_miner_relays_consumed_from_stream_total", ["pod"], ...supSvc), legend: "{{pod}}" }] }),
+          timeseries({
+            title: "Relays consumed from stream by supplier",
+            unit: "ops",
+            queries: [{ expr: sumRate("ha_miner_relays_consumed_from_stream_total", ["supplier"], ...supSvc), legend: "{{supplier}}" }],
+          }),
+          timeseries({
+            title: "Relays consumed by replica",
+            unit: "ops",
+            queries: [{ expr: sumRate("ha_miner_relays_consumed_from_stream_total", ["pod"], ...supSvc), legend: "{{pod}}" }],
+          }),
           timeseries({
             title: "Relays added to SMST / rejected / failed",
             unit: "ops",
@@ -72,15 +80,31 @@ export function minerDashboard() {
             ],
           }),
           timeseries({ title: "Stream consumer lag by supplier", queries: [{ expr: max(sel("ha_miner_consumer_lag", ...sup), ["supplier"]), legend: "{{supplier}}" }] }),
-          timeseries({ title: "Relay processing latency p95", unit: "s", queries: [{ expr: quantile(0.95, "ha_miner_relay_processing_latency_seconds", ["service_id"], ...supSvc), legend: "{{service_id}}" }] }),
+          timeseries({
+            title: "Relay processing latency p95",
+            unit: "s",
+            queries: [{ expr: quantile(0.95, "ha_miner_relay_processing_latency_seconds", ["service_id"], ...supSvc), legend: "{{service_id}}" }],
+          }),
         ],
       },
       {
         title: "SMST",
         panels: [
-          timeseries({ title: "SMST Redis operations by operation", unit: "ops", queries: [{ expr: sumRate("ha_smst_redis_operations_total", ["operation", "result"], ...rep), legend: "{{operation}} {{result}}" }] }),
-          timeseries({ title: "SMST operation latency p95", unit: "s", queries: [{ expr: quantile(0.95, "ha_smst_redis_operation_duration_seconds", ["operation"], ...rep), legend: "{{operation}}" }] }),
-          timeseries({ title: "SMST Redis errors", unit: "ops", queries: [{ expr: sumRate("ha_smst_redis_errors_total", ["operation", "error_type"], ...rep), legend: "{{operation}} {{error_type}}" }] }),
+          timeseries({
+            title: "SMST Redis operations by operation",
+            unit: "ops",
+            queries: [{ expr: sumRate("ha_smst_redis_operations_total", ["operation", "result"], ...rep), legend: "{{operation}} {{result}}" }],
+          }),
+          timeseries({
+            title: "SMST operation latency p95",
+            unit: "s",
+            queries: [{ expr: quantile(0.95, "ha_smst_redis_operation_duration_seconds", ["operation"], ...rep), legend: "{{operation}}" }],
+          }),
+          timeseries({
+            title: "SMST Redis errors",
+            unit: "ops",
+            queries: [{ expr: sumRate("ha_smst_redis_errors_total", ["operation", "error_type"], ...rep), legend: "{{operation}} {{error_type}}" }],
+          }),
           timeseries({ title: "Session trees active by supplier", queries: [{ expr: sum(sel("ha_miner_session_trees_active", ...sup), ["supplier"]), legend: "{{supplier}}" }] }),
         ],
       },
@@ -113,8 +137,16 @@ export function minerDashboard() {
             ],
             w: 24,
           }),
-          timeseries({ title: "Claim inclusion outcome", unit: "ops", queries: [{ expr: sumRate("ha_miner_claim_inclusion_outcome_total", ["outcome"], ...supSvc), legend: "{{outcome}}" }] }),
-          timeseries({ title: "Proof inclusion outcome", unit: "ops", queries: [{ expr: sumRate("ha_miner_proof_inclusion_outcome_total", ["outcome"], ...supSvc), legend: "{{outcome}}" }] }),
+          timeseries({
+            title: "Claim inclusion outcome",
+            unit: "ops",
+            queries: [{ expr: sumRate("ha_miner_claim_inclusion_outcome_total", ["outcome"], ...supSvc), legend: "{{outcome}}" }],
+          }),
+          timeseries({
+            title: "Proof inclusion outcome",
+            unit: "ops",
+            queries: [{ expr: sumRate("ha_miner_proof_inclusion_outcome_total", ["outcome"], ...supSvc), legend: "{{outcome}}" }],
+          }),
           timeseries({
             title: "Relays claimed / proved by service",
             unit: "ops",
@@ -142,7 +174,11 @@ export function minerDashboard() {
               { expr: sumRate("ha_miner_sessions_failed_total", [], ...supSvc), legend: "failed" },
             ],
           }),
-          timeseries({ title: "Session state transitions", unit: "ops", queries: [{ expr: sumRate("ha_miner_session_state_transitions_total", ["to_state"], ...supSvc), legend: "→ {{to_state}}" }] }),
+          timeseries({
+            title: "Session state transitions",
+            unit: "ops",
+            queries: [{ expr: sumRate("ha_miner_session_state_transitions_total", ["to_state"], ...supSvc), legend: "→ {{to_state}}" }],
+          }),
           timeseries({
             title: "Block height and processing lag",
             queries: [
@@ -150,7 +186,10 @@ export function minerDashboard() {
               { expr: max(sel("ha_miner_session_block_processing_lag", ...sup), ["supplier"]), legend: "lag {{supplier}}" },
             ],
           }),
-          timeseries({ title: "Session transition queue depth", queries: [{ expr: max(sel("ha_miner_session_transition_queue_depth", ...sup), ["supplier"]), legend: "{{supplier}}" }] }),
+          timeseries({
+            title: "Session transition queue depth",
+            queries: [{ expr: max(sel("ha_miner_session_transition_queue_depth", ...sup), ["supplier"]), legend: "{{supplier}}" }],
+          }),
         ],
       },
     ],

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { dashboardModels } from "./index";
 import { queriesOf, substituteVariables } from "./lib/queries";
-import { startPrometheus, type RunningPrometheus } from "./test-support/prometheus";
+import { startPrometheus, type RunningPrometheus } from "../test/support/prometheus";
 
 describe("dashboard PromQL on a real Prometheus", () => {
   let prom: RunningPrometheus;

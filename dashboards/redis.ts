@@ -103,14 +103,18 @@ export function redisDashboard() {
         panels: [
           timeseries({
             title: "Stream length by stream",
-            description: "Relays waiting in each supplier's WAL stream; entries are deleted when a miner acknowledges them, so a growing line means miners fall behind. max, not sum: cluster replicas hold copies of their primary's streams.",
+            description:
+              "Relays waiting in each supplier's WAL stream; entries are deleted when a miner acknowledges them, so a growing line means miners fall behind. max, not sum: cluster replicas hold copies of their primary's streams.",
             queries: [{ expr: max(sel("redis_stream_length", ...node), ["stream"]), legend: "{{stream}}" }],
           }),
           timeseries({
             title: "Pending (delivered, not acknowledged) by group",
             queries: [{ expr: max(sel("redis_stream_group_messages_pending", ...node), ["stream", "group"]), legend: "{{stream}} {{group}}" }],
           }),
-          timeseries({ title: "Consumers per stream group", queries: [{ expr: max(sel("redis_stream_group_consumers", ...node), ["stream", "group"]), legend: "{{stream}} {{group}}" }] }),
+          timeseries({
+            title: "Consumers per stream group",
+            queries: [{ expr: max(sel("redis_stream_group_consumers", ...node), ["stream", "group"]), legend: "{{stream}} {{group}}" }],
+          }),
         ],
       },
       {

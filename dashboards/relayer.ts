@@ -23,10 +23,7 @@ export function relayerDashboard() {
     description: "pocket-relay-miner relayers: RPS, latency, errors, validation, backend health.",
     tags: ["relayer"],
     links: crossLinks,
-    variables: [
-      { name: "service_id", label: "Service", selector: "ha_relayer_relays_received_total" },
-      replicaVariable(scrapeJobs.relayers),
-    ],
+    variables: [{ name: "service_id", label: "Service", selector: "ha_relayer_relays_received_total" }, replicaVariable(scrapeJobs.relayers)],
     sections: [
       {
         title: "Replicas",
@@ -39,9 +36,21 @@ export function relayerDashboard() {
       {
         title: "Throughput",
         panels: [
-          timeseries({ title: "Relays received by service", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_relays_received_total", ["service_id"], ...svc), legend: "{{service_id}}" }] }),
-          timeseries({ title: "Relays received by RPC type", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_relays_received_total", ["rpc_type"], ...svc), legend: "{{rpc_type}}" }] }),
-          timeseries({ title: "Relays served by status code", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_relays_served_total", ["status_code"], ...svc), legend: "{{status_code}}" }] }),
+          timeseries({
+            title: "Relays received by service",
+            unit: "reqps",
+            queries: [{ expr: sumRate("ha_relayer_relays_received_total", ["service_id"], ...svc), legend: "{{service_id}}" }],
+          }),
+          timeseries({
+            title: "Relays received by RPC type",
+            unit: "reqps",
+            queries: [{ expr: sumRate("ha_relayer_relays_received_total", ["rpc_type"], ...svc), legend: "{{rpc_type}}" }],
+          }),
+          timeseries({
+            title: "Relays served by status code",
+            unit: "reqps",
+            queries: [{ expr: sumRate("ha_relayer_relays_served_total", ["status_code"], ...svc), legend: "{{status_code}}" }],
+          }),
           timeseries({ title: "Relays received by replica", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_relays_received_total", ["pod"], ...svc), legend: "{{pod}}" }] }),
           timeseries({
             title: "Relays mined and published",
@@ -53,7 +62,11 @@ export function relayerDashboard() {
               { expr: sumRate("ha_relayer_relays_skipped_difficulty_total", ["service_id"], ...svc), legend: "below difficulty {{service_id}}" },
             ],
           }),
-          timeseries({ title: "Inbound requests by HTTP protocol", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_inbound_requests_by_proto_total", ["proto"], ...rep), legend: "{{proto}}" }] }),
+          timeseries({
+            title: "Inbound requests by HTTP protocol",
+            unit: "reqps",
+            queries: [{ expr: sumRate("ha_relayer_inbound_requests_by_proto_total", ["proto"], ...rep), legend: "{{proto}}" }],
+          }),
         ],
       },
       {
@@ -64,8 +77,16 @@ export function relayerDashboard() {
             unit: "s",
             queries: [0.5, 0.95, 0.99].map((q) => ({ expr: quantile(q, "ha_relayer_relay_latency_seconds", [], ...svc), legend: p(q) })),
           }),
-          timeseries({ title: "Relay latency p95 by service", unit: "s", queries: [{ expr: quantile(0.95, "ha_relayer_relay_latency_seconds", ["service_id"], ...svc), legend: "{{service_id}}" }] }),
-          timeseries({ title: "Relay latency p95 by RPC type", unit: "s", queries: [{ expr: quantile(0.95, "ha_relayer_relay_latency_seconds", ["rpc_type"], ...svc), legend: "{{rpc_type}}" }] }),
+          timeseries({
+            title: "Relay latency p95 by service",
+            unit: "s",
+            queries: [{ expr: quantile(0.95, "ha_relayer_relay_latency_seconds", ["service_id"], ...svc), legend: "{{service_id}}" }],
+          }),
+          timeseries({
+            title: "Relay latency p95 by RPC type",
+            unit: "s",
+            queries: [{ expr: quantile(0.95, "ha_relayer_relay_latency_seconds", ["rpc_type"], ...svc), legend: "{{rpc_type}}" }],
+          }),
           timeseries({
             title: "Where the time goes (p95)",
             description: "Before the backend call (parse, meter, eager validation), the backend itself, and after it (signing, publishing).",
@@ -81,12 +102,22 @@ export function relayerDashboard() {
       {
         title: "Errors",
         panels: [
-          timeseries({ title: "Rejected by service and reason", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_relays_rejected_total", ["service_id", "reason"], ...svc), legend: "{{service_id}} {{reason}}" }] }),
-          timeseries({ title: "Rejected by RPC type and reason", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_relays_rejected_total", ["rpc_type", "reason"], ...svc), legend: "{{rpc_type}} {{reason}}" }] }),
+          timeseries({
+            title: "Rejected by service and reason",
+            unit: "reqps",
+            queries: [{ expr: sumRate("ha_relayer_relays_rejected_total", ["service_id", "reason"], ...svc), legend: "{{service_id}} {{reason}}" }],
+          }),
+          timeseries({
+            title: "Rejected by RPC type and reason",
+            unit: "reqps",
+            queries: [{ expr: sumRate("ha_relayer_relays_rejected_total", ["rpc_type", "reason"], ...svc), legend: "{{rpc_type}} {{reason}}" }],
+          }),
           timeseries({
             title: "Non-2xx served by service",
             unit: "reqps",
-            queries: [{ expr: sumRate("ha_relayer_relays_served_total", ["service_id", "status_code"], ...svc, nre("status_code", "2..")), legend: "{{service_id}} {{status_code}}" }],
+            queries: [
+              { expr: sumRate("ha_relayer_relays_served_total", ["service_id", "status_code"], ...svc, nre("status_code", "2..")), legend: "{{service_id}} {{status_code}}" },
+            ],
           }),
           timeseries({
             title: "Error ratio by service",
@@ -99,19 +130,50 @@ export function relayerDashboard() {
               },
             ],
           }),
-          timeseries({ title: "Dropped relays by reason", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_relays_dropped_total", ["service_id", "reason"], ...svc), legend: "{{service_id}} {{reason}}" }] }),
-          timeseries({ title: "Backend not configured for transport", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_backend_missing_total", ["service_id", "rpc_type"], ...svc), legend: "{{service_id}} {{rpc_type}}" }] }),
+          timeseries({
+            title: "Dropped relays by reason",
+            unit: "reqps",
+            queries: [{ expr: sumRate("ha_relayer_relays_dropped_total", ["service_id", "reason"], ...svc), legend: "{{service_id}} {{reason}}" }],
+          }),
+          timeseries({
+            title: "Backend not configured for transport",
+            unit: "reqps",
+            queries: [{ expr: sumRate("ha_relayer_backend_missing_total", ["service_id", "rpc_type"], ...svc), legend: "{{service_id}} {{rpc_type}}" }],
+          }),
         ],
       },
       {
         title: "Validation and metering",
         panels: [
-          timeseries({ title: "Validation failures by reason", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_validation_failures_total", ["service_id", "reason"], ...svc), legend: "{{service_id}} {{reason}}" }] }),
-          timeseries({ title: "Validation latency p95 by mode", unit: "s", queries: [{ expr: quantile(0.95, "ha_relayer_validation_latency_seconds", ["mode"], ...svc), legend: "{{mode}}" }] }),
-          timeseries({ title: "Served optimistically (validated after the backend)", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_relays_served_optimistically_total", ["service_id"], ...svc), legend: "{{service_id}}" }] }),
-          timeseries({ title: "Relay meter consumptions by result", unit: "ops", queries: [{ expr: sumRate("ha_relayer_relay_meter_consumptions_total", ["service_id", "result"], ...svc), legend: "{{service_id}} {{result}}" }] }),
-          timeseries({ title: "Metered sessions active", queries: [{ expr: sum(sel("ha_relayer_relay_meter_sessions_active", ...svc), ["service_id"]), legend: "{{service_id}}" }] }),
-          timeseries({ title: "Relay meter Redis errors", unit: "ops", queries: [{ expr: sumRate("ha_relayer_relay_meter_redis_errors_total", ["operation"], ...rep), legend: "{{operation}}" }] }),
+          timeseries({
+            title: "Validation failures by reason",
+            unit: "reqps",
+            queries: [{ expr: sumRate("ha_relayer_validation_failures_total", ["service_id", "reason"], ...svc), legend: "{{service_id}} {{reason}}" }],
+          }),
+          timeseries({
+            title: "Validation latency p95 by mode",
+            unit: "s",
+            queries: [{ expr: quantile(0.95, "ha_relayer_validation_latency_seconds", ["mode"], ...svc), legend: "{{mode}}" }],
+          }),
+          timeseries({
+            title: "Served optimistically (validated after the backend)",
+            unit: "reqps",
+            queries: [{ expr: sumRate("ha_relayer_relays_served_optimistically_total", ["service_id"], ...svc), legend: "{{service_id}}" }],
+          }),
+          timeseries({
+            title: "Relay meter consumptions by result",
+            unit: "ops",
+            queries: [{ expr: sumRate("ha_relayer_relay_meter_consumptions_total", ["service_id", "result"], ...svc), legend: "{{service_id}} {{result}}" }],
+          }),
+          timeseries({
+            title: "Metered sessions active",
+            queries: [{ expr: sum(sel("ha_relayer_relay_meter_sessions_active", ...svc), ["service_id"]), legend: "{{service_id}}" }],
+          }),
+          timeseries({
+            title: "Relay meter Redis errors",
+            unit: "ops",
+            queries: [{ expr: sumRate("ha_relayer_relay_meter_redis_errors_total", ["operation"], ...rep), legend: "{{operation}}" }],
+          }),
         ],
       },
       {
@@ -127,13 +189,27 @@ export function relayerDashboard() {
             ],
             w: 24,
           }),
-          timeseries({ title: "Backend requests by outcome", unit: "reqps", queries: [{ expr: sumRate("ha_relayer_backend_requests_total", ["service_id", "outcome"], ...svc), legend: "{{service_id}} {{outcome}}" }] }),
-          timeseries({ title: "Health check failures", unit: "ops", queries: [{ expr: sumRate("ha_relayer_health_check_failures_total", ["service_id", "endpoint"], ...svc), legend: "{{service_id}} {{endpoint}}" }] }),
-          timeseries({ title: "Backend connection pool in flight", queries: [{ expr: sum(sel("ha_relayer_http_pool_in_flight", ...svc), ["service_id"]), legend: "{{service_id}}" }] }),
-          timeseries({ title: "Backend pool wait p95", unit: "s", queries: [{ expr: quantile(0.95, "ha_relayer_http_pool_wait_seconds", ["service_id"], ...svc), legend: "{{service_id}}" }] }),
+          timeseries({
+            title: "Backend requests by outcome",
+            unit: "reqps",
+            queries: [{ expr: sumRate("ha_relayer_backend_requests_total", ["service_id", "outcome"], ...svc), legend: "{{service_id}} {{outcome}}" }],
+          }),
+          timeseries({
+            title: "Health check failures",
+            unit: "ops",
+            queries: [{ expr: sumRate("ha_relayer_health_check_failures_total", ["service_id", "endpoint"], ...svc), legend: "{{service_id}} {{endpoint}}" }],
+          }),
+          timeseries({
+            title: "Backend connection pool in flight",
+            queries: [{ expr: sum(sel("ha_relayer_http_pool_in_flight", ...svc), ["service_id"]), legend: "{{service_id}}" }],
+          }),
+          timeseries({
+            title: "Backend pool wait p95",
+            unit: "s",
+            queries: [{ expr: quantile(0.95, "ha_relayer_http_pool_wait_seconds", ["service_id"], ...svc), legend: "{{service_id}}" }],
+          }),
         ],
       },
     ],
   });
 }
-

@@ -6,17 +6,16 @@ import { fromBase64, toHex } from "@cosmjs/encoding";
 import { rawSecp256k1PubkeyToRawAddress } from "@cosmjs/amino";
 import { toBech32 } from "@cosmjs/encoding";
 import YAML from "yaml";
-import { relayerEndpointUrl } from "../components/names";
-import { containerPorts } from "../components/ports";
 import { buildGentxBytes } from "./gentx";
 import { generateGenesis, GenesisInputError, parseGenesisInput } from "./index";
 import { deriveAccountKey, ed25519Address, moduleAddress } from "./keys";
 import { moduleAccountNames } from "./chain";
-import { devAccount, devAccounts, type Json, localnetYaml, referenceGenesis, relayerEndpoint } from "./test-helpers";
+import { devAccount, devAccounts, generateOptions, type Json, localnetYaml, referenceGenesis } from "../test/support/genesis-fixtures";
 
-const generate = (yaml = localnetYaml, endpoint = relayerEndpoint) => generateGenesis(parseGenesisInput(yaml, "test"), { relayerEndpoint: endpoint });
+const generate = (yaml = localnetYaml, endpoint = generateOptions.relayerEndpoint) =>
+  generateGenesis(parseGenesisInput(yaml, "test"), { ...generateOptions, relayerEndpoint: endpoint });
 const artifacts = generate();
-const genesis: Json = JSON.parse(artifacts.publicFiles["genesis.json"]!);
+const genesis: Json = JSON.parse(artifacts.publicFiles["genesis.json"]);
 const app = genesis.app_state;
 
 const sumCoins = (lists: { denom: string; amount: string }[][]) => {
@@ -32,7 +31,10 @@ describe("generated localnet: chain invariants", () => {
     const sums = sumCoins(app.bank.balances.map((b: Json) => b.coins));
     const supply = new Map(app.bank.supply.map((c: Json) => [c.denom, BigInt(c.amount)]));
     assert.deepEqual(supply, sums);
-    assert.deepEqual(app.bank.supply.map((c: Json) => c.denom), ["mact", "upokt"]);
+    assert.deepEqual(
+      app.bank.supply.map((c: Json) => c.denom),
+      ["mact", "upokt"],
+    );
   });
 
   it("application, supplier and gateway module accounts hold exactly the sum of the stakes", () => {
@@ -48,7 +50,10 @@ describe("generated localnet: chain invariants", () => {
     const modules = new Set(moduleAccountNames.map(moduleAddress));
     const accounts: Json[] = app.auth.accounts;
     assert.ok(accounts.every((a) => !modules.has(a.address)));
-    assert.deepEqual(accounts.map((a) => a.account_number), accounts.map((_, i) => String(i)));
+    assert.deepEqual(
+      accounts.map((a) => a.account_number),
+      accounts.map((_, i) => String(i)),
+    );
     assert.equal(new Set(accounts.map((a) => a.address)).size, accounts.length);
     assert.equal(new Set(app.bank.balances.map((b: Json) => b.address)).size, app.bank.balances.length);
   });
@@ -99,7 +104,7 @@ describe("generated localnet: chain invariants", () => {
   });
 
   it("priv_validator_key.json holds the consensus key of the gentx; node_key.json gives the summary's node id", () => {
-    const pv: Json = JSON.parse(artifacts.secretFiles["priv_validator_key.json"]!);
+    const pv: Json = JSON.parse(artifacts.secretFiles["priv_validator_key.json"]);
     const msg = app.genutil.gen_txs[0].body.messages[0];
     assert.equal(pv.pub_key.value, msg.pubkey.key);
     assert.equal(pv.pub_key.type, "tendermint/PubKeyEd25519");
@@ -107,33 +112,46 @@ describe("generated localnet: chain invariants", () => {
     assert.equal(priv.length, 64);
     assert.equal(Buffer.from(priv.subarray(32)).toString("base64"), pv.pub_key.value);
     assert.equal(pv.address, ed25519Address(fromBase64(pv.pub_key.value)).toString("hex").toUpperCase());
-    const node: Json = JSON.parse(artifacts.secretFiles["node_key.json"]!);
+    const node: Json = JSON.parse(artifacts.secretFiles["node_key.json"]);
     const nodePub = fromBase64(node.priv_key.value).subarray(32);
     assert.equal(toHex(ed25519Address(nodePub)), artifacts.summary.nodeId);
     assert.notEqual(node.priv_key.value, pv.priv_key.value);
-    assert.ok(app.genutil.gen_txs[0].body.memo.startsWith(`${artifacts.summary.nodeId}@`));
-    assert.deepEqual(JSON.parse(artifacts.publicFiles["priv_validator_state.json"]!), { height: "0", round: 0, step: 0 });
+    assert.equal(app.genutil.gen_txs[0].body.memo, `${artifacts.summary.nodeId}@${generateOptions.validatorP2pAddress}`);
+    assert.deepEqual(JSON.parse(artifacts.publicFiles["priv_validator_state.json"]), { height: "0", round: 0, step: 0 });
   });
 });
 
 describe("generated localnet: contents", () => {
   it("same actors as the reference localnet", () => {
     const ref = referenceGenesis.app_state;
-    assert.deepEqual(app.application.applicationList, ref.application.applicationList.map((a: Json) => ({
-      address: a.address, stake: a.stake, service_configs: a.service_configs, delegatee_gateway_addresses: a.delegatee_gateway_addresses,
-    })));
+    assert.deepEqual(
+      app.application.applicationList,
+      ref.application.applicationList.map((a: Json) => ({
+        address: a.address,
+        stake: a.stake,
+        service_configs: a.service_configs,
+        delegatee_gateway_addresses: a.delegatee_gateway_addresses,
+      })),
+    );
     assert.deepEqual(app.gateway.gatewayList, ref.gateway.gatewayList);
-    assert.deepEqual(app.service.serviceList.map((s: Json) => [s.id, s.name, s.owner_address, Number(s.compute_units_per_relay)]),
-      ref.service.serviceList.map((s: Json) => [s.id, s.name, s.owner_address, s.compute_units_per_relay]));
-    assert.deepEqual(app.supplier.supplierList.map((s: Json) => s.operator_address), ref.supplier.supplierList.map((s: Json) => s.operator_address));
-    assert.deepEqual(app.supplier.supplierList[0].services.map((c: Json) => [c.service_id, c.endpoints[0].rpc_type]),
-      ref.supplier.supplierList[0].services.map((c: Json) => [c.service_id, c.endpoints[0].rpc_type]));
+    assert.deepEqual(
+      app.service.serviceList.map((s: Json) => [s.id, s.name, s.owner_address, Number(s.compute_units_per_relay)]),
+      ref.service.serviceList.map((s: Json) => [s.id, s.name, s.owner_address, s.compute_units_per_relay]),
+    );
+    assert.deepEqual(
+      app.supplier.supplierList.map((s: Json) => s.operator_address),
+      ref.supplier.supplierList.map((s: Json) => s.operator_address),
+    );
+    assert.deepEqual(
+      app.supplier.supplierList[0].services.map((c: Json) => [c.service_id, c.endpoints[0].rpc_type]),
+      ref.supplier.supplierList[0].services.map((c: Json) => [c.service_id, c.endpoints[0].rpc_type]),
+    );
     assert.equal(app.authz.authorization.length, 35);
   });
 
   it("supplier endpoints point at the relayer Service passed in, ws:// for WEBSOCKET", () => {
-    const endpoint = relayerEndpointUrl("team-a", containerPorts.relayer.relay);
-    const out: Json = JSON.parse(generate(localnetYaml, endpoint).publicFiles["genesis.json"]!);
+    const endpoint = "http://relayer.team-a.svc.cluster.local:8080";
+    const out: Json = JSON.parse(generate(localnetYaml, endpoint).publicFiles["genesis.json"]);
     const urls = out.app_state.supplier.supplierList[0].services.map((c: Json) => [c.endpoints[0].rpc_type, c.endpoints[0].url]);
     assert.deepEqual(Object.fromEntries(urls), {
       JSON_RPC: "http://relayer.team-a.svc.cluster.local:8080",
@@ -146,7 +164,7 @@ describe("generated localnet: contents", () => {
   });
 
   it("supplier-keys.yaml lists the 17 keys of the reference's supplier* accounts, in order", () => {
-    const file = YAML.parse(artifacts.secretFiles["supplier-keys.yaml"]!) as { keys: string[] };
+    const file = YAML.parse(artifacts.secretFiles["supplier-keys.yaml"]) as { keys: string[] };
     assert.deepEqual(Object.keys(file), ["keys"]);
     const expected = devAccounts.filter((a) => a.name.startsWith("supplier")).map((a) => a.private_key);
     assert.equal(expected.length, 17);
@@ -157,12 +175,15 @@ describe("generated localnet: contents", () => {
     const s = artifacts.summary;
     assert.equal(s.chainId, "pocket");
     assert.equal(s.validatorAddress, "pokt18kk3aqe2pjz7x7993qp2pjt95ghurra9682tyn");
-    assert.deepEqual(s.applications, app.application.applicationList.map((a: Json) => a.address));
+    assert.deepEqual(
+      s.applications,
+      app.application.applicationList.map((a: Json) => a.address),
+    );
     assert.equal(s.suppliers.length, 15);
     assert.deepEqual(s.gateways, ["pokt15vzxjqklzjtlz7lahe8z2dfe9nm5vxwwmscne4"]);
     assert.deepEqual(s.services, ["develop-http", "develop-websocket", "develop-stream", "develop-grpc", "develop-cometbft"]);
-    assert.equal(s.genesisSha256, createHash("sha256").update(artifacts.publicFiles["genesis.json"]!).digest("hex"));
-    const keys: Json = JSON.parse(artifacts.publicFiles["keys.json"]!);
+    assert.equal(s.genesisSha256, createHash("sha256").update(artifacts.publicFiles["genesis.json"]).digest("hex"));
+    const keys: Json = JSON.parse(artifacts.publicFiles["keys.json"]);
     const app1 = keys.accounts.find((a: Json) => a.name === "app1");
     assert.deepEqual(app1, {
       name: "app1",
@@ -170,11 +191,8 @@ describe("generated localnet: contents", () => {
       pubkey: "0397896e9b106df70124a856861cc9be52fac9980e2c7a118a36c19d0198692cc5",
       roles: ["application"],
     });
-    const pv: Json = JSON.parse(artifacts.secretFiles["priv_validator_key.json"]!);
-    const secrets = [
-      ...devAccounts.map((a) => a.private_key),
-      Buffer.from(fromBase64(pv.priv_key.value).subarray(0, 32)).toString("base64").slice(0, 40),
-    ];
+    const pv: Json = JSON.parse(artifacts.secretFiles["priv_validator_key.json"]);
+    const secrets = [...devAccounts.map((a) => a.private_key), Buffer.from(fromBase64(pv.priv_key.value).subarray(0, 32)).toString("base64").slice(0, 40)];
     for (const [name, text] of Object.entries(artifacts.publicFiles)) {
       for (const secret of secrets) assert.ok(!text.includes(secret), `${name} leaks a private key`);
       assert.ok(!text.includes(devAccount("app1").mnemonic), `${name} leaks a mnemonic`);
@@ -182,11 +200,14 @@ describe("generated localnet: contents", () => {
   });
 
   it("rejects a relayer endpoint the supplier module would refuse", () => {
-    assert.throws(() => generate(localnetYaml, "tcp://relayer:8080"), (err: unknown) => {
-      assert.ok(err instanceof GenesisInputError);
-      assert.match(err.message, /relayerEndpoint.*scheme "tcp"; allowed: http, https, ws, wss/);
-      return true;
-    });
+    assert.throws(
+      () => generate(localnetYaml, "tcp://relayer:8080"),
+      (err: unknown) => {
+        assert.ok(err instanceof GenesisInputError);
+        assert.match(err.message, /relayerEndpoint.*scheme "tcp"; allowed: http, https, ws, wss/);
+        return true;
+      },
+    );
   });
 });
 
@@ -241,7 +262,13 @@ describe("structural comparison with the reference genesis", () => {
   it("default params of the poktroll modules have the reference localnet's values", () => {
     // Compare values, not encodings: the reference mixes numbers and strings for the same kinds.
     const norm = (v: Json): Json =>
-      v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, norm(x)]).sort()) : String(v);
+      v !== null && typeof v === "object"
+        ? Object.fromEntries(
+            Object.entries(v)
+              .map(([k, x]) => [k, norm(x)])
+              .sort(),
+          )
+        : String(v);
     for (const module of ["shared", "session", "proof", "tokenomics", "application", "gateway", "supplier", "service", "migration"]) {
       assert.deepEqual(norm(app[module].params), norm(referenceGenesis.app_state[module].params), module);
     }

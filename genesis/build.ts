@@ -4,8 +4,6 @@
  */
 import { createHash } from "node:crypto";
 import { toHex } from "@cosmjs/encoding";
-import { containerPorts } from "../components/ports";
-import { serviceNames } from "../components/names";
 import { bech32Prefix, consensusAddress, ed25519FromSecret, moduleAddress, nodeId, withPrefix } from "./keys";
 import { bondDenom } from "./chain";
 import { type Coin, coinJson, normalizeCoins } from "./coins";
@@ -20,8 +18,10 @@ import { endpointUrlProblem } from "./validate-actors";
 import { nodeKeyJson, privValidatorKeyJson, privValidatorStateJson } from "./validator-files";
 
 export interface GenerateOptions {
-  /** Base URL suppliers advertise when an endpoint has no url: relayerEndpointUrl(namespace, port). */
+  /** Base URL suppliers advertise when an endpoint has no url (the relayer Service of the stack). */
   relayerEndpoint: string;
+  /** `host:port` other nodes dial the validator at; the gentx memo names it (`<node id>@<address>`). */
+  validatorP2pAddress: string;
 }
 
 export interface GenesisSummary {
@@ -88,7 +88,7 @@ export function generateGenesis(input: GenesisInput, options: GenerateOptions): 
     consensusPublicKey: consensus.publicKey,
     selfDelegation: v.selfDelegation,
     commission: v.commission,
-    memo: `${validatorNodeId}@${serviceNames.validator}:${containerPorts.validator.p2p}`,
+    memo: `${validatorNodeId}@${options.validatorP2pAddress}`,
     accountPublicKey: validatorKey.publicKey,
     accountPrivateKey: validatorKey.privateKey,
   });
@@ -158,10 +158,9 @@ function authAndBank(input: GenesisInput, keyring: Keyring) {
     [moduleAddress("supplier"), sum(input.suppliers.map((s) => s.stake))],
     [moduleAddress("gateway"), sum(input.gateways.map((g) => g.stake))],
   ];
-  const balances = [
-    ...input.accounts.map((a): [string, Coin[]] => [keyring.get(a.name)!.address, normalizeCoins(a.balance)]),
-    ...moduleBalances,
-  ].filter(([, coins]) => coins.length > 0);
+  const balances = [...input.accounts.map((a): [string, Coin[]] => [keyring.get(a.name)!.address, normalizeCoins(a.balance)]), ...moduleBalances].filter(
+    ([, coins]) => coins.length > 0,
+  );
   const supply = normalizeCoins(balances.flatMap(([, coins]) => coins));
   return {
     auth: {
@@ -178,9 +177,7 @@ function authAndBank(input: GenesisInput, keyring: Keyring) {
         return {
           "@type": "/cosmos.auth.v1beta1.BaseAccount",
           address: e.address,
-          pub_key: e.key
-            ? { "@type": "/cosmos.crypto.secp256k1.PubKey", key: Buffer.from(e.key.publicKey).toString("base64") }
-            : null,
+          pub_key: e.key ? { "@type": "/cosmos.crypto.secp256k1.PubKey", key: Buffer.from(e.key.publicKey).toString("base64") } : null,
           account_number: String(i),
           sequence: "0",
         };

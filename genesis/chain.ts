@@ -1,5 +1,5 @@
 /**
- * Facts about the poktroll chain that the generator must respect (poktroll-genesis.md §2, §3.4).
+ * Facts about the poktroll chain that the generator must respect.
  */
 import { moduleAddress } from "./keys";
 
@@ -52,10 +52,7 @@ export const monikerMaxLength = 70;
  * admin messages.
  */
 export const authzGrantedMessages = [
-  ...["service", "session", "gateway", "application", "supplier", "proof", "tokenomics", "shared"].flatMap((m) => [
-    `/pocket.${m}.MsgUpdateParams`,
-    `/pocket.${m}.MsgUpdateParam`,
-  ]),
+  ...["service", "session", "gateway", "application", "supplier", "proof", "tokenomics", "shared"].flatMap((m) => [`/pocket.${m}.MsgUpdateParams`, `/pocket.${m}.MsgUpdateParam`]),
   "/pocket.migration.MsgImportMorseClaimableAccounts",
   "/pocket.migration.MsgUpdateParams",
   "/pocket.migration.MsgRecoverMorseAccount",

@@ -21,7 +21,7 @@ export const maxAmountHelp = "2^256 - 1, the largest Cosmos SDK integer";
 export function parseCoin(text: string): Coin | undefined {
   const match = coinPattern.exec(text.trim());
   if (!match) return undefined;
-  return { amount: BigInt(match[1]!), denom: match[2]! };
+  return { amount: BigInt(match[1]), denom: match[2] };
 }
 
 /** "1upokt,2mact" -> coins, or undefined if any part is malformed. An empty string is no coins. */

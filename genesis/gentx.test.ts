@@ -7,7 +7,7 @@ import { TxBody } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { MsgCreateValidator } from "cosmjs-types/cosmos/staking/v1beta1/tx";
 import { buildGentxBytes, type GentxSpec, signGentx } from "./gentx";
 import { deriveAccountKey, withPrefix } from "./keys";
-import { devAccount, referenceGenesis } from "./test-helpers";
+import { devAccount, referenceGenesis } from "../test/support/genesis-fixtures";
 
 const validator = deriveAccountKey(devAccount("validator1").mnemonic);
 const referenceGentx = referenceGenesis.app_state.genutil.gen_txs[0];
@@ -26,11 +26,7 @@ const referenceSpec: GentxSpec = {
 };
 
 const verifies = (signBytes: Uint8Array, signature: Uint8Array, pubkey: Uint8Array) =>
-  Secp256k1.verifySignature(
-    Secp256k1Signature.fromFixedLength(signature),
-    createHash("sha256").update(signBytes).digest(),
-    pubkey,
-  );
+  Secp256k1.verifySignature(Secp256k1Signature.fromFixedLength(signature), createHash("sha256").update(signBytes).digest(), pubkey);
 
 describe("gentx", () => {
   it("the reference gentx's signature (made by pocketd) verifies over the bytes built here", () => {
@@ -55,10 +51,10 @@ describe("gentx", () => {
   it("encodes commission as the 18-decimal scaled integer in protobuf and with a dot in JSON", () => {
     const signed = signGentx(referenceSpec);
     const body = TxBody.decode(signed.bodyBytes);
-    const msg = MsgCreateValidator.decode(body.messages[0]!.value);
+    const msg = MsgCreateValidator.decode(body.messages[0].value);
     assert.equal(msg.commission.rate, "100000000000000000");
     assert.equal(msg.commission.maxChangeRate, "10000000000000000");
     const json = signed.json as { body: { messages: { commission: { rate: string } }[] } };
-    assert.equal(json.body.messages[0]!.commission.rate, "0.100000000000000000");
+    assert.equal(json.body.messages[0].commission.rate, "0.100000000000000000");
   });
 });

@@ -3,27 +3,13 @@
  * and the relay-miner's supplier keys out. See localnet.yaml for the format.
  *
  *   const input = loadGenesisInput("genesis/localnet.yaml");
- *   const out = generateGenesis(input, { relayerEndpoint: relayerEndpointUrl(ns, containerPorts.relayer.relay) });
+ *   const out = generateGenesis(input, { relayerEndpoint: "http://relayer.<ns>.svc.cluster.local:8080", validatorP2pAddress: "validator:26656" });
+ *
+ * The addresses come in as options: this library knows nothing of the Kubernetes topology.
  */
 export { loadGenesisInput, parseGenesisInput } from "./input";
-export {
-  generateGenesis,
-  genesisFiles,
-  type GenerateOptions,
-  type GenesisArtifacts,
-  type GenesisSummary,
-} from "./build";
-export { GenesisInputError, type Problem } from "./errors";
-export type {
-  AccountInput,
-  ApplicationInput,
-  EndpointInput,
-  GatewayInput,
-  GenesisInput,
-  ServiceInput,
-  SupplierInput,
-  SupplierServiceInput,
-  ValidatorInput,
-} from "./types";
-export type { ModuleParams } from "./params";
+export { generateGenesis, genesisFiles, type GenesisArtifacts } from "./build";
+export { GenesisInputError } from "./errors";
+export type { GenesisInput } from "./types";
+export type { RpcType } from "./schema";
 export { defaultGenesisConfigPath } from "./paths";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { GenesisInputError, loadGenesisInput, parseGenesisInput } from "./index";
-import { devAccount, type Json, localnetDoc, toYaml } from "./test-helpers";
+import { devAccount, type Json, localnetDoc, toYaml } from "../test/support/genesis-fixtures";
 import { defaultGenesisConfigPath } from "./paths";
 
 /** Parses a mutated default localnet and returns the error message (fails if it parses). */
@@ -36,7 +36,7 @@ describe("the default localnet.yaml", () => {
     assert.equal(input.gateways.length, 1);
     assert.equal(input.suppliers.length, 15);
     assert.equal(input.services.length, 5);
-    assert.equal(input.suppliers[0]!.services.length, 5);
+    assert.equal(input.suppliers[0].services.length, 5);
     assert.equal(input.params.shared.claim_window_close_offset_blocks, 8);
   });
 
@@ -110,7 +110,16 @@ describe("bad input gets a clear error", () => {
       (d) =>
         (d.suppliers[1] = {
           operator: "supplier2",
-          services: [{ id: "develop-http", endpoints: [{ rpcType: "JSON_RPC" }], revShare: [{ account: "supplier2", percentage: 60 }, { account: "pnf", percentage: 30 }] }],
+          services: [
+            {
+              id: "develop-http",
+              endpoints: [{ rpcType: "JSON_RPC" }],
+              revShare: [
+                { account: "supplier2", percentage: 60 },
+                { account: "pnf", percentage: 30 },
+              ],
+            },
+          ],
         }),
     );
     assert.match(msg, /suppliers\[1\]\.services\[0\]\.revShare: supplier "supplier2" service "develop-http": revenue shares sum to 90; they must sum to exactly 100/);
@@ -169,7 +178,10 @@ describe("bad input gets a clear error", () => {
     const msg = errorOf((d) => (d.defaults.gateway.stake = "2 POKT"));
     assert.match(msg, /defaults\.gateway\.stake: "2 POKT" is not a coin; expected an integer amount followed by a denom/);
     // Type errors stop before the cross-checks, so the denom check is seen on its own.
-    assert.match(errorOf((d) => (account(d, "faucet").balance = "5uatom")), /accounts\[0\]\.balance: account "faucet": denom "uatom" is not listed in denoms \(upokt, mact\)/);
+    assert.match(
+      errorOf((d) => (account(d, "faucet").balance = "5uatom")),
+      /accounts\[0\]\.balance: account "faucet": denom "uatom" is not listed in denoms \(upokt, mact\)/,
+    );
   });
 
   it("a reference to an account that does not exist, or has no key", () => {
@@ -202,16 +214,31 @@ describe("bad input gets a clear error", () => {
     const msg = messageOf(() => loadGenesisInput("/nonexistent/genesis.yaml"));
     assert.equal(msg, "invalid genesis input /nonexistent/genesis.yaml:\n  - (root): cannot read the file: no such file");
     const dir = mkdtempSync(join(tmpdir(), "genesis-test-"));
-    assert.match(messageOf(() => loadGenesisInput(dir)), /cannot read the file: it is a directory/);
+    assert.match(
+      messageOf(() => loadGenesisInput(dir)),
+      /cannot read the file: it is a directory/,
+    );
   });
 
   it("a file that is not YAML, or not a mapping", () => {
     const dir = mkdtempSync(join(tmpdir(), "genesis-test-"));
     const file = join(dir, "broken.yaml");
     writeFileSync(file, "chainId: pocket\naccounts: [unclosed\n");
-    assert.match(messageOf(() => loadGenesisInput(file)), /broken\.yaml:\n {2}- \(root\): not valid YAML: Flow sequence .* at line 3, column 1$/);
-    assert.match(messageOf(() => parseGenesisInput("just a string")), /expected a YAML mapping \(chainId, accounts, validator, \.\.\.\), got "just a string"/);
-    assert.match(messageOf(() => parseGenesisInput("")), /expected a YAML mapping/);
-    assert.match(messageOf(() => parseGenesisInput("a: 1\na: 2\n")), /not valid YAML: Map keys must be unique at line 2, column 1$/);
+    assert.match(
+      messageOf(() => loadGenesisInput(file)),
+      /broken\.yaml:\n {2}- \(root\): not valid YAML: Flow sequence .* at line 3, column 1$/,
+    );
+    assert.match(
+      messageOf(() => parseGenesisInput("just a string")),
+      /expected a YAML mapping \(chainId, accounts, validator, \.\.\.\), got "just a string"/,
+    );
+    assert.match(
+      messageOf(() => parseGenesisInput("")),
+      /expected a YAML mapping/,
+    );
+    assert.match(
+      messageOf(() => parseGenesisInput("a: 1\na: 2\n")),
+      /not valid YAML: Map keys must be unique at line 2, column 1$/,
+    );
   });
 });

@@ -51,7 +51,7 @@ function parseYaml(text: string, source: string): unknown {
       doc.errors.map((e) => ({
         path: "",
         // With prettyErrors (the default) the first line ends in "at line L, column C:".
-        message: `not valid YAML: ${e.message.split("\n")[0]!.replace(/:$/, "")}`,
+        message: `not valid YAML: ${e.message.split("\n")[0].replace(/:$/, "")}`,
       })),
     );
   }
@@ -68,9 +68,7 @@ function parseYaml(text: string, source: string): unknown {
     throw err;
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new GenesisInputError(source, [
-      { path: "", message: `expected a YAML mapping (chainId, accounts, validator, ...), got ${showValue(value)}` },
-    ]);
+    throw new GenesisInputError(source, [{ path: "", message: `expected a YAML mapping (chainId, accounts, validator, ...), got ${showValue(value)}` }]);
   }
   return value;
 }
@@ -89,9 +87,7 @@ function schemaProblems(error: z.ZodError, raw: unknown): Problem[] {
     const path = formatPath(issue.path);
     const value = valueAt(raw, issue.path);
     // Zod says what was expected; add what was found, except for secrets and for missing keys.
-    const showGot =
-      (issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "too_small" || issue.code === "too_big") &&
-      !path.endsWith("mnemonic");
+    const showGot = (issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "too_small" || issue.code === "too_big") && !path.endsWith("mnemonic");
     const got = showGot ? (value === undefined ? " (missing)" : ` (got ${showValue(value)})`) : "";
     return { path, message: `${issue.message}${got}` };
   });

@@ -17,7 +17,7 @@ import {
   withPrefix,
   addressProblem,
 } from "./keys";
-import { devAccount, devAccounts } from "./test-helpers";
+import { devAccount, devAccounts } from "../test/support/genesis-fixtures";
 
 describe("account keys from mnemonics", () => {
   it("validator1 matches the reference vector (address, valoper, private and public key)", () => {
@@ -59,8 +59,8 @@ describe("account keys from mnemonics", () => {
       const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix: "pokt" });
       const [account] = await wallet.getAccounts();
       const key = deriveAccountKey(mnemonic);
-      assert.equal(key.address, account!.address);
-      assert.equal(toHex(key.publicKey), toHex(account!.pubkey));
+      assert.equal(key.address, account.address);
+      assert.equal(toHex(key.publicKey), toHex(account.pubkey));
     }
   });
 
@@ -83,7 +83,7 @@ describe("mnemonic problems", () => {
   });
   it("reports a bad checksum", () => {
     const words = good.split(" ");
-    [words[0], words[1]] = [words[1]!, words[0]!];
+    [words[0], words[1]] = [words[1], words[0]];
     assert.match(mnemonicProblem(words.join(" "))!, /checksum/);
   });
 });

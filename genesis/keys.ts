@@ -81,10 +81,7 @@ export function derivePrivateKey(seed: Uint8Array, path: readonly number[]): Buf
   for (const index of path) {
     const indexBytes = Buffer.alloc(4);
     indexBytes.writeUInt32BE(index >>> 0);
-    const data =
-      index >= HARDENED
-        ? Buffer.concat([Buffer.alloc(1), key, indexBytes])
-        : Buffer.concat([compressedPublicKey(key), indexBytes]);
+    const data = index >= HARDENED ? Buffer.concat([Buffer.alloc(1), key, indexBytes]) : Buffer.concat([compressedPublicKey(key), indexBytes]);
     digest = createHmac("sha512", chainCode).update(data).digest();
     const tweak = BigInt(`0x${digest.subarray(0, 32).toString("hex")}`);
     const child = (tweak + BigInt(`0x${key.toString("hex")}`)) % SECP256K1_N;

@@ -55,7 +55,7 @@ export interface ModuleParams {
 const upokt = (amount: bigint): Coin => ({ denom: "upokt", amount });
 const allocation: Allocation = { application: 0, dao: 0.1, proposer: 0.05, source_owner: 0.15, supplier: 0.7 };
 
-/** The reference localnet's params (relayminer-localnet.md §6.2): 10-block sessions, 8-block windows. */
+/** The params of the relay-miner's own localnet: 10-block sessions, 8-block windows. */
 export function defaultParams(): ModuleParams {
   return {
     shared: {
@@ -153,11 +153,10 @@ export function mergeParams(overrides: ParamOverrides | undefined): ModuleParams
   };
 }
 
-/** The chain's own param rules (poktroll-genesis.md §3.4). */
+/** The chain's own param rules, checked here so a bad value fails before the chain sees it. */
 export function checkParams(p: ModuleParams): Problem[] {
   const problems: Problem[] = [];
-  const add = (module: string, name: string, message: string) =>
-    problems.push({ path: `params.${module}.${name}`, message });
+  const add = (module: string, name: string, message: string) => problems.push({ path: `params.${module}.${name}`, message });
   const coinRule = (module: string, name: string, c: Coin, min: bigint) => {
     if (c.denom !== "upokt") add(module, name, `denom is "${c.denom}"; the chain only accepts upokt here`);
     else if (c.amount < min) add(module, name, `${c.amount}upokt is too small; must be at least ${min}upokt`);
@@ -175,11 +174,7 @@ export function checkParams(p: ModuleParams): Problem[] {
     if (s[name] < 1) add("shared", name, `is ${s[name]}; must be at least 1`);
   }
   if (s.grace_period_end_offset_blocks >= s.num_blocks_per_session) {
-    add(
-      "shared",
-      "grace_period_end_offset_blocks",
-      `is ${s.grace_period_end_offset_blocks}; must be less than num_blocks_per_session (${s.num_blocks_per_session})`,
-    );
+    add("shared", "grace_period_end_offset_blocks", `is ${s.grace_period_end_offset_blocks}; must be less than num_blocks_per_session (${s.num_blocks_per_session})`);
   }
   if (s.claim_window_open_offset_blocks < s.grace_period_end_offset_blocks) {
     add(
@@ -189,11 +184,7 @@ export function checkParams(p: ModuleParams): Problem[] {
     );
   }
   // Claims and proofs of a session must settle before an unbonding actor's stake is released.
-  const windows =
-    s.claim_window_open_offset_blocks +
-    s.claim_window_close_offset_blocks +
-    s.proof_window_open_offset_blocks +
-    s.proof_window_close_offset_blocks;
+  const windows = s.claim_window_open_offset_blocks + s.claim_window_close_offset_blocks + s.proof_window_open_offset_blocks + s.proof_window_close_offset_blocks;
   if (windows === 0) add("shared", "claim_window_close_offset_blocks", "the four claim/proof window offsets sum to 0; the sum must be positive");
   for (const name of ["supplier_unbonding_period_sessions", "application_unbonding_period_sessions"] as const) {
     const blocks = s[name] * s.num_blocks_per_session;
@@ -224,7 +215,7 @@ export function checkParams(p: ModuleParams): Problem[] {
   if (!(t.mint_ratio > 0 && t.mint_ratio <= 1)) add("tokenomics", "mint_ratio", `is ${t.mint_ratio}; must be in (0, 1]`);
   for (const name of ["mint_allocation_percentages", "mint_equals_burn_claim_distribution"] as const) {
     const a = t[name];
-    const parts = Object.entries(a);
+    const parts = Object.entries(a) as [string, number][];
     const negative = parts.filter(([, v]) => v < 0).map(([k]) => k);
     if (negative.length > 0) add("tokenomics", name, `${negative.join(", ")} must not be negative`);
     const sum = parts.reduce((acc, [, v]) => acc + v, 0);

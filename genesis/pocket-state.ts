@@ -1,5 +1,5 @@
 /**
- * Genesis state of the poktroll modules (poktroll-genesis.md §3.4), in proto3 JSON.
+ * Genesis state of the poktroll modules, in proto3 JSON.
  *
  * Encoding choices: 64-bit integers as strings and doubles as numbers (canonical proto3 JSON; the
  * chain's jsonpb accepts either form). Lists use the names the reference genesis populates

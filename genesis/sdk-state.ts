@@ -1,6 +1,6 @@
 /**
  * Genesis state of the Cosmos SDK and IBC modules that the generator does not fill from the YAML.
- * Values are the reference localnet's (poktroll-genesis.md §3.5, relayminer-localnet.md §6.4); keys use
+ * Values are those of the relay-miner's own localnet (see testdata/reference-genesis.json); keys use
  * the proto field names the SDK exports. `auth`, `bank` and `genutil` are built in build.ts.
  */
 import { authzExpiration, authzGrantedMessages, bondDenom, moduleAccountAddresses } from "./chain";

@@ -2,15 +2,7 @@
  * Checks of services, applications, gateways and suppliers: references resolve, stakes meet the
  * module minimums, and each entry passes the rules its module's ValidateGenesis applies.
  */
-import {
-  bondDenom,
-  endpointSchemes,
-  maxComputeUnitsPerRelay,
-  serviceIdMaxLength,
-  serviceIdPattern,
-  serviceNameMaxLength,
-  serviceNamePattern,
-} from "./chain";
+import { bondDenom, endpointSchemes, maxComputeUnitsPerRelay, serviceIdMaxLength, serviceIdPattern, serviceNameMaxLength, serviceNamePattern } from "./chain";
 import { type Coin, formatCoin } from "./coins";
 import type { Problem } from "./errors";
 import type { GenesisInput, SupplierServiceInput } from "./types";
@@ -71,7 +63,12 @@ export function checkActors(input: GenesisInput): Problem[] {
 
   // Gateways
   const p = input.params;
-  once(input.gateways, (g) => g.account, (g) => `${g.at}.account`, "gateway account");
+  once(
+    input.gateways,
+    (g) => g.account,
+    (g) => `${g.at}.account`,
+    "gateway account",
+  );
   for (const g of input.gateways) {
     needsAccount(`${g.at}.account`, g.account, "gateway");
     stakeRule(`${g.at}.stake`, g.stake, p.gateway.min_stake, "gateway");
@@ -79,15 +76,17 @@ export function checkActors(input: GenesisInput): Problem[] {
   const gatewayNames = new Set(input.gateways.map((g) => g.account));
 
   // Applications
-  once(input.applications, (a) => a.account, (a) => `${a.at}.account`, "application account");
+  once(
+    input.applications,
+    (a) => a.account,
+    (a) => `${a.at}.account`,
+    "application account",
+  );
   for (const a of input.applications) {
     needsAccount(`${a.at}.account`, a.account, "application");
     stakeRule(`${a.at}.stake`, a.stake, p.application.min_stake, "application");
     if (a.services.length !== 1) {
-      add(
-        `${a.at}.services`,
-        `application "${a.account}" lists ${a.services.length} services (${a.services.join(", ") || "none"}); an application stakes for exactly one service`,
-      );
+      add(`${a.at}.services`, `application "${a.account}" lists ${a.services.length} services (${a.services.join(", ") || "none"}); an application stakes for exactly one service`);
     }
     for (const id of a.services) {
       if (!serviceIds.has(id)) add(`${a.at}.services`, `application "${a.account}" references unknown service "${id}"; known services: ${serviceList}`);
@@ -95,22 +94,34 @@ export function checkActors(input: GenesisInput): Problem[] {
     for (const gw of a.delegateeGateways) {
       if (!gatewayNames.has(gw)) add(`${a.at}.delegateeGateways`, `"${gw}" is not a staked gateway (gateways: ${[...gatewayNames].join(", ") || "none"})`);
     }
-    once(a.delegateeGateways, (g) => g, () => `${a.at}.delegateeGateways`, "gateway");
+    once(
+      a.delegateeGateways,
+      (g) => g,
+      () => `${a.at}.delegateeGateways`,
+      "gateway",
+    );
     if (a.delegateeGateways.length > p.application.max_delegated_gateways) {
-      add(
-        `${a.at}.delegateeGateways`,
-        `${a.delegateeGateways.length} gateways exceed params.application.max_delegated_gateways = ${p.application.max_delegated_gateways}`,
-      );
+      add(`${a.at}.delegateeGateways`, `${a.delegateeGateways.length} gateways exceed params.application.max_delegated_gateways = ${p.application.max_delegated_gateways}`);
     }
   }
 
   // Suppliers
-  once(input.suppliers, (s) => s.operator, (s) => `${s.at}.operator`, "supplier operator");
+  once(
+    input.suppliers,
+    (s) => s.operator,
+    (s) => `${s.at}.operator`,
+    "supplier operator",
+  );
   for (const s of input.suppliers) {
     needsAccount(`${s.at}.operator`, s.operator, "supplier operator");
     needsName(`${s.at}.owner`, s.owner);
     stakeRule(`${s.at}.stake`, s.stake, p.supplier.min_stake, "supplier");
-    once(s.services, (c) => c.id, (c) => `${c.at}.id`, `supplier "${s.operator}" service`);
+    once(
+      s.services,
+      (c) => c.id,
+      (c) => `${c.at}.id`,
+      `supplier "${s.operator}" service`,
+    );
     for (const c of s.services) checkSupplierService(c, s.operator, serviceIds, serviceList, accountNames, add);
   }
 
@@ -122,14 +133,7 @@ export function checkActors(input: GenesisInput): Problem[] {
   return problems;
 }
 
-function checkSupplierService(
-  c: SupplierServiceInput,
-  operator: string,
-  serviceIds: Set<string>,
-  serviceList: string,
-  accountNames: Set<string>,
-  add: Add,
-): void {
+function checkSupplierService(c: SupplierServiceInput, operator: string, serviceIds: Set<string>, serviceList: string, accountNames: Set<string>, add: Add): void {
   if (!serviceIds.has(c.id)) add(`${c.at}.id`, `supplier "${operator}" references unknown service "${c.id}"; known services: ${serviceList}`);
   if (c.endpoints.length === 0) add(`${c.at}.endpoints`, `service "${c.id}" needs at least one endpoint`);
   for (const [i, e] of c.endpoints.entries()) {
@@ -149,10 +153,7 @@ function checkSupplierService(
     sum += r.percentage;
   }
   if (sum !== 100) {
-    add(
-      `${c.at}.revShare`,
-      `supplier "${operator}" service "${c.id}": revenue shares sum to ${sum}; they must sum to exactly 100`,
-    );
+    add(`${c.at}.revShare`, `supplier "${operator}" service "${c.id}": revenue shares sum to ${sum}; they must sum to exactly 100`);
   }
 }
 

@@ -27,7 +27,10 @@ export function renderPulumiYaml(text: string): string {
 function main() {
   const check = process.argv.includes("--check");
   let drift = false;
-  for (const [file, render] of [["README.md", renderReadme], ["Pulumi.yaml", renderPulumiYaml]] as const) {
+  for (const [file, render] of [
+    ["README.md", renderReadme],
+    ["Pulumi.yaml", renderPulumiYaml],
+  ] as const) {
     const path = join(root, file);
     const before = readFileSync(path, "utf8");
     const after = render(before);

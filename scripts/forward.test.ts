@@ -8,7 +8,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { localnetOutputs } from "../components/outputs";
+import { localnetOutputs } from "../components/topology/outputs";
+import { forwardsOf } from "../components/config/forwards";
 import { localnetSchema } from "../components/config/schema";
 import { parseForwards, planForwards, restartDelayMs } from "./forward/plan";
 import { supervise } from "./forward/supervise";
@@ -29,7 +30,7 @@ function script(dir: string, name: string, body: string): string {
 }
 
 // Exactly what the stack exports as `forwards`.
-const specs = localnetOutputs(localnetSchema.parse({})).forwards;
+const specs = localnetOutputs("relayminer-localnet", forwardsOf(localnetSchema.parse({}))).forwards;
 const specsJson = JSON.stringify(specs);
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -57,7 +58,10 @@ describe("forward plan", () => {
 
   test("--context and --only", () => {
     const plan = planForwards(specs, { context: "kind-relayminer", only: ["redis", "relayerRelay"] });
-    assert.deepEqual(plan.map((p) => p.spec.name), ["redis", "relayerRelay[0]", "relayerRelay[1]"]);
+    assert.deepEqual(
+      plan.map((p) => p.spec.name),
+      ["redis", "relayerRelay[0]", "relayerRelay[1]"],
+    );
     assert.deepEqual(plan[0].args.slice(0, 3), ["--context", "kind-relayminer", "port-forward"]);
     assert.throws(() => planForwards(specs, { only: ["grafna"] }), /--only "grafna": no such forward; allowed: redis, .*grafana/);
   });
@@ -94,7 +98,10 @@ describe("forward supervisor", () => {
     const stats = await running;
     assert.ok(stats[0].starts >= 3, `the dying forward was started ${stats[0].starts} times`);
     assert.equal(stats[1].starts, 1, "a healthy forward is left alone");
-    assert.ok(lines.some((l) => /^\[redis\] svc\/redis 6379:6379 stopped \(exit 1\); restarting in 0\.0s$/.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /^\[redis\] svc\/redis 6379:6379 stopped \(exit 1\); restarting in 0\.0s$/.test(l)),
+      lines.join("\n"),
+    );
     const pid = Number(readFileSync(join(dir, "pids"), "utf8").trim());
     assert.throws(() => process.kill(pid, 0), "the steady forward's process is gone after abort");
   });

@@ -4,7 +4,8 @@
  * command as a serve_cmd, so the URLs in the stack outputs work with or without Tilt.
  */
 import { spawnSync } from "node:child_process";
-import { ForwardError, planForwards, type PlanOptions } from "./forward/plan";
+import { planForwards, type PlanOptions } from "./forward/plan";
+import { UsageError } from "./usage-error";
 import { loadForwards, type ForwardSource } from "./forward/source";
 import { supervise } from "./forward/supervise";
 
@@ -31,17 +32,21 @@ function parseArgs(argv: readonly string[]): Args {
     const flag = argv[i];
     const value = () => {
       const v = argv[++i];
-      if (v === undefined || v === "") throw new ForwardError(`${flag} needs a value`);
+      if (v === undefined || v === "") throw new UsageError(`${flag} needs a value`);
       return v;
     };
     if (flag === "--stack") source = { kind: "stack", stack: value() };
     else if (flag === "--file") source = { kind: "file", path: value() };
     else if (flag === "--forwards") source = { kind: "inline", json: value() };
     else if (flag === "--context") plan.context = value();
-    else if (flag === "--only") plan.only = value().split(",").map((s) => s.trim()).filter(Boolean);
+    else if (flag === "--only")
+      plan.only = value()
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (flag === "--dry-run") dryRun = true;
     else if (flag === "-h" || flag === "--help") help = true;
-    else throw new ForwardError(`unknown argument ${JSON.stringify(flag)}; allowed: --stack, --file, --forwards, --context, --only, --dry-run, --help`);
+    else throw new UsageError(`unknown argument ${JSON.stringify(flag)}; allowed: --stack, --file, --forwards, --context, --only, --dry-run, --help`);
   }
   return { source, plan, dryRun, help };
 }
@@ -50,7 +55,7 @@ const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/
 
 function requireKubectl(kubectl: string): void {
   const r = spawnSync(kubectl, ["version", "--client"], { stdio: "ignore" });
-  if (r.error) throw new ForwardError(`${kubectl} is not on PATH (${(r.error as NodeJS.ErrnoException).code}); install kubectl, or set KUBECTL to its path`);
+  if (r.error) throw new UsageError(`${kubectl} is not on PATH (${(r.error as NodeJS.ErrnoException).code}); install kubectl, or set KUBECTL to its path`);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -64,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
     for (const p of plan) console.log([p.command, ...p.args].map(quote).join(" "));
     return 0;
   }
-  if (plan.length === 0) throw new ForwardError("nothing to forward (the list is empty, or --only matched nothing)");
+  if (plan.length === 0) throw new UsageError("nothing to forward (the list is empty, or --only matched nothing)");
   requireKubectl(args.plan.kubectl ?? "kubectl");
 
   const stop = new AbortController();

@@ -77,10 +77,16 @@ describe("cluster-up.sh", () => {
     assert.match(log, /^kind create cluster --name relayminer --config=-\n {2}\| kind: Cluster\n[^]*config_path = "\/etc\/containerd\/certs\.d"/m);
     for (const node of ["relayminer-control-plane", "relayminer-worker"]) {
       assert.match(log, new RegExp(`^docker exec ${node} mkdir -p /etc/containerd/certs.d/localhost:5001$`, "m"));
-      assert.match(log, new RegExp(`^docker exec -i ${node} cp /dev/stdin /etc/containerd/certs.d/localhost:5001/hosts.toml\\n {2}\\| \\[host\\."http://kind-registry:5000"\\]$`, "m"));
+      assert.match(
+        log,
+        new RegExp(`^docker exec -i ${node} cp /dev/stdin /etc/containerd/certs.d/localhost:5001/hosts.toml\\n {2}\\| \\[host\\."http://kind-registry:5000"\\]$`, "m"),
+      );
     }
     assert.match(log, /^docker network connect kind kind-registry$/m);
-    assert.match(log, /^kubectl --context kind-relayminer apply -f -\n(?: {2}\|.*\n)*? {2}\| {3}name: local-registry-hosting\n {2}\| {3}namespace: kube-public\n[^]*host: "localhost:5001"/m);
+    assert.match(
+      log,
+      /^kubectl --context kind-relayminer apply -f -\n(?: {2}\|.*\n)*? {2}\| {3}name: local-registry-hosting\n {2}\| {3}namespace: kube-public\n[^]*host: "localhost:5001"/m,
+    );
   });
 
   test("second run creates nothing; kind v0.27+ gets no containerd patch", () => {
@@ -141,10 +147,7 @@ describe("cluster-down.sh and kind-load.sh", () => {
     const defaults = s.run("kind-load.sh", [], { FAKE_CLUSTERS: "relayminer", FAKE_IMAGES_PRESENT: "1" });
     assert.deepEqual(
       defaults.log.filter((l) => l.startsWith("kind load")),
-      [
-        "kind load docker-image relayminer-localnet/backend:dev --name relayminer",
-        "kind load docker-image ghcr.io/pokt-network/pocket-relay-miner:0.1.35 --name relayminer",
-      ],
+      ["kind load docker-image relayminer-localnet/backend:dev --name relayminer", "kind load docker-image ghcr.io/pokt-network/pocket-relay-miner:0.1.35 --name relayminer"],
     );
     for (const bad of ["me/backend", "me/backend:latest", "localhost:5001/backend"]) {
       const refused = s.run("kind-load.sh", [bad], { FAKE_CLUSTERS: "relayminer" });

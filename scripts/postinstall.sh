@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Runs after `npm ci`: installs the backend's own dependencies, and makes sure the `local` stack
-# exists in the checkout's file backend so `pulumi up --stack local` works right away.
+# Runs after `npm ci`: installs the backend's own dependencies, links examples/ to this package,
+# and makes sure the `local` stack exists in the checkout's file backend so
+# `pulumi up --stack local` works right away.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci --prefix services/backend --no-audit --no-fund
+# examples/ imports this package by name; its node_modules is one link to the checkout. No
+# scripts: the link's target is this package, whose postinstall is this script.
+npm ci --prefix examples --no-audit --no-fund --ignore-scripts
 
 mkdir -p .pulumi
 if ! command -v pulumi >/dev/null 2>&1; then

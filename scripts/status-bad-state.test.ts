@@ -13,8 +13,8 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import type { StatusSnapshot } from "./status/collect";
 import { keys } from "./status/keys";
-import { startCluster, startStandalone, type RedisServers } from "./test-support/redis-server";
-import { fixture, writeRelayMinerState } from "./test-support/relayminer-state";
+import { startCluster, startStandalone, type RedisServers } from "../test/support/redis-server";
+import { fixture, writeRelayMinerState } from "../test/support/relayminer-state";
 
 const root = join(__dirname, "..");
 

@@ -12,8 +12,8 @@ import { collect, parseBlockEvent, type StatusSnapshot } from "./status/collect"
 import { connect, type Connection } from "./status/connect";
 import { renderText } from "./status/render";
 import { keys } from "./status/keys";
-import { startCluster, startStandalone, type RedisServers } from "./test-support/redis-server";
-import { fixture, writeRelayMinerState } from "./test-support/relayminer-state";
+import { startCluster, startStandalone, type RedisServers } from "../test/support/redis-server";
+import { fixture, writeRelayMinerState } from "../test/support/relayminer-state";
 
 const root = join(__dirname, "..");
 
@@ -191,7 +191,15 @@ describe("status errors", () => {
   test("URL forms: default, auth, db, cluster seeds; passwords are masked in output", () => {
     assert.deepEqual(parseArgs([]).redis, { mode: "standalone", host: "127.0.0.1", port: 6379, username: undefined, password: undefined, db: 0, tls: false });
     assert.deepEqual(parseRedisUrl("redis://:s3cret@h:7000/2"), { mode: "standalone", host: "h", port: 7000, username: undefined, password: "s3cret", db: 2, tls: false });
-    assert.deepEqual(parseRedisUrl("redis-cluster://a:1,b:2"), { mode: "cluster", nodes: [{ host: "a", port: 1 }, { host: "b", port: 2 }], username: undefined, password: undefined });
+    assert.deepEqual(parseRedisUrl("redis-cluster://a:1,b:2"), {
+      mode: "cluster",
+      nodes: [
+        { host: "a", port: 1 },
+        { host: "b", port: 2 },
+      ],
+      username: undefined,
+      password: undefined,
+    });
     assert.equal(redactUrl("redis://user:s3cret@h:1"), "redis://user:***@h:1");
   });
 

@@ -14,8 +14,7 @@ import { join } from "node:path";
 const root = join(__dirname, "..");
 const checker = join(root, "scripts/tiltfile-check/check.py");
 const venvPython = join(root, ".cache/tiltfile-venv/bin/python");
-const setup =
-  "python3 -m venv .cache/tiltfile-venv && .cache/tiltfile-venv/bin/pip install -r scripts/tiltfile-check/requirements.txt";
+const setup = "python3 -m venv .cache/tiltfile-venv && .cache/tiltfile-venv/bin/pip install -r scripts/tiltfile-check/requirements.txt";
 
 interface Report {
   tiltfile: string;
@@ -59,7 +58,10 @@ describe("Tiltfile", () => {
     const { report } = check();
     const deployed = report.scenarios.find((s) => s.name.startsWith("deployed stack"));
     const resources = deployed?.record?.resources ?? [];
-    assert.deepEqual(resources.map((r) => r.name), ["localnet", "port-forwards"]);
+    assert.deepEqual(
+      resources.map((r) => r.name),
+      ["localnet", "port-forwards"],
+    );
     assert.ok(resources[0].deps.includes("../pocket-relay-miner"));
     assert.equal(resources[1].links.length, 4);
     const down = report.scenarios.find((s) => s.name === "tilt down");

@@ -32,17 +32,16 @@ const count = arg("accounts", 100);
 const balance = "1000000000000upokt";
 
 /** Deterministic addresses (not derived from keys: the CLI route takes addresses too). */
-const addresses = Array.from({ length: count }, (_, i) =>
-  toBech32("pokt", createHash("sha256").update(`bench-account-${i}`).digest().subarray(0, 20)));
+const addresses = Array.from({ length: count }, (_, i) => toBech32("pokt", createHash("sha256").update(`bench-account-${i}`).digest().subarray(0, 20)));
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function timeOurs(dir: string): number {
   const doc = YAML.parse(readFileSync(defaultGenesisConfigPath, "utf8")) as { accounts: Record<string, string>[] };
   addresses.forEach((address, i) => doc.accounts.push({ name: `bench${i}`, address, balance }));
   const text = YAML.stringify(doc);
   const start = performance.now();
-  const out = generateGenesis(parseGenesisInput(text, "bench"), { relayerEndpoint: "http://relayer.bench.svc.cluster.local:8080" });
+  const out = generateGenesis(parseGenesisInput(text, "bench"), { relayerEndpoint: "http://relayer.bench.svc.cluster.local:8080", validatorP2pAddress: "validator:26656" });
   for (const [f, body] of Object.entries({ ...out.publicFiles, ...out.secretFiles })) writeFileSync(join(dir, f), body);
   return performance.now() - start;
 }

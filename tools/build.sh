@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the pinned real binaries used by the real-binary tests (issue 7) from the Go module proxy:
+# Build the pinned real binaries used by the real-binary tests from the Go module proxy:
 #   pocketd, pocket-relay-miner, pulumi, pulumi-language-nodejs, pulumi-resource-kubernetes.
 #
 # Versions live only in tools/versions.env. Binaries go to
@@ -104,15 +104,7 @@ check_tool() {
       # A language host needs an engine address; the stamp records the version it was built at.
       out="$(cat "$DIR/stamps/$t" 2>/dev/null)" || return 1 ;;
     pulumi-resource-kubernetes)
-      # A provider started with no engine prints the port it serves gRPC on; then we stop it.
-      local port f pid i
-      f="$(mktemp)"
-      "$exe" >"$f" 2>/dev/null &
-      pid=$!
-      for i in $(seq 1 100); do [[ -s "$f" ]] && break; sleep 0.1; done
-      kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
-      port="$(head -n1 "$f" | tr -d '[:space:]')"; rm -f "$f"
-      [[ "$port" =~ ^[0-9]+$ ]] || return 1
+      local port; port="$(provider_port "$exe")" || return 1
       out="$(cat "$DIR/stamps/$t" 2>/dev/null || echo "$t") (starts: port $port)" ;;
   esac
   head -n1 <<<"$out"

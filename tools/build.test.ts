@@ -11,7 +11,14 @@ import { cachedBinDir, TOOL_NAMES } from "./paths";
 
 const scripts = {
   tools: { path: join(__dirname, "build.sh"), versions: join(__dirname, "versions.env"), kind: "tools", envVar: "RELAYMINER_TOOLS_DIR", what: "tool", known: TOOL_NAMES.join(" ") },
-  cluster: { path: join(__dirname, "cluster", "build.sh"), versions: join(__dirname, "cluster", "versions.env"), kind: "cluster", envVar: "RELAYMINER_CLUSTER_DIR", what: "group", known: "etcd kwok kube" },
+  cluster: {
+    path: join(__dirname, "cluster", "build.sh"),
+    versions: join(__dirname, "cluster", "versions.env"),
+    kind: "cluster",
+    envVar: "RELAYMINER_CLUSTER_DIR",
+    what: "group",
+    known: "etcd kwok kube",
+  },
 } as const;
 
 function run(script: string, ...args: string[]) {

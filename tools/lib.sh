@@ -1,24 +1,33 @@
-# Shared by tools/build.sh and tools/cluster/build.sh (sourced, not run). The caller sets
-# SCRIPT_NAME (for errors), LOG_TAG (for progress lines), VERSIONS_FILE and BUILD_SCRIPT (itself,
-# re-run for each --internal-build) before sourcing.
+# Shared by the tools/**/build.sh scripts (sourced, not run). The caller sets SCRIPT_NAME (for
+# errors), LOG_TAG (for progress lines), VERSIONS_FILE and BUILD_SCRIPT (itself, re-run for each
+# --internal-build) before sourcing; optionally VERSIONS_INCLUDE, versions files read before
+# VERSIONS_FILE (whose pins the build must share, e.g. the control plane's Kubernetes version).
 # shellcheck shell=bash
+# Many variables here are set for the sourcing script to read:
+# shellcheck disable=SC2034
 
 die() { echo "$SCRIPT_NAME: error: $*" >&2; exit 1; }
 log() { echo "[$LOG_TAG] $*" >&2; }
 
 # Versions are parsed, never sourced: KEY=value lines, no quotes or expansions.
-[[ -f "$VERSIONS_FILE" ]] || die "missing $VERSIONS_FILE"
 declare -A V=()
-while IFS= read -r line || [[ -n "$line" ]]; do
-  [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
-  [[ "$line" =~ ^([A-Z0-9_]+)=([^[:space:]\"\'\$\`]*)$ ]] || die "bad line in versions.env: $line"
-  V["${BASH_REMATCH[1]}"]="${BASH_REMATCH[2]}"
-done <"$VERSIONS_FILE"
+# shellcheck disable=SC2206 # a space-separated list of paths without spaces
+ALL_VERSIONS_FILES=(${VERSIONS_INCLUDE:-} "$VERSIONS_FILE")
+for vf in "${ALL_VERSIONS_FILES[@]}"; do
+  [[ -f "$vf" ]] || die "missing $vf"
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
+    [[ "$line" =~ ^([A-Z0-9_]+)=([^[:space:]\"\'\$\`]*)$ ]] || die "bad line in $vf: $line"
+    V["${BASH_REMATCH[1]}"]="${BASH_REMATCH[2]}"
+  done <"$vf"
+done
 need() { [[ -n "${V[$1]:-}" ]] || die "versions.env lacks $1"; echo "${V[$1]}"; }
 
-# The cache directory is keyed by the versions file: edit a version, get a fresh directory.
+# The cache directory is keyed by the versions files: edit a version, get a fresh directory. With
+# one file the key is sha256 of that file (as tools/paths.ts computes it); with several, of their
+# concatenation in the order above.
 # shellcheck disable=SC2034 # used by the sourcing script
-VERSIONS_HASH="$(sha256sum "$VERSIONS_FILE" | cut -c1-16)"
+VERSIONS_HASH="$(cat "${ALL_VERSIONS_FILES[@]}" | sha256sum | cut -c1-16)"
 
 # Fills the array named $1 with what --only asked for ($2, comma-separated; everything when empty),
 # each checked against the known names that follow ($3 says what they are, for the error).
@@ -33,6 +42,20 @@ select_only() {
 }
 
 now() { date +%s.%N; }
+
+# A Pulumi provider started with no engine prints the port it serves gRPC on: prints that port
+# (then stops the provider), or fails.
+provider_port() {
+  local exe="$1" port f pid
+  f="$(mktemp)"
+  "$exe" >"$f" 2>/dev/null &
+  pid=$!
+  for _ in $(seq 1 100); do [[ -s "$f" ]] && break; sleep 0.1; done
+  kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+  port="$(head -n1 "$f" | tr -d '[:space:]')"; rm -f "$f"
+  [[ "$port" =~ ^[0-9]+$ ]] || return 1
+  echo "$port"
+}
 secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", b-a}'; }
 
 # Checks the Go toolchain and exports the build environment (static binaries, reproducible paths,
@@ -97,4 +120,80 @@ build_each() {
       summary+=("$(printf "%-${width}s FAILED  %7ss  see %s" "$name" "$dt" "$logf")")
     fi
   done
+}
+
+# Builds commands of k8s.io/kubernetes (packages $4...) at version $2 into directory $1, inside the
+# current (wrapper) module. k8s.io/kubernetes requires its staging modules at v0.0.0 with relative
+# replaces, so the wrapper replaces each with its published release ($3); the list comes from that
+# version's own go.mod. Version ldflags are set (clients such as pulumi-kubernetes refuse a server
+# that reports v0.0.0). One `go build` of several commands shares the compile work.
+build_kubernetes_commands() {
+  local out="$1" kv="$2" sv="$3"; shift 3
+  local gomod staging s
+  gomod="$(go mod download -json "k8s.io/kubernetes@$kv" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
+  [[ -f "$gomod" ]] || { echo "go mod download k8s.io/kubernetes@$kv gave no GoMod"; return 1; }
+  staging="$(sed -n 's#^[[:space:]]*\(replace[[:space:]]\+\)\{0,1\}\(k8s\.io/[A-Za-z0-9._-]\+\)[[:space:]]\+=>[[:space:]]\+\./staging/.*#\2#p' "$gomod")"
+  [[ -n "$staging" ]] || { echo "no staging replaces found in $gomod"; return 1; }
+  echo "staging modules ($(wc -w <<<"$staging")): $staging"
+  for s in $staging; do go mod edit -replace="$s=$s@$sv"; done
+  go get "k8s.io/kubernetes@$kv"
+  go get "${@/%/@$kv}"
+  local minor="${kv#v1.}" ld="" p
+  minor="${minor%%.*}"
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld+=" -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitVersion=$kv -X $p.gitTreeState=clean"
+    ld+=" -X $p.buildDate=1970-01-01T00:00:00Z"
+  done
+  go build -ldflags "-s -w$ld" -o "$out/" "$@"
+}
+
+# Options of the group builds (tools/cluster, tools/node): sets ONLY, FORCE, MODE (build, check,
+# bindir, internal), INTERNAL_GROUP and INTERNAL_OUT. $1 = the line range of the caller's header
+# comment that --help prints (e.g. 2,17).
+parse_group_options() {
+  local help="$1"; shift
+  # shellcheck disable=SC2034 # read by the calling script
+  ONLY=""; FORCE=0; MODE=build; INTERNAL_GROUP=""; INTERNAL_OUT=""
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --internal-build) [[ $# -ge 3 ]] || die "--internal-build GROUP OUTDIR"; MODE=internal
+        INTERNAL_GROUP="$2"; INTERNAL_OUT="$3"; shift 3 ;;
+      --only) [[ $# -ge 2 ]] || die "--only needs a value"; ONLY="$2"; shift 2 ;;
+      --only=*) ONLY="${1#--only=}"; shift ;;
+      --force) FORCE=1; shift ;;
+      --check) MODE=check; shift ;;
+      --print-bin-dir) MODE=bindir; shift ;;
+      -h|--help) sed -n "${help}p" "$BUILD_SCRIPT" | sed 's/^# \{0,1\}//'; exit 0 ;;
+      *) die "unknown option: $1 (see --help)" ;;
+    esac
+  done
+}
+
+# Evidence for every binary of group $1 (`check_bin` of each name `bins_of` gives), or failure.
+check_group() {
+  local g="$1" b ev all=""
+  for b in $(bins_of "$g"); do ev="$(check_bin "$b")" || return 1; all+="$b: $ev; "; done
+  echo "$all"
+}
+
+# --check: one line per binary of the groups given; exits 1 when any is missing.
+report_groups() {
+  local missing=0 g b ev
+  for g in "$@"; do
+    for b in $(bins_of "$g"); do
+      if ev="$(check_bin "$b")"; then echo "ok       $b: $ev"; else echo "MISSING  $b"; missing=1; fi
+    done
+  done
+  echo "bin dir: $BIN"
+  exit "$missing"
+}
+
+# The closing summary of a group build; exits 1 when a group failed. $1 = what was built; the
+# caller set total_start (now) before build_each.
+# shellcheck disable=SC2154
+finish_group_build() {
+  echo "---- $1 ($HASH) ----"
+  printf '%s\n' "${summary[@]}"
+  echo "wall time $(secs "$total_start" "$(now)")s; bin dir: $BIN"
+  [[ ${#failed[@]} -eq 0 ]] || { echo "FAILED: ${failed[*]}" >&2; exit 1; }
 }

@@ -7,13 +7,7 @@ import { accessSync, constants, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
-export const TOOL_NAMES = [
-  "pocketd",
-  "pocket-relay-miner",
-  "pulumi",
-  "pulumi-language-nodejs",
-  "pulumi-resource-kubernetes",
-] as const;
+export const TOOL_NAMES = ["pocketd", "pocket-relay-miner", "pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes"] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 const VERSIONS_FILE = join(__dirname, "versions.env");
@@ -29,13 +23,15 @@ export function parseVersionsFile(path: string): Record<string, string> {
 }
 
 /**
- * Bin dir of a cached build, as tools/lib.sh keys it: `<root>/<first 16 hex of sha256(versions
- * file)>/bin`, root = $<rootEnv>, else $XDG_CACHE_HOME/relayminer-localnet/<kind>, else ~/.cache/….
+ * Bin dir of a cached build, as tools/lib.sh keys it: `<root>/<first 16 hex of sha256(inputs)>/bin`
+ * where inputs = the versions file, or several files concatenated in order; root = $<rootEnv>,
+ * else $XDG_CACHE_HOME/relayminer-localnet/<kind>, else ~/.cache/….
  */
-export function cachedBinDir(versionsFile: string, kind: string, rootEnv: string, env: NodeJS.ProcessEnv = process.env): string {
+export function cachedBinDir(inputs: string | string[], kind: string, rootEnv: string, env: NodeJS.ProcessEnv = process.env): string {
   const root = env[rootEnv] || join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "relayminer-localnet", kind);
-  const hash = createHash("sha256").update(readFileSync(versionsFile)).digest("hex").slice(0, 16);
-  return join(root, hash, "bin");
+  const hash = createHash("sha256");
+  for (const file of typeof inputs === "string" ? [inputs] : inputs) hash.update(readFileSync(file));
+  return join(root, hash.digest("hex").slice(0, 16), "bin");
 }
 
 /** The pinned versions (tools/versions.env) as a key/value map. */
@@ -57,10 +53,7 @@ export function requireTool(name: ToolName, env: NodeJS.ProcessEnv = process.env
   try {
     accessSync(path, constants.X_OK);
   } catch {
-    throw new Error(
-      `${name} is not built (looked for ${path}). Run \`npm run tools:build\` ` +
-        `(or \`bash tools/build.sh --only ${name}\`); see tools/README.md.`,
-    );
+    throw new Error(`${name} is not built (looked for ${path}). Run \`npm run tools:build\` ` + `(or \`bash tools/build.sh --only ${name}\`); see tools/README.md.`);
   }
   return path;
 }

@@ -1,19 +1,18 @@
-/** The stack config as the program reads it: Pulumi's raw config in, a checked LocalnetConfig out. */
-import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig } from "./load";
-import { ConfigError } from "./errors";
-import type { LocalnetConfig } from "./schema";
-
-export type { LocalnetConfig } from "./schema";
-export { ConfigError } from "./errors";
-
 /**
- * Reads every key of this project from the stack (flat and --path forms) and checks it.
- * A problem becomes a RunError: Pulumi prints its message without a stack trace.
+ * The stack config as the program reads it: Pulumi's raw config (or a config object) in, a
+ * checked LocalnetConfig out. A problem becomes a RunError: Pulumi prints its message without a
+ * stack trace.
  */
-export function loadConfig(projectDir: string): LocalnetConfig {
+import * as pulumi from "@pulumi/pulumi";
+import { parseConfigTree, parseStackConfig } from "./load";
+import { ConfigError } from "./errors";
+import type { LocalnetConfig, LocalnetConfigInput } from "./schema";
+
+export type { LocalnetConfig, LocalnetConfigInput } from "./schema";
+
+function checked<T>(parse: () => T): T {
   try {
-    return parseStackConfig(pulumi.runtime.allConfig(), { projectDir });
+    return parse();
   } catch (e) {
     if (e instanceof ConfigError) throw asRunError(e);
     throw e;
@@ -23,4 +22,14 @@ export function loadConfig(projectDir: string): LocalnetConfig {
 /** For config problems a component finds while it builds (e.g. an unusable build context). */
 export function asRunError(e: ConfigError): pulumi.RunError {
   return new pulumi.RunError(e.message);
+}
+
+/** Reads every key of this project from the stack (flat and --path forms) and checks it. */
+export function loadConfig(projectDir: string): LocalnetConfig {
+  return checked(() => parseStackConfig(pulumi.runtime.allConfig(), { projectDir }));
+}
+
+/** Checks a config object of the stack config's shape; defaults fill what it leaves out. */
+export function checkConfig(input: LocalnetConfigInput, projectDir: string): LocalnetConfig {
+  return checked(() => parseConfigTree(input as Record<string, unknown>, { projectDir }));
 }

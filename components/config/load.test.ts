@@ -24,7 +24,7 @@ function problemsOf(raw: Record<string, string>): string[] {
   try {
     parse(raw);
   } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
+    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
     return e.problems.map((p) => `${p.key}${p.value === undefined ? "" : ` = ${JSON.stringify(p.value)}`}: ${p.message}`);
   }
   assert.fail("expected the config to be rejected");
@@ -98,9 +98,7 @@ describe("config errors name the key, the value and what is allowed", () => {
   });
 
   test("relayer validation mode is eager or optimistic", () => {
-    assert.deepEqual(problemsOf({ [`${P}relayer.validationMode`]: "lazy" }), [
-      'relayer.validationMode = "lazy": must be one of eager, optimistic',
-    ]);
+    assert.deepEqual(problemsOf({ [`${P}relayer.validationMode`]: "lazy" }), ['relayer.validationMode = "lazy": must be one of eager, optimistic']);
   });
 
   test("namespace must be a DNS label", () => {
@@ -192,7 +190,7 @@ describe("config errors name the key, the value and what is allowed", () => {
       assert.fail("expected an error");
     } catch (e) {
       assert.ok(e instanceof ConfigError);
-      assert.match(e.message, /^Invalid relayminer-localnet stack configuration \(1 problem\):\n  - redis.mode = "x"/);
+      assert.match(e.message, /^Invalid relayminer-localnet stack configuration \(1 problem\):\n {2}- redis.mode = "x"/);
       assert.match(e.message, /pulumi config set/);
     }
   });

@@ -6,11 +6,11 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { LocalnetConfig } from "./schema";
 import type { ConfigProblem } from "./errors";
-import { findHostPortClashes, replicaHostPort, replicatedHostPorts } from "../ports";
-import { forwardsOf } from "../forwards";
-import { ownedKeysIn, ownedMinerKeys, ownedRelayerKeys } from "../relayminer-config";
-import { backendConfigSchema } from "../../services/backend/src/config";
-import { backendConfigObject, ownedBackendKeys } from "../backend";
+import { findHostPortClashes, type HostForward } from "../topology/ports";
+import { forwardsOf } from "./forwards";
+import { ownedKeysIn, ownedMinerKeys, ownedRelayerKeys } from "../relay-miner/relayminer-config";
+import { backendConfigSchema } from "../../services/backend/config-schema";
+import { backendConfigObject, ownedBackendKeys } from "../backend/config";
 import { imagesPinned } from "./image-rules";
 import { minerConfigShape, relayerConfigShape } from "./relayminer-shapes";
 import { checkShape } from "./shape";
@@ -119,19 +119,16 @@ const storageNotZero: Rule = (c) =>
 
 /** Replica i listens on base + i: the last replica's port must still be a port. */
 const replicaPortsInRange: Rule = (c) => {
-  const counts: Record<string, number> = { relayer: c.relayer.count, miner: c.miner.count };
-  return [...replicatedHostPorts].flatMap((name) => {
-    const role = name.startsWith("relayer") ? "relayer" : "miner";
-    const count = counts[role]!;
-    const last = replicaHostPort(c.ports[name], count - 1);
-    if (count === 0 || last <= 65535) return [];
-    return [
-      {
-        key: `ports.${name}`,
-        value: c.ports[name],
-        message: `with ${role}.count = ${count} the last replica would use host port ${last}; allowed: a base port up to ${65535 - (count - 1)} (replica i uses base + i)`,
-      },
-    ];
+  const last = new Map<string, HostForward>();
+  for (const f of forwardsOf(c)) if (f.replica !== undefined && f.hostPort > 65535 && f.replica > (last.get(f.portName)?.replica ?? -1)) last.set(f.portName, f);
+  return [...last.values()].map((f) => {
+    const role = f.portName.startsWith("relayer") ? "relayer" : "miner";
+    const count = f.replica! + 1;
+    return {
+      key: `ports.${f.portName}`,
+      value: c.ports[f.portName],
+      message: `with ${role}.count = ${count} the last replica would use host port ${f.hostPort}; allowed: a base port up to ${65535 - (count - 1)} (replica i uses base + i)`,
+    };
   });
 };
 
@@ -170,7 +167,7 @@ const backendConfigValid: Rule = (c) => {
     message: "is set by the localnet (ports from the port registry, workers from backend.workers, the id from the pod name); remove it",
   }));
   if (owned.length > 0) return owned;
-  const result = backendConfigSchema.safeParse(backendConfigObject(c));
+  const result = backendConfigSchema.safeParse(backendConfigObject({ config: c.backend.config, workers: c.backend.workers }));
   if (result.success) return [];
   return result.error.issues.flatMap((issue): ConfigProblem[] => {
     const path = issue.path.map(String);

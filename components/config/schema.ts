@@ -9,8 +9,8 @@
  * flat keys over structured ones.
  */
 import { z } from "zod";
-import { defaultNamespace } from "../names";
-import { hostPortDefaults, type HostPortName } from "../ports";
+import { defaultNamespace } from "../topology/names";
+import { hostPortDefaults, type HostPortName } from "../topology/ports";
 
 // Only plain decimal digits: Number() would also read "0x3" as 3 and "1e1" as 10.
 const toNumber = (v: unknown) => (typeof v === "string" && /^-?[0-9]+$/.test(v) ? Number(v) : v);
@@ -18,7 +18,7 @@ const toBoolean = (v: unknown) => (v === "true" ? true : v === "false" ? false :
 const toObject = (v: unknown) => {
   if (typeof v !== "string") return v;
   try {
-    return JSON.parse(v);
+    return JSON.parse(v) as unknown;
   } catch {
     return v;
   }
@@ -31,9 +31,7 @@ export const bool = () => z.preprocess(toBoolean, z.boolean());
 /** A free-form object (config overrides); accepts a JSON string. */
 export const overrides = () => z.preprocess(toObject, z.record(z.string(), z.unknown()));
 
-const dnsLabel = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a DNS label: lowercase letters, digits and '-', at most 63 characters");
+const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a DNS label: lowercase letters, digits and '-', at most 63 characters");
 // [registry[:port]/]repository[:tag][@sha256:digest], e.g. localhost:5001/backend:3f2a or redis:8.4-alpine
 const image = z
   .string()
@@ -84,6 +82,17 @@ const build = z
       .default("localhost:5001")
       .describe("Registry built images are pushed to (kind's local registry)."),
     relayminerSource: z.string().min(1).optional().describe("Path of a pocket-relay-miner checkout to build the relayer/miner image from. Default: unset (use images.relayMiner)."),
+    builder: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("buildx builder to build with. Default: the current Docker context's own builder (the engine builds and pushes, so it reaches localhost:5001)."),
+    args: z
+      .preprocess(toObject, z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a build argument name (letters, digits, '_')"), z.string()))
+      .default({})
+      .describe(
+        'Build arguments of every image build, e.g. {"BUILD_BASE":"mirror.example/node:20-alpine"} (the backend\'s Dockerfile takes BUILD_BASE and RUNTIME_BASE). Part of the image tag.',
+      ),
   })
   .prefault({});
 
@@ -111,7 +120,9 @@ const validator = z
   .strictObject({
     genesisFile: z.string().default("genesis/localnet.yaml").describe("Genesis description (YAML) the genesis is generated from."),
     blockTimeSeconds: int(1, 60).default(2).describe("Target block time (CometBFT timeout_commit); the miners are told the same."),
-    keepState: bool().default(false).describe("Keep chain data on a volume across pod restarts; a changed genesis still starts a fresh chain (the pod says so). Off: every restart starts a fresh chain."),
+    keepState: bool()
+      .default(false)
+      .describe("Keep chain data on a volume across pod restarts; a changed genesis still starts a fresh chain (the pod says so). Off: every restart starts a fresh chain."),
     storageSize: quantity.default("2Gi").describe("Volume size when keepState is on."),
     logLevel: logLevel.default("info").describe("pocketd log level."),
   })
@@ -160,10 +171,7 @@ const observability = z
   .prefault({});
 
 const portShape = Object.fromEntries(
-  (Object.keys(hostPortDefaults) as HostPortName[]).map((name) => [
-    name,
-    int(1024, 65535).default(hostPortDefaults[name]).describe(`Host port (127.0.0.1) for ${name}.`),
-  ]),
+  (Object.keys(hostPortDefaults) as HostPortName[]).map((name) => [name, int(1024, 65535).default(hostPortDefaults[name]).describe(`Host port (127.0.0.1) for ${name}.`)]),
 ) as Record<HostPortName, z.ZodDefault<ReturnType<typeof int>>>;
 const ports = z.strictObject(portShape).prefault({});
 
@@ -185,4 +193,3 @@ export const localnetSchema = z.strictObject({
 export type LocalnetConfig = z.output<typeof localnetSchema>;
 /** The shape a user may write (everything optional). */
 export type LocalnetConfigInput = z.input<typeof localnetSchema>;
-export type TopLevelKey = keyof LocalnetConfig;

@@ -11,9 +11,7 @@ const root = join(__dirname, "..", "..");
 /** A stack file's config as Pulumi hands it to the program: objects as JSON, scalars as strings. */
 function rawConfigOf(file: string): Record<string, string> {
   const doc = parse(readFileSync(join(root, file), "utf8")) as { config?: Record<string, unknown> };
-  return Object.fromEntries(
-    Object.entries(doc.config ?? {}).map(([k, v]) => [k, typeof v === "object" ? JSON.stringify(v) : String(v)]),
-  );
+  return Object.fromEntries(Object.entries(doc.config ?? {}).map(([k, v]) => [k, typeof v === "object" ? JSON.stringify(v) : String(v as string | number | boolean)]));
 }
 
 test("Pulumi.local.yaml is a valid stack config (seed topology)", () => {

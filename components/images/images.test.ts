@@ -1,6 +1,7 @@
 /**
  * LocalnetImages under Pulumi mocks: which resources it registers and which tags it pushes.
- * Mocks are set before the component module is imported (pulumi-notes §2.1).
+ * Mocks are set before the component module is loaded, so nothing it registers can reach a real
+ * engine.
  */
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -8,7 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { localnetSchema, type LocalnetConfig, type LocalnetConfigInput } from "../config/schema";
+import { contextHash } from "./context-hash";
+import { localnetSchema, type LocalnetConfigInput } from "../config/schema";
 
 interface Registered {
   type: string;
@@ -17,25 +19,26 @@ interface Registered {
 }
 const registered: Registered[] = [];
 
-pulumi.runtime.setMocks(
-  {
-    newResource(args) {
-      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-      // docker-build reports `ref` as tag@digest after a push; imitate it so consumers resolve.
-      const tags = (args.inputs.tags as string[] | undefined) ?? [];
-      const state = args.type === "docker-build:index:Image" ? { ...args.inputs, ref: `${tags[0]}@sha256:${"0".repeat(64)}` } : args.inputs;
-      return { id: `${args.name}-id`, state };
-    },
-    call: (args) => args.inputs,
-  },
-  "relayminer-localnet",
-  "test",
-  false,
-);
-
-let images: typeof import("../images");
+let images: typeof import("./images");
 before(async () => {
-  images = await import("../images");
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        // docker-build reports `ref` as tag@digest after a push; imitate it so consumers resolve.
+        const tags = (args.inputs.tags as string[] | undefined) ?? [];
+        const state = args.type === "docker-build:index:Image" ? { ...args.inputs, ref: `${tags[0]}@sha256:${"0".repeat(64)}` } : args.inputs;
+        return { id: `${args.name}-id`, state };
+      },
+      call: (args) => args.inputs,
+    },
+    "relayminer-localnet",
+    "test",
+    false,
+  );
+  // The default builder follows the Docker context: pin it (DOCKER_HOST means "default").
+  process.env.DOCKER_HOST = "unix:///nonexistent/docker.sock";
+  images = await import("./images");
 });
 
 const dirs: string[] = [];
@@ -58,14 +61,14 @@ function project(): string {
   return dir;
 }
 
-const config = (input: LocalnetConfigInput): LocalnetConfig => localnetSchema.parse(input);
 const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 let seq = 0;
 /** Registers a component and returns its refs plus the docker-build Images it registered. */
 async function deploy(input: LocalnetConfigInput, projectDir: string) {
   const from = registered.length;
-  const c = new images.LocalnetImages(`images-${seq++}`, { config: config(input), projectDir });
+  const { build, images: configured } = localnetSchema.parse(input);
+  const c = new images.LocalnetImages(`images-${seq++}`, { build, images: configured, projectDir });
   const refs = { backend: await value(c.backend), relayMiner: await value(c.relayMiner) };
   const docker = registered.slice(from).filter((r) => r.type.startsWith("docker"));
   return { refs, docker };
@@ -93,8 +96,11 @@ describe("LocalnetImages", () => {
     assert.equal(img.type, "docker-build:index:Image");
     assert.equal(img.inputs.push, true);
     assert.equal(img.inputs.buildOnPreview, false);
+    // The engine's own builder through the buildx plugin: it pushes from the engine, which reaches localhost:5001.
+    assert.equal(img.inputs.exec, true);
+    assert.deepEqual(img.inputs.builder, { name: "default" });
     assert.deepEqual(img.inputs.context, { location: join(dir, "services/backend") });
-    const hash = images.contextHash(join(dir, "services/backend")).slice(0, images.tagHashLength);
+    const hash = contextHash(join(dir, "services/backend")).slice(0, images.tagHashLength);
     assert.deepEqual(img.inputs.tags, [`localhost:5001/relayminer-localnet/backend:${hash}`]);
     assert.equal(refs.backend, `localhost:5001/relayminer-localnet/backend:${hash}`);
     assert.equal(refs.relayMiner, "ghcr.io/pokt-network/pocket-relay-miner:0.1.35", "no source: the configured tag");
@@ -126,6 +132,29 @@ describe("LocalnetImages", () => {
     const third = (await deploy(src, dir)).refs;
     assert.notEqual(third.relayMiner, second.relayMiner);
     assert.equal(third.backend, second.backend);
+  });
+
+  test("build.args reach the build and are part of the tag: another base is another image", async () => {
+    const dir = project();
+    const plain = await deploy(building, dir);
+    assert.equal(plain.docker[0].inputs.buildArgs, undefined, "no arguments: none sent");
+    const args = { BUILD_BASE: "mirror.test/node:20-alpine", RUNTIME_BASE: "mirror.test/node:20-alpine" };
+    const mirrored = await deploy({ build: { enabled: true, args } }, dir);
+    assert.deepEqual(mirrored.docker[0].inputs.buildArgs, args);
+    assert.notEqual(mirrored.refs.backend, plain.refs.backend);
+    const reordered = await deploy({ build: { enabled: true, args: JSON.stringify({ RUNTIME_BASE: args.RUNTIME_BASE, BUILD_BASE: args.BUILD_BASE }) } }, dir);
+    assert.equal(reordered.refs.backend, mirrored.refs.backend, "the order of the arguments (or a JSON string) does not matter");
+    const other = await deploy({ build: { enabled: true, args: { ...args, RUNTIME_BASE: "mirror.test/node:22-alpine" } } }, dir);
+    assert.notEqual(other.refs.backend, mirrored.refs.backend);
+  });
+
+  test("build.builder names another builder", async () => {
+    const { docker } = await deploy({ build: { enabled: true, builder: "mine" } }, project());
+    assert.deepEqual(docker[0].inputs.builder, { name: "mine" });
+  });
+
+  test("a build argument with a bad name is refused naming the key", () => {
+    assert.throws(() => localnetSchema.parse({ build: { args: { "BAD-NAME": "x" } } }), /build argument name/);
   });
 
   test("a relay-miner checkout without a Dockerfile is a config error naming the key", async () => {

@@ -1,8 +1,7 @@
 /**
- * The pocket-relay-miner's own metrics (namespace `ha`), as listed in the reference study §7.4,
- * written out in full with their types and label names. Relayers serve `ha_relayer_*` on :9090,
- * miners serve `ha_miner_*`/`ha_smst_*`/`ha_tx_*` on :9092; cache, runtime, transport and
- * observability families appear on both.
+ * The pocket-relay-miner's own metrics (namespace `ha`), written out in full with their types and
+ * label names. Relayers serve `ha_relayer_*` on :9090, miners serve `ha_miner_*`/`ha_smst_*`/
+ * `ha_tx_*` on :9092; cache, runtime, transport and observability families appear on both.
  *
  * Note on `instance`: a few leader/supplier metrics carry their own `instance` label (the miner's
  * instance id). Prometheus always sets the target label `instance`, so with the default

@@ -15,4 +15,3 @@ export type MetricCatalogue = Readonly<Record<string, MetricInfo>>;
 export const counter = (...labels: string[]): MetricInfo => ({ type: "counter", labels });
 export const gauge = (...labels: string[]): MetricInfo => ({ type: "gauge", labels });
 export const histogram = (...labels: string[]): MetricInfo => ({ type: "histogram", labels });
-export const summary = (...labels: string[]): MetricInfo => ({ type: "summary", labels });

@@ -123,38 +123,6 @@ export function stat(o: PanelOptions & { mappings?: ValueMapping[]; thresholds?:
   };
 }
 
-/** A dial for a ratio or percentage with warning/critical thresholds. */
-export function gauge(o: PanelOptions & { warn: number; crit: number }): PanelSpec {
-  return {
-    ...base("gauge", o, 6, 6, true),
-    fieldConfig: {
-      defaults: defaults(o, {
-        thresholds: {
-          mode: "absolute",
-          steps: [
-            { value: null, color: "green" },
-            { value: o.warn, color: "orange" },
-            { value: o.crit, color: "red" },
-          ],
-        },
-      }),
-      overrides: [],
-    },
-    options: { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false }, showThresholdLabels: false, showThresholdMarkers: true },
-  };
-}
-
-/** Current values as rows (one per series), labels as columns. */
-export function table(o: PanelOptions): PanelSpec {
-  return {
-    ...base("table", o, 12, 8, true),
-    fieldConfig: { defaults: defaults(o), overrides: [] },
-    options: { showHeader: true, cellHeight: "sm" },
-    // Instant queries return one frame per series; merge them into one table, drop the timestamp.
-    transformations: [{ id: "merge", options: {} }, { id: "organize", options: { excludeByName: { Time: true } } }],
-  };
-}
-
 /** 1 = up / 0 = down colouring shared by every "is it up" panel. */
 export const upMappings: ValueMapping[] = [
   { value: 1, text: "UP", color: "green" },

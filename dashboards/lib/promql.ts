@@ -37,7 +37,6 @@ function aggregate(op: string, by: readonly string[], expr: string): string {
 export const sum = (expr: string, by: readonly string[] = []) => aggregate("sum", by, expr);
 export const max = (expr: string, by: readonly string[] = []) => aggregate("max", by, expr);
 export const min = (expr: string, by: readonly string[] = []) => aggregate("min", by, expr);
-export const avg = (expr: string, by: readonly string[] = []) => aggregate("avg", by, expr);
 export const count = (expr: string, by: readonly string[] = []) => aggregate("count", by, expr);
 export const topk = (k: number, expr: string) => `topk(${k}, ${expr})`;
 

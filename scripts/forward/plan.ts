@@ -3,11 +3,8 @@
  * process is started here, so the plan is testable without kubectl or a cluster.
  */
 import { z } from "zod";
-import type { ForwardSpec } from "../../components/forwards";
-
-export class ForwardError extends Error {
-  override name = "ForwardError";
-}
+import type { ForwardSpec } from "../../components/topology/forwards";
+import { UsageError } from "../usage-error";
 
 const port = z.number().int().min(1).max(65535);
 const forwardSpec = z.object({
@@ -25,18 +22,18 @@ export function parseForwards(json: string, source: string): ForwardSpec[] {
   try {
     value = JSON.parse(json);
   } catch (e) {
-    throw new ForwardError(`${source}: not JSON (${(e as Error).message}); expected the stack output \`forwards\`, a list of {namespace, resource, hostPort, targetPort, url, name}`);
+    throw new UsageError(`${source}: not JSON (${(e as Error).message}); expected the stack output \`forwards\`, a list of {namespace, resource, hostPort, targetPort, url, name}`);
   }
   const parsed = z.array(forwardSpec).safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue.path.length ? `[${issue.path.join("].")}` : "(top level)";
-    throw new ForwardError(`${source}: ${at}: ${issue.message}; expected a list of {namespace, resource: svc/<name>|pod/<name>, hostPort, targetPort, url, name}`);
+    throw new UsageError(`${source}: ${at}: ${issue.message}; expected a list of {namespace, resource: svc/<name>|pod/<name>, hostPort, targetPort, url, name}`);
   }
   const seen = new Map<number, string>();
   for (const f of parsed.data) {
     const other = seen.get(f.hostPort);
-    if (other) throw new ForwardError(`${source}: host port ${f.hostPort} is used by both ${other} and ${f.name}; give one of them another ports.<name>`);
+    if (other) throw new UsageError(`${source}: host port ${f.hostPort} is used by both ${other} and ${f.name}; give one of them another ports.<name>`);
     seen.set(f.hostPort, f.name);
   }
   return parsed.data;
@@ -61,7 +58,7 @@ export function planForwards(specs: readonly ForwardSpec[], opts: PlanOptions = 
   const known = new Set(specs.map((s) => s.name.replace(/\[\d+\]$/, "")));
   for (const name of opts.only ?? []) {
     if (!known.has(name) && !specs.some((s) => s.name === name)) {
-      throw new ForwardError(`--only ${JSON.stringify(name)}: no such forward; allowed: ${[...known].join(", ")}`);
+      throw new UsageError(`--only ${JSON.stringify(name)}: no such forward; allowed: ${[...known].join(", ")}`);
     }
   }
   const wanted = (s: ForwardSpec) => !opts.only || opts.only.includes(s.name) || opts.only.includes(s.name.replace(/\[\d+\]$/, ""));

@@ -1,8 +1,9 @@
 /** Where the forwards list comes from: the stack output (default), a file, or inline JSON. */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import type { ForwardSpec } from "../../components/forwards";
-import { ForwardError, parseForwards } from "./plan";
+import type { ForwardSpec } from "../../components/topology/forwards";
+import { parseForwards } from "./plan";
+import { UsageError } from "../usage-error";
 
 export type ForwardSource = { kind: "stack"; stack: string; pulumi?: string } | { kind: "file"; path: string } | { kind: "inline"; json: string };
 
@@ -13,7 +14,7 @@ export function loadForwards(source: ForwardSource): ForwardSpec[] {
     try {
       text = readFileSync(source.path, "utf8");
     } catch (e) {
-      throw new ForwardError(`--file ${JSON.stringify(source.path)}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new UsageError(`--file ${JSON.stringify(source.path)}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
     return parseForwards(text, `--file ${source.path}`);
   }
@@ -21,19 +22,21 @@ export function loadForwards(source: ForwardSource): ForwardSpec[] {
   const r = spawnSync(pulumi, ["stack", "output", "forwards", "--json", "--stack", source.stack], { encoding: "utf8", timeout: 60_000 });
   if (r.error) {
     const missing = (r.error as NodeJS.ErrnoException).code === "ENOENT";
-    throw new ForwardError(
-      missing
-        ? `${pulumi} is not on PATH; install the Pulumi CLI, or pass the forwards with --file <forwards.json>`
-        : `running ${pulumi} stack output failed: ${r.error.message}`,
+    throw new UsageError(
+      missing ? `${pulumi} is not on PATH; install the Pulumi CLI, or pass the forwards with --file <forwards.json>` : `running ${pulumi} stack output failed: ${r.error.message}`,
     );
   }
   if (r.status !== 0) {
-    const why = (r.stderr || r.stdout).trim().split("\n").find((l) => l.trim() !== "") ?? `exit ${r.status}`;
-    throw new ForwardError(`--stack ${source.stack}: \`pulumi stack output forwards\` failed: ${why.replace(/^error:\s*/, "")}`);
+    const why =
+      (r.stderr || r.stdout)
+        .trim()
+        .split("\n")
+        .find((l) => l.trim() !== "") ?? `exit ${r.status}`;
+    throw new UsageError(`--stack ${source.stack}: \`pulumi stack output forwards\` failed: ${why.replace(/^error:\s*/, "")}`);
   }
   const out = r.stdout.trim();
   if (out === "" || out === "null") {
-    throw new ForwardError(`--stack ${source.stack}: the stack has no output \`forwards\` yet; run \`pulumi up --stack ${source.stack}\` first`);
+    throw new UsageError(`--stack ${source.stack}: the stack has no output \`forwards\` yet; run \`pulumi up --stack ${source.stack}\` first`);
   }
   return parseForwards(out, `stack ${source.stack} output forwards`);
 }

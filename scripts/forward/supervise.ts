@@ -45,7 +45,12 @@ export async function supervise(plan: readonly PlannedForward[], opts: Supervise
         const startedAt = Date.now();
         const c = spawn(p.command, p.args, { stdio: ["ignore", "pipe", "pipe"] });
         child = c;
-        const relay = (chunk: Buffer) => chunk.toString().split("\n").filter(Boolean).forEach((l) => opts.log(`${prefix} ${l}`));
+        const relay = (chunk: Buffer) =>
+          chunk
+            .toString()
+            .split("\n")
+            .filter(Boolean)
+            .forEach((l) => opts.log(`${prefix} ${l}`));
         c.stdout?.on("data", relay);
         c.stderr?.on("data", relay);
         c.on("error", (e) => opts.log(`${prefix} cannot start ${p.command}: ${e.message}`));

@@ -2,11 +2,10 @@
  * Command line of `npm run status`. Bad input is a UsageError whose message names the flag, the
  * value and what is allowed; the entry point prints it as one line.
  */
-import { hostPortDefaults } from "../../components/ports";
+import { hostPortDefaults } from "../../components/topology/ports";
+import { UsageError } from "../usage-error";
 
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError };
 
 /** Where Redis is: one node, or the seed nodes of a Redis Cluster. */
 export type RedisTarget =

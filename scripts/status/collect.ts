@@ -70,7 +70,10 @@ export interface StatusSnapshot {
 
 type Client = Redis | Cluster;
 
-const byKey = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey =
+  <T>(key: (t: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 /** PTTL as milliseconds left; null = no expiry; undefined = the key is gone. */
 async function ttlOf(client: Client, key: string): Promise<number | null | undefined> {
@@ -159,7 +162,7 @@ async function streamsOf(r: KeyReader, conn: Connection): Promise<StreamStatus[]
               // `lag` exists from Redis 7; it is null when Redis cannot tell.
               lag: group.lag === undefined || group.lag === null ? null : Number(group.lag),
               consumers: Number(group.consumers ?? 0),
-              lastDeliveredId: String(group["last-delivered-id"] ?? ""),
+              lastDeliveredId: String((group["last-delivered-id"] as string | undefined) ?? ""),
             }
           : null,
       };
@@ -192,9 +195,7 @@ async function sessionsOf(r: KeyReader, conn: Connection): Promise<SessionStatus
       if (parsed && n !== undefined) entry(parsed.supplier).byState[parsed.state] = n;
     }),
   ]);
-  return [...bySupplier.values()]
-    .map((s) => ({ ...s, byState: Object.fromEntries(Object.entries(s.byState).sort(byKey(([k]) => k))) }))
-    .sort(byKey((s) => s.supplier));
+  return [...bySupplier.values()].map((s) => ({ ...s, byState: Object.fromEntries(Object.entries(s.byState).sort(byKey(([k]) => k))) })).sort(byKey((s) => s.supplier));
 }
 
 export function parseBlockEvent(message: string): BlockEvent {
@@ -217,7 +218,7 @@ export function parseBlockEvent(message: string): BlockEvent {
 
 /**
  * Waits up to `ms` for one message on the block events channel. There is no stored "latest
- * height" key (reference §4.3): the leader only publishes, so listening is the way to see it.
+ * height" key: the leader only publishes, so listening is the way to see it.
  */
 export async function waitForBlock(conn: Connection, ms: number): Promise<BlockEvent | null> {
   if (ms <= 0) return null;

@@ -46,17 +46,14 @@ async function scanNode(node: Redis, pattern: string, type?: string): Promise<st
   const found = new Set<string>();
   let cursor = "0";
   do {
-    const [next, batch] = type
-      ? await node.scan(cursor, "MATCH", pattern, "COUNT", 1000, "TYPE", type)
-      : await node.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    const [next, batch] = type ? await node.scan(cursor, "MATCH", pattern, "COUNT", 1000, "TYPE", type) : await node.scan(cursor, "MATCH", pattern, "COUNT", 1000);
     batch.forEach((k) => found.add(k));
     cursor = next;
   } while (cursor !== "0");
   return [...found];
 }
 
-const where = (target: RedisTarget) =>
-  target.mode === "standalone" ? `${target.host}:${target.port}` : target.nodes.map((n) => `${n.host}:${n.port}`).join(",");
+const where = (target: RedisTarget) => (target.mode === "standalone" ? `${target.host}:${target.port}` : target.nodes.map((n) => `${n.host}:${n.port}`).join(","));
 
 /**
  * The most useful one-line reason: ioredis rejects `connect()` with a generic "Connection is

@@ -3,7 +3,7 @@
  * spelling the relayer gate and the relay-miner configs use) plus the parsers that go back from a
  * scanned key to the supplier / instance / state it names.
  */
-import { minerRedisKeys, redisKeys } from "../../components/names";
+import { minerRedisKeys, redisKeys } from "../../components/topology/names";
 
 export const keys = { ...redisKeys, ...minerRedisKeys };
 

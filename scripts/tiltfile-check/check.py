@@ -84,7 +84,8 @@ def check_common(c, rec, stack):
         c.true("localnet deps include %s: %s" % (dep, up.get("deps")), dep in up.get("deps", []))
     c.true("node_modules edits do not re-run pulumi up", ignored(up.get("ignore", []), "services/backend/node_modules/x/index.js"))
     c.true("test edits do not re-run pulumi up", ignored(up.get("ignore", []), "components/images/images.test.ts"))
-    c.true("source edits re-run pulumi up", not ignored(up.get("ignore", []), "components/images.ts"))
+    c.true("source edits re-run pulumi up", not ignored(up.get("ignore", []), "components/images/images.ts"))
+    c.true("pod script edits re-run pulumi up", not ignored(up.get("ignore", []), "components/redis/cluster-create.sh"))
     c.eq("localnet env PULUMI_NODEJS_TRANSPILE_ONLY", up.get("env", {}).get("PULUMI_NODEJS_TRANSPILE_ONLY"), "true")
 
     fw = res.get("port-forwards", {})

@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultEndpointUrl } from "../../genesis/pocket-state";
-import { relayerEndpointUrl } from "../../components/names";
-import { containerPorts } from "../../components/ports";
+import { relayerEndpointUrl } from "../../components/topology/names";
+import { containerPorts } from "../../components/topology/ports";
 import type { Coin } from "../../genesis/coins";
 import { chainHeight, startChain, waitForHeight, writeGenesis, type RunningChain } from "./chain";
 import { getJson, run, Scratch, tool, waitFor } from "./support";
@@ -75,10 +75,16 @@ describe("chain: pocketd and our genesis", () => {
     test("services match localnet.yaml", async () => {
       const got: any[] = (await q<any>("/pokt-network/poktroll/service/service?pagination.limit=1000")).service;
       const want = chain.genesis.input.services.map((s) => ({
-        id: s.id, name: s.name, compute_units_per_relay: String(s.computeUnitsPerRelay), owner_address: addr(s.owner),
+        id: s.id,
+        name: s.name,
+        compute_units_per_relay: String(s.computeUnitsPerRelay),
+        owner_address: addr(s.owner),
       }));
       const pick = (s: any) => ({ id: s.id, name: s.name, compute_units_per_relay: s.compute_units_per_relay, owner_address: s.owner_address });
-      assert.deepEqual(byKey(got.map(pick), (s) => s.id), byKey(want, (s) => s.id));
+      assert.deepEqual(
+        byKey(got.map(pick), (s) => s.id),
+        byKey(want, (s) => s.id),
+      );
     });
 
     test("applications, their stakes, services and delegations match", async () => {
@@ -95,14 +101,23 @@ describe("chain: pocketd and our genesis", () => {
         services: a.service_configs.map((s: any) => s.service_id).sort(),
         gateways: [...a.delegatee_gateway_addresses].sort(),
       });
-      assert.deepEqual(byKey(got.map(pick), (a) => a.address), byKey(want, (a) => a.address));
+      assert.deepEqual(
+        byKey(got.map(pick), (a) => a.address),
+        byKey(want, (a) => a.address),
+      );
       assert.deepEqual(got.map((a: any) => a.address).sort(), [...chain.genesis.artifacts.summary.applications].sort());
     });
 
     test("gateways and their stakes match", async () => {
       const got: any[] = (await q<any>("/pokt-network/poktroll/gateway/gateway?pagination.limit=1000")).gateways;
       const want = chain.genesis.input.gateways.map((g) => ({ address: addr(g.account), stake: coin(g.stake) }));
-      assert.deepEqual(byKey(got.map((g: any) => ({ address: g.address, stake: g.stake })), (g) => g.address), byKey(want, (g) => g.address));
+      assert.deepEqual(
+        byKey(
+          got.map((g: any) => ({ address: g.address, stake: g.stake })),
+          (g) => g.address,
+        ),
+        byKey(want, (g) => g.address),
+      );
     });
 
     test("suppliers, their stakes, endpoints and revenue shares match", async () => {
@@ -112,26 +127,33 @@ describe("chain: pocketd and our genesis", () => {
         operator: addr(s.operator),
         owner: addr(s.owner),
         stake: coin(s.stake),
-        services: byKey(s.services.map((svc) => ({
-          id: svc.id,
-          endpoints: svc.endpoints.map((e) => ({ url: e.url ?? defaultEndpointUrl(endpoint, e.rpcType), rpc_type: e.rpcType })),
-          revShare: svc.revShare.length
-            ? svc.revShare.map((r) => ({ address: addr(r.account), pct: String(r.percentage) }))
-            : [{ address: addr(s.owner), pct: "100" }],
-        })), (x) => x.id),
+        services: byKey(
+          s.services.map((svc) => ({
+            id: svc.id,
+            endpoints: svc.endpoints.map((e) => ({ url: e.url ?? defaultEndpointUrl(endpoint, e.rpcType), rpc_type: e.rpcType })),
+            revShare: svc.revShare.length ? svc.revShare.map((r) => ({ address: addr(r.account), pct: String(r.percentage) })) : [{ address: addr(s.owner), pct: "100" }],
+          })),
+          (x) => x.id,
+        ),
       }));
       const pick = (s: any) => ({
         operator: s.operator_address,
         owner: s.owner_address,
         stake: s.stake,
-        services: byKey(s.services.map((svc: any) => ({
-          id: svc.service_id,
-          endpoints: svc.endpoints.map((e: any) => ({ url: e.url, rpc_type: e.rpc_type })),
-          revShare: svc.rev_share.map((r: any) => ({ address: r.address, pct: String(r.rev_share_percentage) })),
-        })), (x: any) => x.id),
+        services: byKey(
+          s.services.map((svc: any) => ({
+            id: svc.service_id,
+            endpoints: svc.endpoints.map((e: any) => ({ url: e.url, rpc_type: e.rpc_type })),
+            revShare: svc.rev_share.map((r: any) => ({ address: r.address, pct: String(r.rev_share_percentage) })),
+          })),
+          (x: any) => x.id,
+        ),
       });
       assert.equal(got.length, want.length);
-      assert.deepEqual(byKey(got.map(pick), (s) => s.operator), byKey(want, (s) => s.operator));
+      assert.deepEqual(
+        byKey(got.map(pick), (s) => s.operator),
+        byKey(want, (s) => s.operator),
+      );
     });
 
     test("every account has the public key and the balance localnet.yaml gives it", async () => {
@@ -147,11 +169,17 @@ describe("chain: pocketd and our genesis", () => {
         }
         const balances = (await q<any>(`/cosmos/bank/v1beta1/balances/${address}?pagination.limit=1000`)).balances as { denom: string; amount: string }[];
         // The gentx moved the self-delegation out of the validator's balance into the bonded pool.
-        const want = a.balance.map((c) => ({
-          denom: c.denom,
-          amount: (a.name === v.account && c.denom === v.selfDelegation.denom ? c.amount - v.selfDelegation.amount : c.amount).toString(),
-        })).filter((c) => c.amount !== "0");
-        assert.deepEqual(byKey(balances, (c) => c.denom), byKey(want, (c) => c.denom), `${a.name} balance`);
+        const want = a.balance
+          .map((c) => ({
+            denom: c.denom,
+            amount: (a.name === v.account && c.denom === v.selfDelegation.denom ? c.amount - v.selfDelegation.amount : c.amount).toString(),
+          }))
+          .filter((c) => c.amount !== "0");
+        assert.deepEqual(
+          byKey(balances, (c) => c.denom),
+          byKey(want, (c) => c.denom),
+          `${a.name} balance`,
+        );
       }
     });
 
@@ -193,16 +221,35 @@ describe("chain: pocketd and our genesis", () => {
       const copy = join(dir, "home");
       cpSync(chain.home, copy, { recursive: true });
       writeFileSync(join(copy, "config", "genesis.json"), changedGenesis().text);
-      const proc = scratch.start("pocketd-kept", pocketd, [
-        "start", "--home", copy, "--rpc.pprof_laddr", `127.0.0.1:${chain.ports.pprof}`,
-        "--proxy_app", `tcp://127.0.0.1:${chain.ports.proxyApp}`, "--log_format", "plain", "--log_no_color",
-      ], { logFile: join(dir, "pocketd.log") });
+      const proc = scratch.start(
+        "pocketd-kept",
+        pocketd,
+        [
+          "start",
+          "--home",
+          copy,
+          "--rpc.pprof_laddr",
+          `127.0.0.1:${chain.ports.pprof}`,
+          "--proxy_app",
+          `tcp://127.0.0.1:${chain.ports.proxyApp}`,
+          "--log_format",
+          "plain",
+          "--log_no_color",
+        ],
+        { logFile: join(dir, "pocketd.log") },
+      );
       try {
         // A chain from the new genesis would begin at block 1; this one continues the old blocks.
-        const h = await waitFor("a block after the kept height", async () => {
-          const x = await chainHeight(chain.rpcUrl).catch(() => 0);
-          return x > stoppedAt ? x : undefined;
-        }, 60_000, 300, proc);
+        const h = await waitFor(
+          "a block after the kept height",
+          async () => {
+            const x = await chainHeight(chain.rpcUrl).catch(() => 0);
+            return x > stoppedAt ? x : undefined;
+          },
+          60_000,
+          300,
+          proc,
+        );
         assert.ok(h > stoppedAt, `height ${h}`);
         assert.equal(await blockOne(), firstBlock, "the kept home should still be the old chain");
       } finally {

@@ -6,9 +6,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultGenesisConfigPath, generateGenesis, loadGenesisInput, type GenesisArtifacts, type GenesisInput } from "../../genesis";
-import { relayerEndpointUrl } from "../../components/names";
-import { containerPorts } from "../../components/ports";
-import { validatorConfigureScript } from "../../components/validator-scripts";
+import { relayerEndpointUrl, validatorP2pAddress } from "../../components/topology/names";
+import { containerPorts } from "../../components/topology/ports";
+import { configureEnv, configureScriptPath } from "../../components/validator/scripts";
 import { freePorts, getJson, run, waitFor, type Proc, type Scratch } from "./support";
 
 export interface GeneratedGenesis {
@@ -24,7 +24,10 @@ export interface GeneratedGenesis {
 export function writeGenesis(dir: string, configPath = defaultGenesisConfigPath): GeneratedGenesis {
   const input = loadGenesisInput(configPath);
   // The endpoint suppliers advertise in the default namespace, as the stack generates it.
-  const artifacts = generateGenesis(input, { relayerEndpoint: relayerEndpointUrl("relayminer-localnet", containerPorts.relayer.relay) });
+  const artifacts = generateGenesis(input, {
+    relayerEndpoint: relayerEndpointUrl("relayminer-localnet", containerPorts.relayer.relay),
+    validatorP2pAddress: validatorP2pAddress(containerPorts.validator.p2p),
+  });
   const genesisDir = join(dir, "genesis");
   const keysDir = join(dir, "keys");
   mkdirSync(genesisDir, { recursive: true });
@@ -69,7 +72,7 @@ export async function startChain(scratch: Scratch, pocketd: string, opts: { bloc
   const dir = scratch.dir("chain");
   const genesis = writeGenesis(dir);
   const home = join(dir, "home");
-  const [p2p, rpc, grpc, rest, metrics, pprof, proxyApp] = await freePorts(7) as [number, number, number, number, number, number, number];
+  const [p2p, rpc, grpc, rest, metrics, pprof, proxyApp] = (await freePorts(7)) as [number, number, number, number, number, number, number];
   const ports: ChainPorts = { p2p, rpc, grpc, rest, metrics, pprof, proxyApp };
 
   run(pocketd, ["init", genesis.input.validator.moniker, "--chain-id", genesis.input.chainId, "--default-denom", "upokt", "--home", home]);
@@ -95,16 +98,18 @@ export async function startChain(scratch: Scratch, pocketd: string, opts: { bloc
   return chain;
 }
 
-/** The validator pod's configure step (components/validator-scripts.ts), with the test's ports. */
+/** The validator pod's configure step (components/validator/configure.sh), with the test's ports. */
 function configure(home: string, genesis: GeneratedGenesis, ports: ChainPorts, blockTimeSeconds: number): string {
   const { p2p, rpc, grpc, rest, metrics } = ports;
-  const script = validatorConfigureScript({
+  const env = configureEnv({
     home,
     genesisDir: genesis.genesisDir,
     keysDir: genesis.keysDir,
-    node: { blockTimeSeconds, listenHost: "127.0.0.1", ports: { p2p, rpc, grpc, rest, metrics } },
+    blockTimeSeconds,
+    listenHost: "127.0.0.1",
+    ports: { p2p, rpc, grpc, rest, metrics },
   });
-  return run("sh", ["-c", script]).stdout;
+  return run("sh", [configureScriptPath], { env: { ...process.env, ...env } }).stdout;
 }
 
 /**
@@ -113,18 +118,24 @@ function configure(home: string, genesis: GeneratedGenesis, ports: ChainPorts, b
  * test files: move them too.
  */
 function launch(scratch: Scratch, pocketd: string, home: string, ports: ChainPorts, logFile: string): Proc {
-  return scratch.start("pocketd", pocketd, [
-    "start", "--home", home,
-    "--rpc.pprof_laddr", `127.0.0.1:${ports.pprof}`,
-    "--proxy_app", `tcp://127.0.0.1:${ports.proxyApp}`,
-    "--log_format", "plain", "--log_no_color",
-  ], { logFile });
+  return scratch.start(
+    "pocketd",
+    pocketd,
+    ["start", "--home", home, "--rpc.pprof_laddr", `127.0.0.1:${ports.pprof}`, "--proxy_app", `tcp://127.0.0.1:${ports.proxyApp}`, "--log_format", "plain", "--log_no_color"],
+    { logFile },
+  );
 }
 
 /** Waits until the chain has produced at least `min` blocks. */
 export async function waitForHeight(chain: RunningChain, min: number, timeoutMs = 90_000): Promise<number> {
-  return waitFor(`block height >= ${min}`, async () => {
-    const h = await chain.height();
-    return h >= min ? h : undefined;
-  }, timeoutMs, 300, chain.proc);
+  return waitFor(
+    `block height >= ${min}`,
+    async () => {
+      const h = await chain.height();
+      return h >= min ? h : undefined;
+    },
+    timeoutMs,
+    300,
+    chain.proc,
+  );
 }

@@ -19,22 +19,29 @@ import { Scratch } from "./support";
 const NAMESPACE = "relayminer-localnet";
 /** Small topology; everything else (redis standalone, backend, observability) at its defaults. */
 const CONFIG: Record<string, string> = {
-  "relayer.count": "1", "miner.count": "1", "observability.enabled": "true",
+  "relayer.count": "1",
+  "miner.count": "1",
+  "observability.enabled": "true",
   // Exploration: RML_CLUSTER_CONFIG='{"redis.mode":"cluster"}' adds or overrides flat config keys.
-  ...(process.env.RML_CLUSTER_CONFIG ? JSON.parse(process.env.RML_CLUSTER_CONFIG) as Record<string, string> : {}),
+  ...(process.env.RML_CLUSTER_CONFIG ? (JSON.parse(process.env.RML_CLUSTER_CONFIG) as Record<string, string>) : {}),
 };
 /** The repair-loop race warning (see the first up test): groups are the Service name and its IP. */
 const CLUSTER_IP_RACE = /kubernetes:core\/v1:Service (\S+) creating .*warning: ClusterIPNotAllocated: Cluster IP \[IPv[46]\]: ?(\S+) is not allocated; repairing/;
 /** Deadline for one `pulumi up`/`destroy` (the provider's own await timeout is 10 min; we stop far earlier). */
 const OP_DEADLINE_MS = 150_000;
 
-const noChange = (changes: Record<string, number> | undefined) =>
-  Object.entries(changes ?? {}).filter(([op, n]) => op !== "same" && n > 0);
+const noChange = (changes: Record<string, number> | undefined) => Object.entries(changes ?? {}).filter(([op, n]) => op !== "same" && n > 0);
 
 /** Operations that must not appear in an update that is meant to happen in place. */
 const REPLACING_OPS = ["replace", "create-replacement", "delete-replaced", "delete"];
 
-interface K8sRes { urn: string; apiVersion: string; kind: string; name: string; namespace?: string }
+interface K8sRes {
+  urn: string;
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
 
 /** Kubernetes objects of the stack (from its state), with the apiVersion/kind/name the provider wrote. */
 async function stackObjects(stack: Stack): Promise<K8sRes[]> {
@@ -67,7 +74,9 @@ async function diagnose(cluster: Cluster): Promise<string> {
     lines.push(`Deployment ${d.metadata.name}: replicas=${d.status?.replicas ?? 0} ready=${d.status?.readyReplicas ?? 0} ${conds}`);
   }
   for (const s of await list(`/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets`)) {
-    lines.push(`StatefulSet ${s.metadata.name}: replicas=${s.status?.replicas ?? 0} ready=${s.status?.readyReplicas ?? 0} current=${s.status?.currentRevision} update=${s.status?.updateRevision}`);
+    lines.push(
+      `StatefulSet ${s.metadata.name}: replicas=${s.status?.replicas ?? 0} ready=${s.status?.readyReplicas ?? 0} current=${s.status?.currentRevision} update=${s.status?.updateRevision}`,
+    );
   }
   for (const p of await list(`/api/v1/namespaces/${NAMESPACE}/pods`)) {
     const conds = (p.status?.conditions ?? []).map((c: any) => `${c.type}=${c.status}`).join(",");
@@ -108,20 +117,30 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
   async function withDeadline<T>(what: string, op: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const ac = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; ac.abort(); }, OP_DEADLINE_MS);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ac.abort();
+    }, OP_DEADLINE_MS);
     try {
       return await op(ac.signal);
     } catch (e) {
       const why = await diagnose(cluster).catch((x) => `(diagnose failed: ${x})`);
       const head = timedOut ? `pulumi ${what} did not finish within ${OP_DEADLINE_MS} ms (aborted)` : (e as Error).message;
-      throw new Error(`${head}\nCluster state:\n${why}\nLast output:\n${output.slice(-4000)}`);
+      throw new Error(`${head}\nCluster state:\n${why}\nLast output:\n${output.slice(-4000)}`, { cause: e });
     } finally {
       clearTimeout(timer);
     }
   }
   const upWithDeadline = () => {
     output = "";
-    return withDeadline("up", (signal) => stack.up({ onOutput: (s) => { output += s; }, signal }));
+    return withDeadline("up", (signal) =>
+      stack.up({
+        onOutput: (s) => {
+          output += s;
+        },
+        signal,
+      }),
+    );
   };
   /** `pulumi up`, returning its count per operation. */
   const upChanges = async (): Promise<Record<string, number>> => ({ ...(await upWithDeadline()).summary.resourceChanges });
@@ -135,7 +154,13 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
   const expectNoChanges = async () => {
     let diff = "";
     try {
-      await stack.preview({ expectNoChanges: true, diff: true, onOutput: (s) => { diff += s; } });
+      await stack.preview({
+        expectNoChanges: true,
+        diff: true,
+        onOutput: (s) => {
+          diff += s;
+        },
+      });
     } catch (e) {
       const changed = [...diff.matchAll(/^\s*[~+-]+\s+kubernetes:\S+ (\S+)/gm)].map((m) => m[1]);
       const objs = changed.length ? await stackObjects(stack) : [];
@@ -145,7 +170,7 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
         const o = objs.find((x) => x.urn.endsWith(`::${logical}`));
         if (o) live.push(JSON.stringify((await cluster.api("GET", await objectPath(cluster, o, cache))).body));
       }
-      throw new Error(`changes proposed where none were expected:\n${diff.slice(-6000)}\nlive:\n${live.join("\n")}\n${(e as Error).message.slice(0, 300)}`);
+      throw new Error(`changes proposed where none were expected:\n${diff.slice(-6000)}\nlive:\n${live.join("\n")}\n${(e as Error).message.slice(0, 300)}`, { cause: e });
     }
   };
   /** The later tests need the first up; without it they would each wait out the deadline. */
@@ -257,14 +282,15 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
     await expectNoChanges();
   });
 
-  test("switching redis.mode to cluster updates in place: only the cluster-forming Job is new, and it re-runs when Redis pods are recreated", async (t) => {
+  test("switching redis.mode to cluster updates in place: only the cluster-forming Job and its script are new, and it re-runs when Redis pods are recreated", async (t) => {
     if (needsFirstUp(t) || CONFIG["redis.mode"] === "cluster") return;
     const before = await cluster.get(`/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets/redis`);
     await stack.setConfig("redis.mode", { value: "cluster" });
     const changes = await upChanges();
     console.log(`redis.mode switch: ${JSON.stringify(changes)}`);
     assertNone(changes, REPLACING_OPS, "the mode switch");
-    assert.equal(changes.create ?? 0, 1, JSON.stringify(changes));
+    assert.equal(changes.create ?? 0, 2, `the Job and the redis-scripts ConfigMap it mounts: ${JSON.stringify(changes)}`);
+    await cluster.get(`/api/v1/namespaces/${NAMESPACE}/configmaps/redis-scripts`);
     const after = await cluster.get(`/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets/redis`);
     assert.equal(after.metadata.uid, before.metadata.uid, "the redis StatefulSet was recreated");
     assert.ok(after.spec.replicas > 1 && after.status?.readyReplicas === after.spec.replicas, JSON.stringify(after.status));
@@ -288,7 +314,14 @@ describe("cluster: pulumi up of the program against a real kube-apiserver (kwok 
     const paths = await Promise.all(objs.map(async (o) => ({ o, path: await objectPath(cluster, o, cache) })));
     const t0 = Date.now();
     output = "";
-    const r = await withDeadline("destroy", (signal) => stack.destroy({ onOutput: (s) => { output += s; }, signal }));
+    const r = await withDeadline("destroy", (signal) =>
+      stack.destroy({
+        onOutput: (s) => {
+          output += s;
+        },
+        signal,
+      }),
+    );
     console.log(`destroy: ${((Date.now() - t0) / 1000).toFixed(1)} s, ${JSON.stringify(r.summary.resourceChanges)}`);
     assert.equal(r.summary.result, "succeeded");
     const left: string[] = [];

@@ -36,8 +36,7 @@ function renderedObjects(renderDir: string): { file: string; obj: Record<string,
   return out;
 }
 
-const noChange = (changes: Record<string, number> | undefined) =>
-  Object.entries(changes ?? {}).filter(([op, n]) => op !== "same" && n > 0);
+const noChange = (changes: Record<string, number> | undefined) => Object.entries(changes ?? {}).filter(([op, n]) => op !== "same" && n > 0);
 
 describe("engine: pulumi preview/up of the program in render mode", () => {
   const scratch = new Scratch();
@@ -109,21 +108,31 @@ describe("engine: pulumi preview/up of the program in render mode", () => {
 
   test("the schema check is not a rubber stamp: a typo and a wrong type are caught", () => {
     const problems = schemas.validate({
-      apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" },
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "x" },
       spec: { replicas: "2", selector: { matchLabels: { a: "b" } }, template: { spec: { containers: [{ name: "c", image: "i", imagePullPolicyy: "Always" }] } } },
     });
-    assert.ok(problems.some((p) => p.includes("imagePullPolicyy: unknown field")), problems.join("\n"));
-    assert.ok(problems.some((p) => p.includes("spec.replicas: must be an integer")), problems.join("\n"));
+    assert.ok(
+      problems.some((p) => p.includes("imagePullPolicyy: unknown field")),
+      problems.join("\n"),
+    );
+    assert.ok(
+      problems.some((p) => p.includes("spec.replicas: must be an integer")),
+      problems.join("\n"),
+    );
   });
 
   test("without a cluster or renderDir, pulumi up fails with the preflight message and no stack trace", () => {
     const r = run(process.execPath, ["--import", "tsx", join(__dirname, "preflight-up.ts"), engine.workDir, "nocluster"], {
-      cwd: repoRoot, env: { ...engine.env, KUBECONFIG: engine.noKubeconfig }, allowFail: true, timeoutMs: 120_000,
+      cwd: repoRoot,
+      env: { ...engine.env, KUBECONFIG: engine.noKubeconfig },
+      allowFail: true,
+      timeoutMs: 120_000,
     });
     assert.equal(r.status, 0, `expected the up to fail:\n${r.stdout}\n${r.stderr}`);
     const diagnostics = r.stdout.slice(r.stdout.indexOf("Diagnostics:"));
     assert.match(diagnostics, /error: No Kubernetes cluster: there is no kubeconfig at .*no-kubeconfig\. Create a local cluster first \(`npm run cluster:up` for kind/);
     assert.doesNotMatch(diagnostics, /\n\s+at .+:\d+:\d+\)?\n/, "a stack trace was printed");
   });
-
 });

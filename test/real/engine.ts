@@ -8,6 +8,7 @@
  * proxy does not serve it). The program is index.ts's exported `main`, exactly what `pulumi up`
  * runs, with Pulumi.yaml's project settings (its typed config block and defaults included).
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse } from "yaml";
@@ -38,13 +39,17 @@ export function projectSettings(): ProjectSettings {
   return doc;
 }
 
-const program = async () => {
-  const main = (await import("../../index")) as unknown as (() => Promise<Record<string, unknown>>) & { default?: () => Promise<Record<string, unknown>> };
-  return (main.default ?? main)();
-};
+/** index.ts's `main` as an inline program; `entry` names another copy of index.ts (a project copy). */
+const programOf =
+  (entry = "../../index") =>
+  async () => {
+    const main = (await import(entry)) as unknown as (() => Promise<Record<string, unknown>>) & { default?: () => Promise<Record<string, unknown>> };
+    return (main.default ?? main)();
+  };
 
 /** A stack of the inline program (index.ts's `main`) with flat config keys set. */
-export async function inlineStack(o: { workDir: string; env: NodeJS.ProcessEnv; name: string; config: Record<string, string> }): Promise<Stack> {
+export async function inlineStack(o: { workDir: string; env: NodeJS.ProcessEnv; name: string; config: Record<string, string>; entry?: string }): Promise<Stack> {
+  const program = programOf(o.entry);
   const pulumiCommand = await PulumiCommand.get({ root: dirname(toolsBinDir()), skipVersionCheck: true });
   const settings = projectSettings();
   const envVars = Object.fromEntries(Object.entries(o.env).filter(([, v]) => v !== undefined)) as Record<string, string>;
@@ -66,7 +71,7 @@ export async function offlineEngine(scratch: Scratch): Promise<Engine> {
   const env = offlinePulumiEnv({ pulumiHome: join(root, "pulumi-home"), backendDir });
   // No KUBECONFIG here: the SDK copies $KUBECONFIG into the provider's `kubeconfig`, and the
   // v4.25.0 provider we can build then refuses render mode ("kubeconfig" arg is not compatible
-  // with "renderYamlToDirectory" arg; fixed upstream after 4.25, pulumi-kubernetes #4406).
+  // with "renderYamlToDirectory" arg; fixed in later provider versions).
   // The inline program runs in this process, so its SDK reads this process's environment.
   delete env.KUBECONFIG;
   delete process.env.KUBECONFIG;
@@ -78,7 +83,6 @@ export async function offlineEngine(scratch: Scratch): Promise<Engine> {
     backendDir,
     stack: (name, config) => inlineStack({ workDir, env, name, config }),
     cli(args, opts = {}) {
-      const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
       const r = spawnSync(pulumiBin, args, { cwd: workDir, env: { ...env, ...opts.env }, encoding: "utf8", timeout: opts.timeoutMs ?? 120_000 });
       return [String(r.status), r.stdout, r.stderr];
     },

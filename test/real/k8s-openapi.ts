@@ -69,7 +69,8 @@ export class K8sSchemas {
     }
     const schemas = doc.components.schemas as Record<string, Schema>;
     const entry = Object.values(schemas).find((s) =>
-      (s["x-kubernetes-group-version-kind"] as any[] | undefined)?.some((g) => g.group === group && g.version === version && g.kind === kind));
+      (s["x-kubernetes-group-version-kind"] as any[] | undefined)?.some((g) => g.group === group && g.version === version && g.kind === kind),
+    );
     if (!entry) return [`kind ${kind} is not in ${apiVersion} of Kubernetes ${K8S_VERSION}`];
     const problems: string[] = [];
     check(obj, entry, "$", schemas, problems);
@@ -111,7 +112,7 @@ function check(v: unknown, raw: Schema, path: string, schemas: Record<string, Sc
       for (const r of (s.required as string[] | undefined) ?? []) if (!(r in o)) out.push(`${path}.${r}: required`);
       const props = (s.properties ?? {}) as Record<string, Schema>;
       for (const [k, x] of Object.entries(o)) {
-        if (k in props) check(x, props[k]!, `${path}.${k}`, schemas, out);
+        if (k in props) check(x, props[k], `${path}.${k}`, schemas, out);
         else if (s.additionalProperties && typeof s.additionalProperties === "object") check(x, s.additionalProperties, `${path}.${k}`, schemas, out);
         else if (!s["x-kubernetes-preserve-unknown-fields"] && !s.additionalProperties) out.push(`${path}.${k}: unknown field`);
       }

@@ -4,8 +4,8 @@
  * "localize" step that points the in-cluster addresses at processes on 127.0.0.1.
  */
 import { parse, stringify } from "yaml";
-import { runProgram, unsecret } from "../mock-program";
-import { supplierKeysFile } from "../../components/relayminer-config";
+import { runProgram, unsecret } from "../support/mock-program";
+import { supplierKeysFile } from "../../components/relay-miner/relayminer-config";
 
 export interface RenderedRelayMiner {
   relayerYaml: string;
@@ -49,10 +49,13 @@ export interface LocalAddresses {
 }
 
 const mapStrings = (v: unknown, f: (s: string) => string): unknown =>
-  typeof v === "string" ? f(v)
-    : Array.isArray(v) ? v.map((x) => mapStrings(x, f))
-    : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapStrings(x, f)]))
-    : v;
+  typeof v === "string"
+    ? f(v)
+    : Array.isArray(v)
+      ? v.map((x) => mapStrings(x, f))
+      : v && typeof v === "object"
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapStrings(x, f)]))
+        : v;
 
 /**
  * Rewrites every in-cluster address (Redis, validator, backend Services; 0.0.0.0 listeners) to the
@@ -69,13 +72,15 @@ export function localize(yaml: string, a: LocalAddresses): string {
   if (doc.metrics) doc.metrics.addr = at(a.listen.metrics);
   if (doc.pprof) doc.pprof.addr = at(a.listen.pprof);
   if (doc.health_check) doc.health_check.addr = at(a.listen.health);
-  const out = mapStrings(doc, (s) => s
-    .replace(/^(\w+:\/\/)?validator\.[a-z0-9.-]+\.svc\.cluster\.local:\d+/, a.rpcUrl)
-    .replace(/backend\.[a-z0-9.-]+\.svc\.cluster\.local:8545/, at(a.backend.http))
-    // Keep the rendered scheme-less host:port shape. The relayer url.Parse()s it, which only
-    // works when the host starts with a letter (it parses as "scheme:opaque"): an IP such as
-    // 127.0.0.1:port is rejected ("first path segment in URL cannot contain colon").
-    .replace(/backend\.[a-z0-9.-]+\.svc\.cluster\.local:50051/, `localhost:${a.backend.grpc}`));
+  const out = mapStrings(doc, (s) =>
+    s
+      .replace(/^(\w+:\/\/)?validator\.[a-z0-9.-]+\.svc\.cluster\.local:\d+/, a.rpcUrl)
+      .replace(/backend\.[a-z0-9.-]+\.svc\.cluster\.local:8545/, at(a.backend.http))
+      // Keep the rendered scheme-less host:port shape. The relayer url.Parse()s it, which only
+      // works when the host starts with a letter (it parses as "scheme:opaque"): an IP such as
+      // 127.0.0.1:port is rejected ("first path segment in URL cannot contain colon").
+      .replace(/backend\.[a-z0-9.-]+\.svc\.cluster\.local:50051/, `localhost:${a.backend.grpc}`),
+  );
   const text = stringify(out, { lineWidth: 0 });
   if (/svc\.cluster\.local|0\.0\.0\.0/.test(text)) throw new Error(`localize left a cluster address:\n${text}`);
   return text;

@@ -22,6 +22,7 @@ import { startChain, waitForHeight, type RunningChain } from "./chain";
 import { freePorts, httpGet, repoRoot, run, Scratch, skipUnlessBuilt, tool, waitFor, type Proc } from "./support";
 
 /** The relay client prints raw protobuf bytes next to its report: keep logs text. */
+// eslint-disable-next-line no-control-regex -- removing control bytes is the point
 const printable = (s: string) => s.replace(/[\x00-\x08\x0b-\x1f\x7f\ufffd]/g, "");
 
 const LEADER_KEY = "ha:miner:global_leader";
@@ -70,7 +71,10 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
   test("both validate the configs of relayer.count=5 + redis.mode=cluster (redis-cluster:// URL)", async () => {
     const scaled = await renderRelayMinerConfigs({ "relayer.count": "5", "redis.mode": "cluster" });
     assert.match(scaled.relayerYaml, /redis-cluster:\/\//, "cluster mode renders a cluster URL");
-    for (const [role, yaml] of [["relayer", scaled.relayerYaml], ["miner", scaled.minerYaml]] as const) {
+    for (const [role, yaml] of [
+      ["relayer", scaled.relayerYaml],
+      ["miner", scaled.minerYaml],
+    ] as const) {
       const r = validate(role, withKeysFile(yaml, keysFile));
       assert.equal(r.status, 0, `${role} validate (cluster mode) failed:\n${r.stdout}\n${r.stderr}`);
     }
@@ -99,17 +103,46 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
     let redisVersion = "";
     let relayPort = 0;
 
+    /** `relay <mode>` client args: the first app staked for `service`, its gateway, supplier 0. */
+    const relayArgs = (mode: string, service: string, relayerUrl: string, timeoutSeconds: number, extra: string[] = []) => {
+      const keyring = keyringOf(chain.genesis.input);
+      const hex = (name: string) => Buffer.from(keyring.get(name)!.key!.privateKey).toString("hex");
+      const app = chain.genesis.input.applications.find((a) => a.services.includes(service))!;
+      return [
+        "relay",
+        mode,
+        "--service",
+        service,
+        "--chain-id",
+        chain.genesis.input.chainId,
+        "--app-priv-key",
+        hex(app.account),
+        "--gateway-priv-key",
+        hex(app.delegateeGateways[0]),
+        "--node",
+        chain.grpcAddress,
+        "--node-rpc",
+        chain.rpcUrl,
+        "--relayer-url",
+        relayerUrl,
+        "--supplier",
+        chain.genesis.artifacts.summary.suppliers[0],
+        "--timeout",
+        String(timeoutSeconds),
+        ...extra,
+      ];
+    };
+
     before(async () => {
       const pocketd = tool("pocketd");
       const redisBin = redisServer();
-      const [redisPort, bHttp, bAdmin, bGrpc, bMetrics, ...rest] = await freePorts(11) as number[];
+      const [redisPort, bHttp, bAdmin, bGrpc, bMetrics, ...rest] = await freePorts(11);
       const [relay, rMetrics, rPprof, rHealth, mMetrics, mPprof] = rest as [number, number, number, number, number, number];
       relayerHealth = rHealth;
       relayPort = relay;
 
       chain = await startChain(scratch, pocketd);
-      scratch.start("redis", redisBin, ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
-        { logFile: join(dir, "redis.log") });
+      scratch.start("redis", redisBin, ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { logFile: join(dir, "redis.log") });
       redisUrl = `redis://127.0.0.1:${redisPort}`;
       redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 40 ? null : 250) });
       redis.on("error", () => undefined); // refused connects while redis-server starts are expected
@@ -121,12 +154,24 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
 
       // Our demo backend is the services' backend, as in the cluster (one worker is enough here).
       const backendConfig = join(dir, "backend.yaml");
-      writeFileSync(backendConfig, [
-        "backend_id: real-test", "host: 127.0.0.1", `http_port: ${bHttp}`, `admin_port: ${bAdmin}`,
-        `grpc_port: ${bGrpc}`, `metrics_port: ${bMetrics}`, "workers: 1", "log_level: warn", "",
-      ].join("\n"));
-      const backend = scratch.start("backend", process.execPath, ["--import", "tsx", "services/backend/src/main.ts", "--config", backendConfig],
-        { cwd: repoRoot, logFile: join(dir, "backend.log") });
+      writeFileSync(
+        backendConfig,
+        [
+          "backend_id: real-test",
+          "host: 127.0.0.1",
+          `http_port: ${bHttp}`,
+          `admin_port: ${bAdmin}`,
+          `grpc_port: ${bGrpc}`,
+          `metrics_port: ${bMetrics}`,
+          "workers: 1",
+          "log_level: warn",
+          "",
+        ].join("\n"),
+      );
+      const backend = scratch.start("backend", process.execPath, ["--import", "tsx", "services/backend/src/main.ts", "--config", backendConfig], {
+        cwd: repoRoot,
+        logFile: join(dir, "backend.log"),
+      });
       await waitFor("backend /health", async () => (await httpGet(`http://127.0.0.1:${bHttp}/health`))?.status === 200 || undefined, 30_000, 250, backend);
       await waitForHeight(chain, 2);
 
@@ -140,7 +185,7 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
       relayer = scratch.start("relayer", prm, ["relayer", "--config", relayerFile], { logFile: join(dir, "relayer.log") });
     });
     after(async () => {
-      // Print what the processes said: the closing note of issue 7 quotes it.
+      // Print what the processes said, so a failure (or a success) can be read from the test log.
       for (const p of [miner, relayer]) if (p) console.log(`--- ${p.name} log (last 25 lines) ---\n${p.tail(25)}`);
       sub?.disconnect();
       redis?.disconnect();
@@ -167,10 +212,16 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
     });
 
     test("the relayer reports /ready 200 on its health port", async () => {
-      const res = await waitFor("relayer /ready", async () => {
-        const r = await httpGet(`http://127.0.0.1:${relayerHealth}/ready`);
-        return r?.status === 200 ? r : undefined;
-      }, 90_000, 500, relayer);
+      const res = await waitFor(
+        "relayer /ready",
+        async () => {
+          const r = await httpGet(`http://127.0.0.1:${relayerHealth}/ready`);
+          return r?.status === 200 ? r : undefined;
+        },
+        90_000,
+        500,
+        relayer,
+      );
       assert.equal(res.status, 200);
       const svc = await httpGet(`http://127.0.0.1:${relayerHealth}/ready/develop-http`);
       console.log(`relayer /ready/develop-http: ${svc?.status} ${svc?.body}`);
@@ -179,16 +230,12 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
     test("a develop-http relay from app1 (ring-signed for gateway1) is served by our backend through the relayer", async () => {
       // How far a real relay gets: session lookup on chain, relayer signature, backend answer,
       // relay published to the supplier's stream, miner consuming it (XACKDEL, below).
-      const keyring = keyringOf(chain.genesis.input);
-      const hex = (name: string) => Buffer.from(keyring.get(name)!.key!.privateKey).toString("hex");
-      const app = chain.genesis.input.applications.find((a) => a.services.includes("develop-http"))!;
-      const r = run(prm, [
-        "relay", "jsonrpc", "--service", "develop-http", "--chain-id", chain.genesis.input.chainId,
-        "--app-priv-key", hex(app.account), "--gateway-priv-key", hex(app.delegateeGateways[0]!),
-        "--node", chain.grpcAddress, "--node-rpc", chain.rpcUrl, "--relayer-url", `http://127.0.0.1:${relayPort}`,
-        "--supplier", chain.genesis.artifacts.summary.suppliers[0]!, "--timeout", "30",
-      ], { allowFail: true, timeoutMs: 60_000 });
-      const relayOutcome = `exit ${r.status}\n${printable(r.stdout + r.stderr).split("\n").filter((l) => l.trim()).slice(-12).join("\n")}`;
+      const r = run(prm, relayArgs("jsonrpc", "develop-http", `http://127.0.0.1:${relayPort}`, 30), { allowFail: true, timeoutMs: 60_000 });
+      const relayOutcome = `exit ${r.status}\n${printable(r.stdout + r.stderr)
+        .split("\n")
+        .filter((l) => l.trim())
+        .slice(-12)
+        .join("\n")}`;
       await new Promise((res) => setTimeout(res, 3000)); // let the miner pick it up
       const streams = await redis.keys("ha:relays:*");
       const lengths = await Promise.all(streams.map(async (k) => `${k}=${await redis.xlen(k)}`));
@@ -201,8 +248,6 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
     });
 
     test("one relay for each of the other services (websocket, stream, grpc, cometbft) succeeds", () => {
-      const keyring = keyringOf(chain.genesis.input);
-      const hex = (name: string) => Buffer.from(keyring.get(name)!.key!.privateKey).toString("hex");
       const modes: [string, string, string][] = [
         ["develop-websocket", "websocket", `ws://127.0.0.1:${relayPort}`],
         ["develop-stream", "stream", `http://127.0.0.1:${relayPort}`],
@@ -212,21 +257,25 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
       const lines: string[] = [];
       const failed: string[] = [];
       for (const [service, mode, url] of modes) {
-        const app = chain.genesis.input.applications.find((a) => a.services.includes(service))!;
-        const r = run(prm, [
-          "relay", mode, "--service", service, "--chain-id", chain.genesis.input.chainId,
-          "--app-priv-key", hex(app.account), "--gateway-priv-key", hex(app.delegateeGateways[0]!),
-          "--node", chain.grpcAddress, "--node-rpc", chain.rpcUrl, "--relayer-url", url, "--timeout", "15",
-          "--supplier", chain.genesis.artifacts.summary.suppliers[0]!,
-          ...(mode === "stream" ? ["--batches", "2"] : []),
-        ], { allowFail: true, timeoutMs: 40_000 });
+        const r = run(prm, relayArgs(mode, service, url, 15, mode === "stream" ? ["--batches", "2"] : []), { allowFail: true, timeoutMs: 40_000 });
         const out = printable(`${r.stdout}\n${r.stderr}`);
         // Unary modes print "Status: ✅ SUCCESS" and "Signature: ✅ VALID"; stream prints
         // "Batches Received: N" and "Signatures: ✅ ALL VALID".
         const verdict = [/Status:[^A-Z]*([A-Z]+)/, /Signatures?:[^A-Z]*([A-Z ]+)/, /Batches Received: (\d+)/]
-          .map((re) => re.exec(out)?.[1]?.trim()).filter(Boolean).join("/");
-        const err = out.split("\n").filter((l) => /error|fail/i.test(l) && !/NO ERRORS/.test(l)).map((l) => l.slice(0, 300)).join(" | ");
-        const tail = out.split("\n").filter((l) => l.trim() && !/maxprocs/.test(l)).slice(-2).join(" / ").slice(0, 200);
+          .map((re) => re.exec(out)?.[1]?.trim())
+          .filter(Boolean)
+          .join("/");
+        const err = out
+          .split("\n")
+          .filter((l) => /error|fail/i.test(l) && !/NO ERRORS/.test(l))
+          .map((l) => l.slice(0, 300))
+          .join(" | ");
+        const tail = out
+          .split("\n")
+          .filter((l) => l.trim() && !/maxprocs/.test(l))
+          .slice(-2)
+          .join(" / ")
+          .slice(0, 200);
         lines.push(`${service} (${mode}): exit ${r.status}, ${verdict || "no verdict"} ${err || tail}`);
         if (r.status !== 0 || !/VALID/.test(verdict) || /FAILED|INVALID/.test(verdict)) failed.push(`${service}: ${out.slice(-1500)}`);
       }
@@ -241,7 +290,11 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
       } catch (e) {
         xackdel = (e as Error).message;
       }
-      const errors = miner.log().split("\n").filter((l) => /"level":"(error|fatal)"|XACKDEL/i.test(l)).slice(0, 10);
+      const errors = miner
+        .log()
+        .split("\n")
+        .filter((l) => /"level":"(error|fatal)"|XACKDEL/i.test(l))
+        .slice(0, 10);
       console.log(`redis-server ${redisVersion}; XACKDEL: ${xackdel}\nminer error lines (first 10):\n${errors.join("\n") || "(none)"}`);
       assert.ok(miner.running && relayer.running, "miner and relayer are still running");
     });

@@ -17,7 +17,7 @@ export function tool(name: ToolName): string {
   try {
     return requireTool(name);
   } catch (e) {
-    throw new Error(`${(e as Error).message}\nrun npm run tools:build`);
+    throw new Error(`${(e as Error).message}\nrun npm run tools:build`, { cause: e });
   }
 }
 
@@ -41,11 +41,15 @@ export function skipUnlessBuilt(name: ToolName): string | false {
 /** Distinct free TCP ports on 127.0.0.1 (all held open until every one is chosen, so no repeats). */
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<import("node:net").Server>((resolve, reject) => {
-      const s = createServer();
-      s.once("error", reject);
-      s.listen(0, "127.0.0.1", () => resolve(s));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<import("node:net").Server>((resolve, reject) => {
+          const s = createServer();
+          s.once("error", reject);
+          s.listen(0, "127.0.0.1", () => resolve(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as import("node:net").AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -95,11 +99,17 @@ export class Proc {
   readonly exited: Promise<number | null>;
   exitCode: number | null | undefined;
 
-  constructor(readonly name: string, readonly child: ChildProcess, readonly logFile: string) {
-    this.exited = new Promise((resolve) => child.once("exit", (code, sig) => {
-      this.exitCode = code ?? (sig ? -1 : null);
-      resolve(this.exitCode);
-    }));
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+    readonly logFile: string,
+  ) {
+    this.exited = new Promise((resolve) =>
+      child.once("exit", (code, sig) => {
+        this.exitCode = code ?? (sig ? -1 : null);
+        resolve(this.exitCode);
+      }),
+    );
   }
 
   get running(): boolean {
@@ -177,7 +187,11 @@ export async function getJson<T = any>(url: string): Promise<T> {
 }
 
 /** Runs a command to completion; throws with its output when it fails (unless `allowFail`). */
-export function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; allowFail?: boolean; input?: string } = {}): SpawnSyncReturns<string> {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; allowFail?: boolean; input?: string } = {},
+): SpawnSyncReturns<string> {
   const r = spawnSync(cmd, args, {
     cwd: opts.cwd,
     env: opts.env ?? process.env,

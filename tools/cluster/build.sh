@@ -29,20 +29,7 @@ HASH="$VERSIONS_HASH"
 ROOT="${RELAYMINER_CLUSTER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/relayminer-localnet/cluster}"
 DIR="$ROOT/$HASH"; BIN="$DIR/bin"; WORK="$DIR/work"; LOGS="$DIR/logs"
 
-ONLY=""; FORCE=0; MODE=build; INTERNAL_GROUP=""; INTERNAL_OUT=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --internal-build) [[ $# -ge 3 ]] || die "--internal-build GROUP OUTDIR"; MODE=internal
-      INTERNAL_GROUP="$2"; INTERNAL_OUT="$3"; shift 3 ;;
-    --only) [[ $# -ge 2 ]] || die "--only needs a value"; ONLY="$2"; shift 2 ;;
-    --only=*) ONLY="${1#--only=}"; shift ;;
-    --force) FORCE=1; shift ;;
-    --check) MODE=check; shift ;;
-    --print-bin-dir) MODE=bindir; shift ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown option: $1 (see --help)" ;;
-  esac
-done
+parse_group_options 2,17 "$@"
 GROUPS_TO_BUILD=()
 select_only GROUPS_TO_BUILD "$ONLY" group "${ALL_GROUPS[@]}"
 [[ "$MODE" == bindir ]] && { echo "$BIN"; exit 0; }
@@ -66,22 +53,7 @@ check_bin() {
   esac
   head -n1 <<<"$out"
 }
-check_group() {
-  local g="$1" b ev all=""
-  for b in $(bins_of "$g"); do ev="$(check_bin "$b")" || return 1; all+="$b: $ev; "; done
-  echo "$all"
-}
-
-if [[ "$MODE" == check ]]; then
-  missing=0
-  for g in "${GROUPS_TO_BUILD[@]}"; do
-    for b in $(bins_of "$g"); do
-      if ev="$(check_bin "$b")"; then echo "ok       $b: $ev"; else echo "MISSING  $b"; missing=1; fi
-    done
-  done
-  echo "bin dir: $BIN"
-  exit "$missing"
-fi
+if [[ "$MODE" == check ]]; then report_groups "${GROUPS_TO_BUILD[@]}"; fi
 
 setup_go
 
@@ -112,26 +84,8 @@ build_kwok() {
 }
 build_kube() {
   local out="$1" d; d="$(new_wrapper kube)"; cd "$d"
-  local kv sv gomod; kv="$(need KUBERNETES_VERSION)"; sv="$(need KUBERNETES_STAGING_VERSION)"
-  # k8s.io/kubernetes requires its staging modules at v0.0.0 with relative replaces; a wrapper
-  # must replace each with the published staging module. The list comes from that version's go.mod.
-  gomod="$(go mod download -json "k8s.io/kubernetes@$kv" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
-  [[ -f "$gomod" ]] || { echo "go mod download k8s.io/kubernetes@$kv gave no GoMod"; return 1; }
-  local staging
-  staging="$(sed -n 's#^[[:space:]]*\(replace[[:space:]]\+\)\{0,1\}\(k8s\.io/[A-Za-z0-9._-]\+\)[[:space:]]\+=>[[:space:]]\+\./staging/.*#\2#p' "$gomod")"
-  [[ -n "$staging" ]] || { echo "no staging replaces found in $gomod"; return 1; }
-  echo "staging modules ($(wc -w <<<"$staging")): $staging"
-  local s; for s in $staging; do go mod edit -replace="$s=$s@$sv"; done
   local pkgs=() b; for b in "${KUBE_BINS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$b"); done
-  go get "k8s.io/kubernetes@$kv"
-  go get "${pkgs[@]/%/@$kv}"
-  local minor; minor="${kv#v1.}"; minor="${minor%%.*}"
-  local ld="" p
-  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ld+=" -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitVersion=$kv -X $p.gitTreeState=clean"
-    ld+=" -X $p.buildDate=1970-01-01T00:00:00Z"
-  done
-  go build -ldflags "-s -w$ld" -o "$out/" "${pkgs[@]}"
+  build_kubernetes_commands "$out" "$(need KUBERNETES_VERSION)" "$(need KUBERNETES_STAGING_VERSION)" "${pkgs[@]}"
 }
 
 if [[ "$MODE" == internal ]]; then
@@ -145,7 +99,4 @@ log "bin dir:  $BIN"
 log "go $GOVER, GOMODCACHE=$GOMODCACHE, GOCACHE=$GOCACHE, CGO_ENABLED=0"
 total_start="$(now)"
 build_each 6 check_group bins_of "" "${GROUPS_TO_BUILD[@]}"
-echo "---- cluster binaries ($HASH) ----"
-printf '%s\n' "${summary[@]}"
-echo "wall time $(secs "$total_start" "$(now)")s; bin dir: $BIN"
-[[ ${#failed[@]} -eq 0 ]] || { echo "FAILED: ${failed[*]}" >&2; exit 1; }
+finish_group_build "cluster binaries"

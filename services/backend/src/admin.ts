@@ -40,7 +40,7 @@ const intParam = (v: unknown, name: string): number | undefined => {
 };
 
 function journalFilter(q: Request["query"]): JournalFilter {
-  const str = (k: string) => (typeof q[k] === "string" ? (q[k] as string) : undefined);
+  const str = (k: string) => (typeof q[k] === "string" ? q[k] : undefined);
   return {
     protocol: str("protocol"),
     method: str("method"),

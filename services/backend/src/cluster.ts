@@ -20,10 +20,7 @@ import { createRuntime, settingsOf } from "./runtime";
 import { closeServer, listen, startServing } from "./serve";
 
 type ToWorker = { t: "op"; id: number; op: ControlOp } | { t: "take-reply"; id: number; n: number } | { t: "drain" };
-type ToPrimary =
-  | { t: "ready"; http: number; grpc: number }
-  | { t: "take"; id: number; rule: string }
-  | { t: "op-reply"; id: number; entries?: JournalEntry[] };
+type ToPrimary = { t: "ready"; http: number; grpc: number } | { t: "take"; id: number; rule: string } | { t: "op-reply"; id: number; entries?: JournalEntry[] };
 
 const OP_TIMEOUT_MS = 5000;
 

@@ -17,10 +17,7 @@ import { z } from "zod";
 function strict<T extends z.ZodRawShape>(shape: T) {
   const allowed = Object.keys(shape).join(", ");
   return z.strictObject(shape, {
-    error: (iss) =>
-      iss.code === "unrecognized_keys"
-        ? `unknown field ${iss.keys.map((k) => JSON.stringify(k)).join(", ")}; allowed fields: ${allowed}`
-        : undefined,
+    error: (iss) => (iss.code === "unrecognized_keys" ? `unknown field ${iss.keys.map((k) => JSON.stringify(k)).join(", ")}; allowed fields: ${allowed}` : undefined),
   });
 }
 
@@ -80,14 +77,18 @@ export const faultActionSchema = z.discriminatedUnion("type", [
   strict({ type: z.literal("disconnect"), after_events: nonNegInt.default(1) }),
 ]);
 export type FaultAction = z.infer<typeof faultActionSchema>;
-export type FaultActionType = FaultAction["type"];
 
 export const protocols = ["http", "websocket", "sse", "ndjson", "grpc"] as const;
 export type Protocol = (typeof protocols)[number];
 
 export const faultRuleSchema = strict({
   /** Identifies the rule in metrics (`fault` label is the action type), admin API and logs. */
-  name: z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, "use letters, digits, _ . : -").optional(),
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9_.:-]+$/, "use letters, digits, _ . : -")
+    .optional(),
   protocol: z.enum(["any", ...protocols]).default("any"),
   /**
    * JSON-RPC method, gRPC method (`GetBlock`), stream path (`/stream/sse`) or `connection` for the
@@ -123,7 +124,12 @@ export const legacySettingsShape = {
   /** Gzip the body without Content-Encoding when the client accepts gzip (an RFC-violating backend). */
   broken_compression: z.boolean().default(false),
   /** Adds a `filler` of that many `x` to every JSON-RPC echo result. */
-  fat_payload_bytes: z.number().int().min(0).max(64 * 1024 * 1024).default(0),
+  fat_payload_bytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(64 * 1024 * 1024)
+    .default(0),
 };
 export const legacySettingsSchema = strict(legacySettingsShape);
 export type LegacySettings = z.infer<typeof legacySettingsSchema>;
@@ -140,7 +146,13 @@ export const backendConfigSchema = strict({
   workers: z.union([z.literal("auto"), z.number().int().min(1).max(256)]).default("auto"),
   ...legacySettingsShape,
   /** Seeds fault and latency sampling (and the chain's hashes). Unset = random per start. */
-  seed: z.number().int().min(0).max(2 ** 32 - 1).nullable().default(null),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .nullable()
+    .default(null),
   /** Requests larger than this get 413. */
   max_body_bytes: z.number().int().min(1).max(256 * 1024 * 1024).default(1024 * 1024),
   /** JSON (bodies, batches, frames, admin writes) nested deeper than this is refused, not echoed. */
@@ -167,7 +179,11 @@ export const backendConfigSchema = strict({
     grpc_interval_ms: ms.default(2000),
   }).prefault({}),
   websocket: strict({
-    max_payload_bytes: z.number().int().min(1).default(1024 * 1024),
+    max_payload_bytes: z
+      .number()
+      .int()
+      .min(1)
+      .default(1024 * 1024),
     /** Upper bound for the `repeat_count` directive so one message cannot pin a worker. */
     max_repeat_count: z.number().int().min(1).default(10_000),
   }).prefault({}),
@@ -186,8 +202,8 @@ export type BackendConfigInput = z.input<typeof backendConfigSchema>;
 export const DEFAULT_CONFIG_PATH = "/etc/backend/config.yaml";
 
 /** A config problem: the message is meant for humans and is printed without a stack trace. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
+export class BackendConfigError extends Error {
+  override name = "BackendConfigError";
 }
 
 type EnvKind = "string" | "int" | "number" | "bool" | "intList" | "workers" | "seed";
@@ -215,7 +231,7 @@ export const envOverrides: ReadonlyArray<{ env: string; path: string[]; kind: En
 ];
 
 function coerce(env: string, raw: string, kind: EnvKind): unknown {
-  const bad = (allowed: string) => new ConfigError(`${env}=${JSON.stringify(raw)}: expected ${allowed}`);
+  const bad = (allowed: string) => new BackendConfigError(`${env}=${JSON.stringify(raw)}: expected ${allowed}`);
   const num = (s: string) => (s.trim() === "" ? NaN : Number(s));
   switch (kind) {
     case "string":
@@ -251,7 +267,8 @@ function describeValue(root: unknown, path: PropertyKey[]): string {
   for (const k of path) v = v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined;
   if (v === undefined) return "missing";
   const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  // JSON.stringify gives undefined only for what YAML cannot hold (functions, symbols).
+  return s === undefined ? typeof v : s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
 /** `faults[0].action.type`, the way a YAML author thinks about the location. */
@@ -277,7 +294,7 @@ export function formatZodError(err: z.ZodError, input: unknown, envSources: Map<
 export function parseConfig(input: unknown, source = "config", envSources?: Map<string, string>): BackendConfig {
   const result = backendConfigSchema.safeParse(input ?? {});
   if (!result.success) {
-    throw new ConfigError(`invalid ${source}:\n${formatZodError(result.error, input ?? {}, envSources)}`);
+    throw new BackendConfigError(`invalid ${source}:\n${formatZodError(result.error, input ?? {}, envSources)}`);
   }
   return result.data;
 }
@@ -290,10 +307,10 @@ export interface LoadOptions {
 /** The config file path: `--config X` / `--config=X`, else BACKEND_CONFIG, else the default. */
 export function configPath(argv: string[], env: NodeJS.ProcessEnv): { path: string; explicit: boolean } {
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+    const a = argv[i];
     if (a === "--config") {
       const next = argv[i + 1];
-      if (!next) throw new ConfigError("--config needs a file path");
+      if (!next) throw new BackendConfigError("--config needs a file path");
       return { path: next, explicit: true };
     }
     if (a.startsWith("--config=")) return { path: a.slice("--config=".length), explicit: true };
@@ -318,16 +335,16 @@ export function loadConfig(opts: LoadOptions = {}): { config: BackendConfig; pat
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && !explicit) usedPath = null;
-    else throw new ConfigError(`cannot read config file ${path}: ${code ?? (e as Error).message}`);
+    else throw new BackendConfigError(`cannot read config file ${path}: ${code ?? (e as Error).message}`);
   }
   if (text !== undefined) {
     try {
       raw = parseYaml(text) ?? {};
     } catch (e) {
-      throw new ConfigError(`config file ${path} is not valid YAML: ${(e as Error).message}`);
+      throw new BackendConfigError(`config file ${path} is not valid YAML: ${(e as Error).message}`);
     }
     if (typeof raw !== "object" || Array.isArray(raw)) {
-      throw new ConfigError(`config file ${path} must be a YAML mapping (got ${Array.isArray(raw) ? "a list" : typeof raw})`);
+      throw new BackendConfigError(`config file ${path} must be a YAML mapping (got ${Array.isArray(raw) ? "a list" : typeof raw})`);
     }
   }
   const merged = structuredClone(raw) as Record<string, unknown>;
@@ -341,10 +358,10 @@ export function loadConfig(opts: LoadOptions = {}): { config: BackendConfig; pat
     for (const k of o.path.slice(0, -1)) {
       const next = target[k];
       if (next === undefined || next === null) target[k] = {};
-      else if (typeof next !== "object" || Array.isArray(next)) throw new ConfigError(`${k} must be a mapping to apply ${o.env}`);
+      else if (typeof next !== "object" || Array.isArray(next)) throw new BackendConfigError(`${k} must be a mapping to apply ${o.env}`);
       target = target[k] as Record<string, unknown>;
     }
-    target[o.path[o.path.length - 1]!] = coerce(o.env === "BACKEND_ID" && !env.BACKEND_ID ? "POD_NAME" : o.env, value, o.kind);
+    target[o.path[o.path.length - 1]] = coerce(o.env === "BACKEND_ID" && !env.BACKEND_ID ? "POD_NAME" : o.env, value, o.kind);
     envSources.set(o.path.join("."), o.env);
   }
   return { config: parseConfig(merged, usedPath ? `config (${usedPath})` : "config (defaults + env)", envSources), path: usedPath };

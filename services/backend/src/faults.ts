@@ -121,13 +121,13 @@ export class FaultEngine {
 
   private from(start: number, protocol: Protocol, method: string, header?: HeaderLookup): FaultDecision | null | Promise<FaultDecision | null> {
     for (let i = start; i < this.compiled.length; i++) {
-      const c = this.compiled[i]!;
+      const c = this.compiled[i];
       if (!this.matches(c, protocol, method, header)) continue;
       const r = c.rule;
       if (r.first !== undefined) {
         const n = this.counter.take(r.name);
         if (typeof n !== "number") {
-          return n.then((count) => (count <= r.first! ? this.fire(c) ?? this.from(i + 1, protocol, method, header) : this.from(i + 1, protocol, method, header)));
+          return n.then((count) => (count <= r.first! ? (this.fire(c) ?? this.from(i + 1, protocol, method, header)) : this.from(i + 1, protocol, method, header)));
         }
         if (n > r.first) continue;
       }

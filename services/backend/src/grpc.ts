@@ -103,13 +103,13 @@ function unary<Req, Res>(rt: Runtime, method: string, answer: (req: Req) => Res)
   };
   async function run(call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>): Promise<void> {
     const start = performance.now();
-    sendIdentity(rt, call as AnyCall);
-    const d = await decide(rt, method, call as AnyCall);
+    sendIdentity(rt, call);
+    const d = await decide(rt, method, call);
     if (d && d.ttfbMs > 0) await sleep(d.ttfbMs);
     const st = d ? statusFor(d) : undefined;
     if (st) {
       callback({ code: st.code, details: st.details });
-      return record(rt, method, call as AnyCall, call.request, st.code, d, "injected", start);
+      return record(rt, method, call, call.request, st.code, d, "injected", start);
     }
     callback(null, answer(call.request));
     record(rt, method, call as AnyCall, call.request, grpc.status.OK, d, d ? "injected" : "ok", start);
@@ -125,14 +125,14 @@ export function createGrpcServer(rt: Runtime): grpc.Server {
     void runStream(call).catch(failed(rt, "StreamBlocks", (e) => call.emit("error", e)));
   const runStream = async (call: grpc.ServerWritableStream<{ start_height: number }, BlockMsg>): Promise<void> => {
     const start = performance.now();
-    identity(call as AnyCall);
-    const d = await decide(rt, "StreamBlocks", call as AnyCall);
+    identity(call);
+    const d = await decide(rt, "StreamBlocks", call);
     if (d && d.ttfbMs > 0) await sleep(d.ttfbMs);
     const a = d?.action;
     const st = d && a?.type !== "disconnect" ? statusFor(d) : undefined;
     if (st) {
       call.emit("error", { code: st.code, details: st.details });
-      return record(rt, "StreamBlocks", call as AnyCall, call.request, st.code, d, "injected", start);
+      return record(rt, "StreamBlocks", call, call.request, st.code, d, "injected", start);
     }
     rt.metrics.activeStreams.inc({ protocol: "grpc" });
     let n = call.request.start_height;
@@ -146,7 +146,7 @@ export function createGrpcServer(rt: Runtime): grpc.Server {
       rt.streams.delete(stop);
       rt.metrics.activeStreams.dec({ protocol: "grpc" });
       how?.();
-      record(rt, "StreamBlocks", call as AnyCall, call.request, code, d, outcome, start);
+      record(rt, "StreamBlocks", call, call.request, code, d, outcome, start);
     };
     const stop = () => finish("ok", grpc.status.OK, () => call.end());
     rt.streams.add(stop);
@@ -171,7 +171,7 @@ export function createGrpcServer(rt: Runtime): grpc.Server {
     GetBlock: unary<{ number: number }, BlockMsg>(rt, "GetBlock", (req) => blockMsg(rt, req.number)),
     StreamBlocks: streamBlocks,
     HealthCheck: (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<{ healthy: boolean; status: string }>) => {
-      identity(call as AnyCall);
+      identity(call);
       cb(null, { healthy: !rt.draining, status: rt.draining ? "draining" : "ok" });
     },
   });
@@ -179,9 +179,7 @@ export function createGrpcServer(rt: Runtime): grpc.Server {
 }
 
 export function bindGrpc(server: grpc.Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) =>
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
-  );
+  return new Promise((resolve, reject) => server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))));
 }
 
 /** Graceful: lets in-flight calls finish (streams were ended by drain), then forces after `graceMs`. */

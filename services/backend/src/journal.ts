@@ -77,7 +77,7 @@ export class Journal {
     private readonly enabled: boolean,
     private readonly worker?: number,
   ) {
-    this.buf = new Array(enabled ? capacity : 0);
+    this.buf = new Array<Stored | undefined>(enabled ? capacity : 0);
   }
 
   record(e: NewJournalEntry): void {
@@ -118,7 +118,7 @@ export class Journal {
   }
 
   reset(): void {
-    this.buf = new Array(this.enabled ? this.capacity : 0);
+    this.buf = new Array<Stored | undefined>(this.enabled ? this.capacity : 0);
     this.next = 0;
   }
 }

@@ -13,13 +13,21 @@ const sd = (xs: number[]) => {
   const m = mean(xs);
   return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
 };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 test("rng: same seed, same sequence; different seed, different sequence; uniform in [0,1)", () => {
-  const a = createRng(7), b = createRng(7), c = createRng(8);
+  const a = createRng(7),
+    b = createRng(7),
+    c = createRng(8);
   const xs = Array.from({ length: 1000 }, () => a.next());
-  assert.deepEqual(xs, Array.from({ length: 1000 }, () => b.next()));
-  assert.notDeepEqual(xs, Array.from({ length: 1000 }, () => c.next()));
+  assert.deepEqual(
+    xs,
+    Array.from({ length: 1000 }, () => b.next()),
+  );
+  assert.notDeepEqual(
+    xs,
+    Array.from({ length: 1000 }, () => c.next()),
+  );
   assert.ok(xs.every((x) => x >= 0 && x < 1));
   // Mean of U(0,1) is 0.5 with sd 1/sqrt(12 n); 5 sd bound.
   assert.ok(Math.abs(mean(xs) - 0.5) < 5 / Math.sqrt(12 * 1000));

@@ -6,7 +6,7 @@ import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
 import { startBackend } from "./app";
 import { runPrimary, runWorker } from "./cluster";
-import { ConfigError, loadConfig, type BackendConfig } from "./config";
+import { BackendConfigError, loadConfig, type BackendConfig } from "./config";
 import { installProcessGuard } from "./guard";
 import { createLogger } from "./log";
 
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   try {
     ({ config, path } = loadConfig());
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof BackendConfigError) {
       process.stderr.write(`backend: ${e.message}\n`);
       process.exit(EXIT_CONFIG);
     }

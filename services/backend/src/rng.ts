@@ -29,7 +29,10 @@ export function createRng(seed: number): Rng {
   return {
     seed,
     next() {
-      a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+      a >>>= 0;
+      b >>>= 0;
+      c >>>= 0;
+      d >>>= 0;
       const t = (a + b + d) >>> 0;
       d = (d + 1) >>> 0;
       a = b ^ (b >>> 9);

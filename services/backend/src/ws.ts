@@ -37,8 +37,7 @@ export interface WsHandler {
 
 function rejectHandshake(socket: Duplex, status: number, text: string, backendId: string): void {
   socket.end(
-    `HTTP/1.1 ${status} Injected\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n` +
-      `X-Backend-Id: ${backendId}\r\nConnection: close\r\n\r\n${text}`,
+    `HTTP/1.1 ${status} Injected\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n` + `X-Backend-Id: ${backendId}\r\nConnection: close\r\n\r\n${text}`,
   );
 }
 
@@ -229,7 +228,9 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
         send(errorFrame(id, -32602, `unsupported subscription ${JSON.stringify(params[0] ?? null)}; supported: newHeads`));
         return done(method, "client_error", fault, d?.rule);
       }
-      const subId = `0x${Math.floor(rt.rng.next() * 2 ** 32).toString(16).padStart(8, "0")}${(subs.size + 1).toString(16).padStart(8, "0")}`;
+      const subId = `0x${Math.floor(rt.rng.next() * 2 ** 32)
+        .toString(16)
+        .padStart(8, "0")}${(subs.size + 1).toString(16).padStart(8, "0")}`;
       send(JSON.stringify({ id, jsonrpc: "2.0", result: subId }));
       let pushed = 0;
       const unsub = rt.chain.onBlock((h) => {
@@ -241,7 +242,7 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
       return done(method, outcome, fault, d?.rule);
     }
     if (rt.config.chain.enabled && method === "eth_unsubscribe") {
-      const target = Array.isArray(msg.params) ? msg.params[0] : undefined;
+      const target: unknown = Array.isArray(msg.params) ? msg.params[0] : undefined;
       const unsub = typeof target === "string" ? subs.get(target) : undefined;
       if (unsub) {
         unsub();

@@ -13,7 +13,10 @@ test("rules: add, list, delete by name, replace, clear; bad rules get 400 naming
   assert.equal(added.status, 201);
   assert.equal(added.json.name, "r1");
   await b.admin("POST", "/rules", { method: "x" });
-  assert.deepEqual((await b.admin("GET", "/rules")).json.map((r: any) => r.name), ["r1", "rule-1"]);
+  assert.deepEqual(
+    (await b.admin("GET", "/rules")).json.map((r: any) => r.name),
+    ["r1", "rule-1"],
+  );
   assert.equal((await b.rpc({ id: 1, method: "eth_call" })).status, 503);
   assert.equal((await b.admin("DELETE", "/rules/r1")).status, 204);
   assert.equal((await b.admin("DELETE", "/rules/r1")).status, 404);
@@ -74,7 +77,10 @@ test("journal: query by protocol/method/service, count, limit, bounded capacity,
   assert.equal((await b.admin("GET", "/journal/count?method=a")).json.count, 3);
   assert.equal((await b.admin("GET", "/journal/count?service=s2")).json.count, 1);
   const last = (await b.admin("GET", "/journal?limit=2")).json;
-  assert.deepEqual(last.map((e: any) => e.method), ["a", "b"]);
+  assert.deepEqual(
+    last.map((e: any) => e.method),
+    ["a", "b"],
+  );
   assert.equal(last[1].body, '{"id":9,"method":"b"}');
   assert.equal(last[1].status, 200);
   for (let i = 0; i < 6; i++) await b.rpc({ id: i, method: "c" });

@@ -36,9 +36,13 @@ test("re-seeding through the admin API replays the sequence", async () => {
 });
 
 test("replicas agree on height and blocks (interval mode from a fixed genesis time)", async () => {
-  const q = [{ id: 1, method: "eth_blockNumber" }, { id: 2, method: "eth_getBlockByNumber", params: ["0x10", false] }];
+  const q = [
+    { id: 1, method: "eth_blockNumber" },
+    { id: 2, method: "eth_getBlockByNumber", params: ["0x10", false] },
+  ];
   const [ra, rb] = await Promise.all([a.rpc(q), b.rpc(q)]);
-  const ha = parseInt(ra.json[0].result, 16), hb = parseInt(rb.json[0].result, 16);
+  const ha = parseInt(ra.json[0].result, 16),
+    hb = parseInt(rb.json[0].result, 16);
   assert.ok(Math.abs(ha - hb) <= 1, "same clock, same height (a block boundary may fall between the calls)");
   assert.deepEqual(ra.json[1].result, rb.json[1].result);
   const other = await c.rpc(q);
@@ -54,7 +58,7 @@ test("newHeads in interval mode arrive once per block time, identical across rep
       const got: any[] = [];
       ws.on("open", () => ws.send(JSON.stringify({ id: 1, method: "eth_subscribe", params: ["newHeads"] })));
       ws.on("message", (d) => {
-        const m = JSON.parse(d.toString());
+        const m = JSON.parse((d as Buffer).toString());
         if (m.method === "eth_subscription") got.push(m.params.result);
         if (got.length === 2) {
           ws.close();

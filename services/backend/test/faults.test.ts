@@ -28,7 +28,10 @@ test("jsonrpc_error: 200 with the error object, per call inside a batch", async 
   const one = await call("eth_call");
   assert.equal(one.status, 200);
   assert.deepEqual(JSON.parse(one.body), { error: { code: -32005, message: "limit exceeded", data: { retry: 1 } }, id: 1, jsonrpc: "2.0" });
-  const batch = await b.rpc([{ id: 1, method: "eth_call" }, { id: 2, method: "ok" }]);
+  const batch = await b.rpc([
+    { id: 1, method: "eth_call" },
+    { id: 2, method: "ok" },
+  ]);
   assert.equal(batch.json[0].error.code, -32005);
   assert.equal(batch.json[1].result.method, "ok");
 });
@@ -108,7 +111,10 @@ test("per-rule TTFB latency over the socket: fixed is a floor, uniform stays in 
     await call("jitter");
     times.push(performance.now() - t0);
   }
-  assert.ok(times.every((t) => t >= 39 && t < 200), times.join(","));
+  assert.ok(
+    times.every((t) => t >= 39 && t < 200),
+    times.join(","),
+  );
   const mean = times.reduce((a, x) => a + x, 0) / times.length;
   // U(40,80): mean 60, sd of the mean 11.5/5 = 2.3; allow scheduling overhead on top.
   assert.ok(mean > 52 && mean < 80, `mean ${mean}`);

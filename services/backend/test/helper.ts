@@ -91,9 +91,7 @@ export function rawPost(port: number, body: string, headers: Record<string, stri
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString(), raw: Buffer.concat(chunks) }));
       res.on("aborted", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString(), error: "aborted" }));
-      res.on("error", (e: NodeJS.ErrnoException) =>
-        resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString(), error: e.code ?? e.message }),
-      );
+      res.on("error", (e: NodeJS.ErrnoException) => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString(), error: e.code ?? e.message }));
     });
     req.on("error", (e: NodeJS.ErrnoException) => resolve({ body: "", error: e.code ?? e.message }));
     req.end(body);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { request } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { rawPost, startTestBackend, type TestBackend } from "./helper";
 
@@ -63,7 +64,7 @@ test("oversized bodies get a clear 413 (declared or streamed)", async () => {
   assert.equal(r.status, 413);
   assert.match(JSON.parse(r.body).error.message, /exceeds 4096 bytes/);
   const chunked = await new Promise<number | undefined>((resolve) => {
-    const req = require("node:http").request({ host: "127.0.0.1", port: b.ports.http, method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (res: any) => {
+    const req = request({ host: "127.0.0.1", port: b.ports.http, method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
       res.resume();
       resolve(res.statusCode);
     });

@@ -24,7 +24,14 @@ test("SSE: reference headers, 200 ms cadence, ?batches=N ends cleanly", async ()
   const s = await readStream(b.url("/stream/sse?batches=3"));
   assert.equal(s.error, undefined);
   const evs = events(s.text);
-  assert.deepEqual(evs.map((e) => [e.sequence, e.type]), [[1, "update"], [2, "update"], [3, "update"]]);
+  assert.deepEqual(
+    evs.map((e) => [e.sequence, e.type]),
+    [
+      [1, "update"],
+      [2, "update"],
+      [3, "update"],
+    ],
+  );
   assert.ok(Math.abs(evs[0].timestamp - Date.now() / 1000) < 5);
   assert.match(s.text, /^data: \{"sequence":1,"timestamp":\d+,"type":"update"\}\n\n/);
   // Events at ~200, 400, 600 ms.
@@ -40,8 +47,14 @@ test("SSE: batches from the JSON body (what `relay stream --batches` sends); que
 
 test("NDJSON: one JSON object per line at the configured interval", async () => {
   const s = await readStream(b.url("/stream/ndjson?batches=4"));
-  const lines = s.text.trim().split("\n").map((l) => JSON.parse(l));
-  assert.deepEqual(lines.map((l) => l.sequence), [1, 2, 3, 4]);
+  const lines = s.text
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    lines.map((l) => l.sequence),
+    [1, 2, 3, 4],
+  );
   const res = await fetch(b.url("/stream/ndjson?batches=1"));
   assert.equal(res.headers.get("content-type"), "application/x-ndjson");
   await res.text();

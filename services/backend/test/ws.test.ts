@@ -10,13 +10,15 @@ before(async () => {
 after(() => b.close());
 beforeEach(() => b.admin("DELETE", "/rules"));
 
-function connect(headers: Record<string, string> = {}): Promise<{ ws: WebSocket; frames: any[]; next(n?: number, timeoutMs?: number): Promise<any[]>; closed: Promise<{ code: number; reason: string }> }> {
+function connect(
+  headers: Record<string, string> = {},
+): Promise<{ ws: WebSocket; frames: any[]; next(n?: number, timeoutMs?: number): Promise<any[]>; closed: Promise<{ code: number; reason: string }> }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${b.ports.http}/ws`, { headers });
     const frames: any[] = [];
     let waiter: (() => void) | undefined;
     ws.on("message", (d) => {
-      const t = d.toString();
+      const t = (d as Buffer).toString();
       try {
         frames.push(JSON.parse(t));
       } catch {
@@ -46,11 +48,14 @@ test("repeat_count / delay_ms directive: N frames with sequence/total, spaced de
   c.ws.send(JSON.stringify({ jsonrpc: "2.0", id: 9, method: "sub", params: [{ repeat_count: 3, delay_ms: 50 }] }));
   const got = await c.next(3);
   assert.ok(performance.now() - t0 >= 95, "two gaps of 50 ms");
-  assert.deepEqual(got.map((f) => [f.id, f.result.sequence, f.result.total, f.result.method, f.result.status, f.result.backend_id]), [
-    [9, 1, 3, "sub", "ok", "test-backend"],
-    [9, 2, 3, "sub", "ok", "test-backend"],
-    [9, 3, 3, "sub", "ok", "test-backend"],
-  ]);
+  assert.deepEqual(
+    got.map((f) => [f.id, f.result.sequence, f.result.total, f.result.method, f.result.status, f.result.backend_id]),
+    [
+      [9, 1, 3, "sub", "ok", "test-backend"],
+      [9, 2, 3, "sub", "ok", "test-backend"],
+      [9, 3, 3, "sub", "ok", "test-backend"],
+    ],
+  );
   c.ws.send(JSON.stringify({ id: 1, method: "many", params: [{ repeat_count: 1000 }] }));
   assert.equal((await c.next(60, 500)).length, 50, "repeat_count is capped by websocket.max_repeat_count");
   c.ws.close();
@@ -64,10 +69,13 @@ test("eth_subscribe newHeads pushes one header per simulated block; eth_unsubscr
   const h0 = (await b.admin("GET", "/chain")).json.height;
   await b.admin("POST", "/chain/advance", { blocks: 2 });
   const heads = await c.next(2);
-  assert.deepEqual(heads.map((h) => [h.method, h.params.subscription, parseInt(h.params.result.number, 16)]), [
-    ["eth_subscription", sub.result, h0 + 1],
-    ["eth_subscription", sub.result, h0 + 2],
-  ]);
+  assert.deepEqual(
+    heads.map((h) => [h.method, h.params.subscription, parseInt(h.params.result.number, 16)]),
+    [
+      ["eth_subscription", sub.result, h0 + 1],
+      ["eth_subscription", sub.result, h0 + 2],
+    ],
+  );
   c.ws.send(JSON.stringify({ id: 2, method: "eth_unsubscribe", params: [sub.result] }));
   assert.equal((await c.next())[0].result, true);
   await b.admin("POST", "/chain/advance", { blocks: 1 });

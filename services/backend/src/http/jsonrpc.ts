@@ -144,7 +144,7 @@ async function respond(rt: Runtime, req: IncomingMessage, res: ServerResponse, b
   if (s.delay_ms > 0) await sleep(s.delay_ms);
   if (s.error_rate > 0 && rt.rng.next() < s.error_rate) {
     const codes = s.error_codes.length > 0 ? s.error_codes : [s.error_code];
-    const status = codes[Math.floor(rt.rng.next() * codes.length)]!;
+    const status = codes[Math.floor(rt.rng.next() * codes.length)];
     send(rt, res, status, Buffer.from(injectedText(status)), "text/plain; charset=utf-8");
     finish(rt, req, start, [{ method: "error", outcome: "injected", fault: "error_rate" }], status, buf);
     return;
@@ -159,7 +159,7 @@ async function respond(rt: Runtime, req: IncomingMessage, res: ServerResponse, b
   const { calls, isBatch } = parsed;
 
   // One decision per call; the first transport fault in a batch decides the whole HTTP response.
-  const decisions: Array<FaultDecision | null> = new Array(calls.length).fill(null);
+  const decisions = new Array<FaultDecision | null>(calls.length).fill(null);
   if (!rt.faults.empty) {
     const header = (n: string) => {
       const v = req.headers[n];
@@ -185,14 +185,29 @@ async function respond(rt: Runtime, req: IncomingMessage, res: ServerResponse, b
   let body = answered.body;
   if (ttfb > 0) await sleep(ttfb);
   if (req.socket.destroyed) {
-    finish(rt, req, start, answers.map((a) => ({ ...a, outcome: "cancelled" as const })), undefined, buf);
+    finish(
+      rt,
+      req,
+      start,
+      answers.map((a) => ({ ...a, outcome: "cancelled" as const })),
+      undefined,
+      buf,
+    );
     return;
   }
 
   if (transport) {
     const status = applyTransportFault(req, res, transport.action, rt.backendId, body, "application/json");
     const label = faultLabel(transport);
-    finish(rt, req, start, answers.map((a) => ({ ...a, outcome: "injected" as const, fault: label })), status, buf, transport.rule);
+    finish(
+      rt,
+      req,
+      start,
+      answers.map((a) => ({ ...a, outcome: "injected" as const, fault: label })),
+      status,
+      buf,
+      transport.rule,
+    );
     return;
   }
   if (s.broken_compression && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "")) {

@@ -15,14 +15,7 @@ export function injectedText(status: number): string {
 }
 
 /** Writes the fault; `body` is the would-be response, needed by `truncate`. */
-export function applyTransportFault(
-  req: IncomingMessage,
-  res: ServerResponse,
-  action: FaultAction,
-  backendId: string,
-  body: Buffer,
-  contentType: string,
-): number | undefined {
+export function applyTransportFault(req: IncomingMessage, res: ServerResponse, action: FaultAction, backendId: string, body: Buffer, contentType: string): number | undefined {
   switch (action.type) {
     case "reset":
     case "disconnect":

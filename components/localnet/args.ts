@@ -1,0 +1,142 @@
+/**
+ * The stack config, mapped to each part's own args: the only place that reads LocalnetConfig on
+ * behalf of a part, so a part takes exactly what it uses and parts meet only through what is
+ * handed over here (URLs, Service names, readiness).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { GenesisArtifacts, GenesisInput } from "../../genesis";
+import type { LocalnetConfig } from "../config/schema";
+import type { ProviderArgs } from "../k8s/provider";
+import type { LocalnetImagesArgs } from "../images/images";
+import type { RedisArgs } from "../redis/redis";
+import type { ValidatorArgs } from "../validator/validator";
+import type { BackendArgs } from "../backend/backend";
+import type { MinerSetArgs } from "../relay-miner/miner-set";
+import type { RelayerSetArgs } from "../relay-miner/relayer-set";
+import type { NodeUrls } from "../relay-miner/relayminer-config";
+import type { ObservabilityArgs } from "../observability/observability";
+import { relayerServicesOf, validatorGenesisOf } from "./genesis";
+
+export function providerArgs(c: LocalnetConfig): ProviderArgs {
+  return { namespace: c.namespace, context: c.kube.context, kubeconfig: c.kube.kubeconfig, renderDir: c.kube.renderDir };
+}
+
+export function imagesArgs(c: LocalnetConfig, projectDir: string): LocalnetImagesArgs {
+  return { build: c.build, images: { backend: c.images.backend, relayMiner: c.images.relayMiner }, projectDir };
+}
+
+export function redisArgs(c: LocalnetConfig): RedisArgs {
+  return {
+    namespace: c.namespace,
+    images: { redis: c.images.redis, exporter: c.images.redisExporter, commander: c.images.redisCommander },
+    imagePullPolicy: c.kube.imagePullPolicy,
+    mode: c.redis.mode,
+    cluster: c.redis.cluster,
+    maxMemoryMb: c.redis.maxMemoryMb,
+    evictionPolicy: c.redis.evictionPolicy,
+    persistence: c.redis.persistence,
+    storageClass: c.kube.storageClass,
+    commander: c.redis.commander,
+  };
+}
+
+export function validatorArgs(c: LocalnetConfig, genesis: GenesisArtifacts): ValidatorArgs {
+  return {
+    namespace: c.namespace,
+    images: { pocketd: c.images.pocketd, busybox: c.images.busybox },
+    imagePullPolicy: c.kube.imagePullPolicy,
+    genesis: validatorGenesisOf(genesis),
+    blockTimeSeconds: c.validator.blockTimeSeconds,
+    logLevel: c.validator.logLevel,
+    keepState: c.validator.keepState,
+    storageSize: c.validator.storageSize,
+    storageClass: c.kube.storageClass,
+  };
+}
+
+export function backendArgs(c: LocalnetConfig, image: pulumi.Input<string>): BackendArgs {
+  return {
+    namespace: c.namespace,
+    image,
+    imagePullPolicy: c.kube.imagePullPolicy,
+    replicas: c.backend.replicas,
+    config: c.backend.config,
+    workers: c.backend.workers,
+  };
+}
+
+/** What the miners get from the parts before them. */
+export interface MinerInputs {
+  image: pulumi.Input<string>;
+  redisUrl: string;
+  node: NodeUrls;
+  genesis: GenesisArtifacts;
+  /** supplier-keys.yaml from the genesis. */
+  supplierKeysYaml: string;
+}
+
+export function minerSetArgs(c: LocalnetConfig, i: MinerInputs): MinerSetArgs {
+  return {
+    namespace: c.namespace,
+    image: i.image,
+    gateImages: { redis: c.images.redis, busybox: c.images.busybox },
+    imagePullPolicy: c.kube.imagePullPolicy,
+    replicas: c.miner.count,
+    redisUrl: i.redisUrl,
+    node: i.node,
+    chainId: i.genesis.summary.chainId,
+    blockTimeSeconds: c.validator.blockTimeSeconds,
+    knownApplications: i.genesis.summary.applications,
+    supplierKeysYaml: i.supplierKeysYaml,
+    logLevel: c.miner.logLevel,
+    overrides: c.miner.config,
+  };
+}
+
+/** What the relayers get from the parts before them. */
+export interface RelayerInputs {
+  image: pulumi.Input<string>;
+  redisUrl: string;
+  node: NodeUrls;
+  genesisInput: GenesisInput;
+  /** The Backend's host, or undefined when the backend is off (backend.externalHost is used). */
+  backendHost: string | undefined;
+  keysSecretName: pulumi.Input<string>;
+}
+
+export function relayerSetArgs(c: LocalnetConfig, i: RelayerInputs): RelayerSetArgs {
+  // The config rules guarantee externalHost is set when relayers run without the demo backend.
+  const backendHost = i.backendHost ?? c.backend.externalHost ?? "";
+  return {
+    namespace: c.namespace,
+    image: i.image,
+    gateImage: c.images.redis,
+    imagePullPolicy: c.kube.imagePullPolicy,
+    replicas: c.relayer.count,
+    redisUrl: i.redisUrl,
+    node: i.node,
+    backendHost,
+    services: relayerServicesOf(i.genesisInput),
+    keysSecretName: i.keysSecretName,
+    validationMode: c.relayer.validationMode,
+    logLevel: c.relayer.logLevel,
+    overrides: c.relayer.config,
+  };
+}
+
+export function observabilityArgs(c: LocalnetConfig, redisNodes: string[]): ObservabilityArgs {
+  return {
+    images: { prometheus: c.images.prometheus, grafana: c.images.grafana },
+    imagePullPolicy: c.kube.imagePullPolicy,
+    scrape: {
+      namespace: c.namespace,
+      scrapeIntervalSeconds: c.observability.scrapeIntervalSeconds,
+      relayers: c.relayer.count,
+      miners: c.miner.count,
+      redisNodes,
+      backendReplicas: c.backend.enabled ? c.backend.replicas : 0,
+    },
+    grafanaAdminPassword: c.observability.grafanaAdminPassword,
+    grafanaAnonymous: c.observability.grafanaAnonymous,
+  };
+}

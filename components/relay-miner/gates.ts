@@ -1,0 +1,61 @@
+/**
+ * Init containers that hold a pod until what it needs is really serving. Pulumi's dependsOn orders
+ * the first `pulumi up`; these gates keep the order when pods restart later on their own. Each runs
+ * a script beside this file (wait-for-*.sh) with the environment built here; tests run the same
+ * scripts against real servers.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import { redisKeys } from "../topology/names";
+import { resources, type ImagePullPolicy } from "../k8s/objects";
+import { envVars, readScripts, scriptCommand, scriptsVolumeMount } from "../k8s/scripts";
+
+/** The gate scripts, by file name. */
+export const gateScripts = readScripts(__dirname, ["wait-for-redis.sh", "wait-for-leader.sh", "wait-for-chain.sh"] as const);
+type GateScript = keyof typeof gateScripts;
+
+/** First host and port of a redis:// or redis-cluster:// URL, and whether it is a cluster. */
+export function redisEndpoint(url: string): { host: string; port: number; cluster: boolean } {
+  const m = /^(redis|redis-cluster):\/\/(?:[^@/]*@)?([^,:/]+):(\d+)/.exec(url);
+  if (!m) throw new Error(`not a redis:// or redis-cluster:// URL: ${url}`);
+  return { host: m[2], port: Number(m[3]), cluster: m[1] === "redis-cluster" };
+}
+
+/** Environment of wait-for-redis.sh: the first node of the URL. */
+export function waitForRedisEnv(redisUrl: string): Record<string, string> {
+  const e = redisEndpoint(redisUrl);
+  return { REDIS_HOST: e.host, REDIS_PORT: String(e.port), REDIS_CLUSTER: String(e.cluster) };
+}
+
+/** Environment of wait-for-leader.sh. */
+export function waitForLeaderEnv(redisUrl: string): Record<string, string> {
+  return { ...waitForRedisEnv(redisUrl), LEADER_KEY: redisKeys.leaderLock };
+}
+
+/** Environment of wait-for-chain.sh. */
+export function waitForChainEnv(rpcUrl: string): Record<string, string> {
+  return { CHAIN_RPC_URL: rpcUrl };
+}
+
+interface GateImage {
+  image: string;
+  imagePullPolicy: ImagePullPolicy;
+}
+
+function gate(name: string, script: GateScript, env: Record<string, string>, g: GateImage): k8s.types.input.core.v1.Container {
+  return {
+    name,
+    image: g.image,
+    imagePullPolicy: g.imagePullPolicy,
+    command: scriptCommand(script),
+    env: envVars(env),
+    resources: resources("10m", "16Mi", "100m", "64Mi"),
+    volumeMounts: [scriptsVolumeMount],
+  };
+}
+
+/** Runs in the Redis image (redis-cli). */
+export const waitForRedis = (redisUrl: string, g: GateImage) => gate("wait-for-redis", "wait-for-redis.sh", waitForRedisEnv(redisUrl), g);
+/** Runs in the Redis image (redis-cli). */
+export const waitForLeader = (redisUrl: string, g: GateImage) => gate("wait-for-leader", "wait-for-leader.sh", waitForLeaderEnv(redisUrl), g);
+/** Runs in busybox (wget). */
+export const waitForChain = (rpcUrl: string, g: GateImage) => gate("wait-for-chain", "wait-for-chain.sh", waitForChainEnv(rpcUrl), g);

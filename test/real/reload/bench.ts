@@ -1,0 +1,124 @@
+/**
+ * npm run bench:reload: edit-to-running for the backend, on a real node with a real Docker engine
+ * and registry (loop.ts). Each round changes one line of the backend's source (the header
+ * MARK_HEADER) and runs the operation the Tiltfile runs (`pulumi up --yes --skip-preview`, here
+ * through the Automation API: the same engine operation, without the language host binary the
+ * module proxy refuses), and times it until every backend pod answers with the new header.
+ *
+ *   npm run bench:reload [-- --rounds 3 --replicas 1]
+ *
+ * Prints a phase table per round and the medians. Phases, from the edit:
+ *   to build    from the edit to the image step's start (program run, plugins started, diff)
+ *   build+push  the docker-build Image step: one buildx run with --push, so the engine's events
+ *               do not split build from push
+ *   rollout     the Deployment update step (the provider waits for the rollout)
+ *   up          the whole `pulumi up`
+ *   first new   the first answer carrying the new header (any pod)
+ *   all new     every serving backend pod (Ready, not being deleted) answers with it
+ * Needs root, Debian and `npm run tools:build` (docker tools included).
+ */
+import { Scratch } from "../support";
+import { MARK_HEADER, startReloadLoop, type BackendPod, type ReloadLoop } from "./loop";
+
+interface Round {
+  start: number;
+  buildPush: number;
+  rollout: number;
+  up: number;
+  firstNew: number;
+  allNew: number;
+}
+const PHASES: (keyof Round)[] = ["start", "buildPush", "rollout", "up", "firstNew", "allNew"];
+const LABELS: Record<keyof Round, string> = { start: "to build", buildPush: "build+push", rollout: "rollout", up: "up", firstNew: "first new", allNew: "all new" };
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer (got ${process.argv[i + 1]})`);
+  return v;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const secs = (ms: number) => (ms / 1000).toFixed(1).padStart(7);
+
+/** Polls the backend pods during the up (`until`): when the first, and when every serving pod, answered with `mark`. */
+async function watchAnswers(loop: ReloadLoop, mark: string, replicas: number, t0: number, until: Promise<unknown>): Promise<{ firstNew: number; allNew: number }> {
+  let firstNew: number | undefined;
+  let failed: Error | undefined;
+  until.catch((e: unknown) => {
+    failed = e instanceof Error ? e : new Error(String(e));
+  });
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    let pods: BackendPod[] = [];
+    try {
+      pods = loop.backendPods();
+    } catch {
+      /* API busy: next poll */
+    }
+    const marks = await loop.marks(pods.filter((p) => p.ip));
+    if (firstNew === undefined && marks.includes(mark)) firstNew = Date.now() - t0;
+    // Serving pods: a pod being deleted is out of the Service's endpoints (its /ready says 503).
+    const live = pods.filter((p) => p.ip && p.ready && !p.deleting);
+    const liveMarks = await loop.marks(live);
+    if (live.length === replicas && liveMarks.every((m) => m === mark)) {
+      return { firstNew: firstNew ?? Date.now() - t0, allNew: Date.now() - t0 };
+    }
+    if (failed) throw failed;
+    if (Date.now() > deadline) throw new Error(`the backend pods did not all answer ${MARK_HEADER}: ${mark} within 300 s (got ${JSON.stringify(liveMarks)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function main(): Promise<void> {
+  const rounds = arg("rounds", 3);
+  const replicas = arg("replicas", 1);
+  const scratch = new Scratch();
+  const tStart = Date.now();
+  const loop = await startReloadLoop(scratch, { backendReplicas: replicas, initialMark: "start" });
+  let left: string[];
+  try {
+    console.log(`node with Docker and registry ready in ${((Date.now() - tStart) / 1000).toFixed(1)} s`);
+    const first = await loop.up();
+    console.log(`first up (cold build of the backend image): ${(first.ms / 1000).toFixed(1)} s`);
+    const results: Round[] = [];
+    for (let i = 1; i <= rounds; i++) {
+      const mark = `round-${i}-${Date.now()}`;
+      const t0 = Date.now();
+      loop.setMark(mark);
+      const up = loop.up();
+      const answers = watchAnswers(loop, mark, replicas, t0, up);
+      const r = await up;
+      const { firstNew, allNew } = await answers;
+      const step = (type: string) => r.steps.find((s) => s.type === type);
+      const image = step("docker-build:index:Image");
+      const deployment = r.steps.find((s) => s.type === "kubernetes:apps/v1:Deployment" && s.name.startsWith("backend"));
+      if (!image || !deployment) throw new Error(`round ${i}: the up did not rebuild and roll the backend: ${JSON.stringify(r.changes)}`);
+      results.push({
+        start: image.startMs,
+        buildPush: (image.endMs ?? r.ms) - image.startMs,
+        rollout: (deployment.endMs ?? r.ms) - deployment.startMs,
+        up: r.ms,
+        firstNew,
+        allNew,
+      });
+      console.log(
+        `round ${i} steps (ms from the up's start): ${r.steps.map((s) => `${s.type.split(":").pop()} ${s.name} ${s.op} ${s.startMs}-${s.endMs ?? "?"}`).join(", ")}; up returned at ${r.ms}`,
+      );
+      console.log(`round ${i}: ${PHASES.map((p) => `${LABELS[p]} ${secs(results[i - 1][p]).trim()} s`).join(", ")}`);
+    }
+    console.log(`\nedit-to-running, backend (${replicas} pod${replicas > 1 ? "s" : ""}), ${rounds} rounds, seconds from the edit (build+push and rollout are durations):`);
+    console.log(`${"phase".padEnd(12)}${results.map((_, i) => `  round ${i + 1}`.padStart(9)).join("")}   median`);
+    for (const p of PHASES) console.log(`${LABELS[p].padEnd(12)}${results.map((r) => secs(r[p]).padStart(9)).join("")}  ${secs(median(results.map((r) => r[p])))}`);
+  } finally {
+    left = loop.teardown();
+    await scratch.cleanup();
+  }
+  console.log(`teardown: ${left.length ? `LEFT ${left.join("; ")}` : "nothing left behind"}`);
+  if (left.length) process.exit(1);
+}
+
+main().catch((e) => {
+  console.error(`bench:reload: ${(e as Error).message}`);
+  process.exit(1);
+});

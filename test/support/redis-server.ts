@@ -1,0 +1,118 @@
+/**
+ * Real redis-server processes for tests: one standalone node, or a 3-primary Redis Cluster, on
+ * 127.0.0.1 with free ports and a temp dir each; `stop()` kills them and removes the dirs.
+ * A missing redis-server is a test failure with the install command, never a skip.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { freePort } from "./ports";
+
+export interface RedisServers {
+  ports: number[];
+  stop(): Promise<void>;
+}
+
+/** Throws a readable error when the binaries are not installed. */
+export function requireRedisBinaries(): void {
+  for (const bin of ["redis-server", "redis-cli"]) {
+    if (spawnSync(bin, ["--version"], { stdio: "ignore" }).error) {
+      throw new Error(`${bin} is not on PATH; the status tests need a real Redis. Install it: apt-get install -y redis-server (CI's .ci/run does)`);
+    }
+  }
+}
+
+async function waitForPing(port: number, proc: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`redis-server on port ${port} exited (${proc.exitCode}): ${log()}`);
+    const c = new Redis({ host: "127.0.0.1", port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    c.on("error", () => undefined);
+    try {
+      await c.connect();
+      if ((await c.ping()) === "PONG") return;
+    } catch {
+      // not up yet
+    } finally {
+      c.disconnect();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`redis-server on port ${port} did not answer PING within 10 s: ${log()}`);
+}
+
+async function startNodes(count: number, cluster: boolean): Promise<RedisServers> {
+  requireRedisBinaries();
+  const dir = mkdtempSync(join(tmpdir(), "rml-redis-"));
+  const procs: ChildProcess[] = [];
+  const ports: number[] = [];
+  const stop = async () => {
+    await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise<void>((resolve) => {
+            if (p.exitCode !== null || p.signalCode !== null) return resolve();
+            p.once("exit", () => resolve());
+            p.kill("SIGKILL");
+          }),
+      ),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < count; i++) {
+      const port = await freePort();
+      const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--protected-mode", "yes"];
+      args.push("--dbfilename", `dump-${port}.rdb`);
+      if (cluster) {
+        // The cluster bus port defaults to port+10000, which may be taken or >65535: pick one.
+        args.push("--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--cluster-port", String(await freePort()));
+      }
+      let output = "";
+      const proc = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+      proc.stdout?.on("data", (d) => (output = (output + d).slice(-2000)));
+      proc.stderr?.on("data", (d) => (output = (output + d).slice(-2000)));
+      procs.push(proc);
+      ports.push(port);
+      await waitForPing(port, proc, () => output);
+    }
+    return { ports, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+export function startStandalone(): Promise<RedisServers> {
+  return startNodes(1, false);
+}
+
+/** Three primaries, no replicas, all 16384 slots assigned, cluster_state:ok on every node. */
+export async function startCluster(): Promise<RedisServers> {
+  const servers = await startNodes(3, true);
+  try {
+    const create = spawnSync("redis-cli", ["--cluster", "create", ...servers.ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes"], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+    const deadline = Date.now() + 15_000;
+    for (const port of servers.ports) {
+      const c = new Redis({ host: "127.0.0.1", port });
+      try {
+        while (!/cluster_state:ok/.test(await c.cluster("INFO"))) {
+          if (Date.now() > deadline) throw new Error(`cluster node ${port} never reached cluster_state:ok`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      } finally {
+        c.disconnect();
+      }
+    }
+    return servers;
+  } catch (e) {
+    await servers.stop();
+    throw e;
+  }
+}
