@@ -27,10 +27,7 @@ export class GenesisInputError extends Error {
 export const SHOWN_PROBLEMS = 50;
 
 export function formatProblems(source: string, problems: readonly Problem[]): string {
-  const head =
-    problems.length === 1
-      ? `invalid genesis input ${terminalSafe(source)}:`
-      : `invalid genesis input ${terminalSafe(source)} (${problems.length} problems):`;
+  const head = problems.length === 1 ? `invalid genesis input ${terminalSafe(source)}:` : `invalid genesis input ${terminalSafe(source)} (${problems.length} problems):`;
   const lines = problems.slice(0, SHOWN_PROBLEMS).map((p) => terminalSafe(`  - ${p.path === "" ? "(root)" : p.path}: ${p.message}`));
   if (problems.length > SHOWN_PROBLEMS) lines.push(`  … and ${problems.length - SHOWN_PROBLEMS} more`);
   return [head, ...lines].join("\n");

@@ -17,10 +17,12 @@ const limitText = `${MAX_GENESIS_BYTES} bytes (1 MiB)`;
 export const MAX_YAML_ALIASES = 100;
 
 // C0 controls other than tab, LF and CR; DEL; C1 controls. YAML forbids them in a document anyway.
+// eslint-disable-next-line no-control-regex -- finding control bytes is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /** Escapes what a terminal would interpret (controls, line/paragraph separators, bidi overrides). */
 export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex -- escaping control bytes is the point
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 

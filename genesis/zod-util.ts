@@ -19,38 +19,34 @@ export function strict<T extends z.ZodRawShape>(shape: T) {
   });
 }
 
-export const coin = z
-  .string({ error: `expected a string: ${coinFormatHelp}` })
-  .transform((text, ctx): Coin => {
-    const parsed = parseCoin(text);
-    if (!parsed) {
-      ctx.addIssue({ code: "custom", message: `${showValue(text)} is not a coin; expected ${coinFormatHelp}` });
-      return z.NEVER;
-    }
-    if (parsed.amount > MAX_AMOUNT) {
-      ctx.addIssue({ code: "custom", message: `${showValue(text)} has an amount above ${maxAmountHelp}` });
-      return z.NEVER;
-    }
-    return parsed;
-  });
+export const coin = z.string({ error: `expected a string: ${coinFormatHelp}` }).transform((text, ctx): Coin => {
+  const parsed = parseCoin(text);
+  if (!parsed) {
+    ctx.addIssue({ code: "custom", message: `${showValue(text)} is not a coin; expected ${coinFormatHelp}` });
+    return z.NEVER;
+  }
+  if (parsed.amount > MAX_AMOUNT) {
+    ctx.addIssue({ code: "custom", message: `${showValue(text)} has an amount above ${maxAmountHelp}` });
+    return z.NEVER;
+  }
+  return parsed;
+});
 
-export const coins = z
-  .string({ error: `expected a string: ${coinFormatHelp}, several separated by commas` })
-  .transform((text, ctx): Coin[] => {
-    const parsed = parseCoins(text);
-    if (!parsed) {
-      ctx.addIssue({
-        code: "custom",
-        message: `${showValue(text)} is not a coin list; expected ${coinFormatHelp}, several separated by commas`,
-      });
-      return z.NEVER;
-    }
-    if (parsed.some((c) => c.amount > MAX_AMOUNT)) {
-      ctx.addIssue({ code: "custom", message: `${showValue(text)} has an amount above ${maxAmountHelp}` });
-      return z.NEVER;
-    }
-    return parsed;
-  });
+export const coins = z.string({ error: `expected a string: ${coinFormatHelp}, several separated by commas` }).transform((text, ctx): Coin[] => {
+  const parsed = parseCoins(text);
+  if (!parsed) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${showValue(text)} is not a coin list; expected ${coinFormatHelp}, several separated by commas`,
+    });
+    return z.NEVER;
+  }
+  if (parsed.some((c) => c.amount > MAX_AMOUNT)) {
+    ctx.addIssue({ code: "custom", message: `${showValue(text)} has an amount above ${maxAmountHelp}` });
+    return z.NEVER;
+  }
+  return parsed;
+});
 
 export function int(min: number, max = Number.MAX_SAFE_INTEGER) {
   return z

@@ -78,8 +78,14 @@ describe("status with wrong-typed and unreadable keys (standalone redis-server)"
       { key: "ha:relays:pokt1supplierddd", problem: "holds a string, expected a stream (a relay stream)" },
     ]);
     // The readable rest is all there.
-    assert.deepEqual(s.leases.map((l) => l.supplier), ["pokt1supplieraaa", "pokt1supplierbbb"]);
-    assert.deepEqual(s.streams.map((x) => x.supplier), ["pokt1supplieraaa", "pokt1supplierbbb"]);
+    assert.deepEqual(
+      s.leases.map((l) => l.supplier),
+      ["pokt1supplieraaa", "pokt1supplierbbb"],
+    );
+    assert.deepEqual(
+      s.streams.map((x) => x.supplier),
+      ["pokt1supplieraaa", "pokt1supplierbbb"],
+    );
     assert.equal(s.miners.find((m) => m.id === "miner-1-17")?.heartbeatAgeMs, null);
     assert.deepEqual(s.sessions.find((x) => x.supplier === "pokt1supplieraaa")?.byState, { active: 1, claimed: 2 });
 
@@ -98,28 +104,45 @@ describe("status with wrong-typed and unreadable keys (standalone redis-server)"
     await writer.set(keys.activeSet, "miner-0-17");
     await writer.zadd(keys.sessionIndex("pokt1supplieraaa"), 1, "s1");
     const s = JSON.parse(cli("--redis", url, "--json").stdout) as StatusSnapshot;
-    assert.deepEqual(s.problems.map((p) => `${p.key}: ${p.problem}`), [
-      "ha:miner:active: holds a string, expected a set (the active miner set)",
-      "ha:miner:sessions:pokt1supplieraaa:index: holds a zset, expected a set (a session index)",
-    ]);
-    assert.deepEqual(s.miners.map((m) => [m.id, m.registered]), [
-      ["miner-0-17", false],
-      ["miner-1-17", false],
-    ]);
+    assert.deepEqual(
+      s.problems.map((p) => `${p.key}: ${p.problem}`),
+      ["ha:miner:active: holds a string, expected a set (the active miner set)", "ha:miner:sessions:pokt1supplieraaa:index: holds a zset, expected a set (a session index)"],
+    );
+    assert.deepEqual(
+      s.miners.map((m) => [m.id, m.registered]),
+      [
+        ["miner-0-17", false],
+        ["miner-1-17", false],
+      ],
+    );
   });
 
   test("a key the server refuses to read (ACL) is named; the rest prints", async () => {
     await writer.flushall();
     await writeRelayMinerState(writer);
     // May read every relay-miner key except the leader lock.
-    await writer.call("ACL", "SETUSER", "status-reader", "on", ">pw", "resetkeys", "~ha:miner:active", "~ha:miner:instance:*", "~ha:miner:claim:*", "~ha:relays:*", "~ha:miner:sessions:*", "&*", "+@all");
+    await writer.call(
+      "ACL",
+      "SETUSER",
+      "status-reader",
+      "on",
+      ">pw",
+      "resetkeys",
+      "~ha:miner:active",
+      "~ha:miner:instance:*",
+      "~ha:miner:claim:*",
+      "~ha:relays:*",
+      "~ha:miner:sessions:*",
+      "&*",
+      "+@all",
+    );
     try {
       const r = cli("--redis", `redis://status-reader:pw@127.0.0.1:${servers.ports[0]}`, "--json");
       assert.equal(r.code, 3, r.stderr);
       const s = JSON.parse(r.stdout) as StatusSnapshot;
       assert.equal(s.problems.length, 1);
-      assert.equal(s.problems[0]!.key, keys.leaderLock);
-      assert.match(s.problems[0]!.problem, /^could not be read: NOPERM/);
+      assert.equal(s.problems[0].key, keys.leaderLock);
+      assert.match(s.problems[0].problem, /^could not be read: NOPERM/);
       assert.equal(s.streams.length, 2);
       assert.equal(s.leases.length, 3);
     } finally {
@@ -146,7 +169,10 @@ describe("status with wrong-typed and unreadable keys (standalone redis-server)"
   test("redis-cluster:// against a standalone Redis is named as a mode mismatch", () => {
     const r = cli("--redis", `redis-cluster://127.0.0.1:${servers.ports[0]}`);
     assert.equal(r.code, 1);
-    assert.equal(r.stderr.trim(), `status: 127.0.0.1:${servers.ports[0]} is a standalone Redis (cluster support disabled); use --redis redis://127.0.0.1:${servers.ports[0]}, not redis-cluster://`);
+    assert.equal(
+      r.stderr.trim(),
+      `status: 127.0.0.1:${servers.ports[0]} is a standalone Redis (cluster support disabled); use --redis redis://127.0.0.1:${servers.ports[0]}, not redis-cluster://`,
+    );
   });
 });
 
@@ -183,7 +209,12 @@ describe("status against endpoints that are not (this kind of) Redis", () => {
     try {
       const r = cli("--redis", `redis://127.0.0.1:${cluster.ports[0]}`);
       assert.equal(r.code, 1);
-      assert.match(r.stderr, new RegExp(`^status: 127\\.0\\.0\\.1:${cluster.ports[0]} is a Redis Cluster node, but --redis asked for a standalone Redis; use --redis redis-cluster://127\\.0\\.0\\.1:${cluster.ports[0]}`));
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^status: 127\\.0\\.0\\.1:${cluster.ports[0]} is a Redis Cluster node, but --redis asked for a standalone Redis; use --redis redis-cluster://127\\.0\\.0\\.1:${cluster.ports[0]}`,
+        ),
+      );
     } finally {
       await cluster.stop();
     }

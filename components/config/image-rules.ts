@@ -13,7 +13,7 @@ export interface RedisVersion {
 
 /** The tag of an image reference (`redis:8.4-alpine` → `8.4-alpine`), or undefined when it has none. */
 export function tagOf(ref: string): string | undefined {
-  const noDigest = ref.split("@")[0]!;
+  const noDigest = ref.split("@")[0];
   const lastSlash = noDigest.lastIndexOf("/");
   const colon = noDigest.indexOf(":", lastSlash + 1);
   return colon === -1 ? undefined : noDigest.slice(colon + 1);
@@ -50,7 +50,8 @@ export function imagesPinned(c: LocalnetConfig): ConfigProblem[] {
   for (const [name, ref] of Object.entries(c.images)) {
     if (name === "redis") continue;
     const tag = tagOf(ref);
-    if (tag === undefined && !hasDigest(ref)) out.push({ key: `images.${name}`, value: ref, message: `has no tag; pin one (e.g. ${ref}:1.2.3) so every \`up\` deploys the same image` });
+    if (tag === undefined && !hasDigest(ref))
+      out.push({ key: `images.${name}`, value: ref, message: `has no tag; pin one (e.g. ${ref}:1.2.3) so every \`up\` deploys the same image` });
     else if (tag === "latest") out.push({ key: `images.${name}`, value: ref, message: "uses the tag latest, which moves without `pulumi up` noticing; pin a version tag" });
   }
   if (c.redis.enabled) {

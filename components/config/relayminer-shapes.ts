@@ -12,9 +12,10 @@ const rpcTypes = ["jsonrpc", "rest", "websocket", "grpc", "cometbft"] as const;
 
 const redisNamespace = obj(
   Object.fromEntries(
-    ["base_prefix", "cache_prefix", "events_prefix", "streams_prefix", "miner_prefix", "supplier_prefix", "meter_prefix", "params_prefix", "consumer_group_prefix"].map(
-      (k) => [k, str()],
-    ),
+    ["base_prefix", "cache_prefix", "events_prefix", "streams_prefix", "miner_prefix", "supplier_prefix", "meter_prefix", "params_prefix", "consumer_group_prefix"].map((k) => [
+      k,
+      str(),
+    ]),
   ),
 );
 const redisPool = { pool_size: int(0), min_idle_conns: int(0), pool_timeout_seconds: int(0), conn_max_idle_time_seconds: int(0), namespace: redisNamespace };
@@ -46,7 +47,7 @@ const backendHealthCheck = obj({
 });
 const backend = obj({
   url: str(),
-  urls: list({ kind: "either", options: [str(), obj({ name: str(), url: str() })], like: 'a URL string or {name, url}' }),
+  urls: list({ kind: "either", options: [str(), obj({ name: str(), url: str() })], like: "a URL string or {name, url}" }),
   base_path: str({ pattern: /^\//, like: '"/ext/bc/C/rpc" (starting with /)' }),
   load_balancing: oneOf("first_healthy", "round_robin"),
   headers,

@@ -24,7 +24,7 @@ function problemsOf(raw: Record<string, string>): string[] {
   try {
     parse(raw);
   } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
+    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
     return e.problems.map((p) => `${p.key}${p.value === undefined ? "" : ` = ${JSON.stringify(p.value)}`}: ${p.message}`);
   }
   assert.fail("expected the config to be rejected");
@@ -59,9 +59,7 @@ describe("relay-miner overrides have the shapes the relay-miner accepts", () => 
   });
 
   test("services: a mapping of service ids; backends keyed by transport type; enums checked", () => {
-    assert.deepEqual(problemsOf(overrides("relayer", { services: ["develop-http"] })), [
-      'relayer.config.services = ["develop-http"]: must be a mapping',
-    ]);
+    assert.deepEqual(problemsOf(overrides("relayer", { services: ["develop-http"] })), ['relayer.config.services = ["develop-http"]: must be a mapping']);
     assert.deepEqual(problemsOf(overrides("relayer", { services: { "develop-http": { default_backend: "ws", backends: { ws: { url: "ws://x" } } } } })), [
       'relayer.config.services.develop-http.default_backend = "ws": must be one of jsonrpc, rest, websocket, grpc, cometbft',
       "relayer.config.services.develop-http.backends.ws: unknown key; allowed: jsonrpc, rest, websocket, grpc, cometbft",

@@ -113,9 +113,7 @@ const externalHostOnlyWithoutBackend: Rule = (c) =>
 
 /** Kubernetes refuses a zero-size volume only once the PVC is applied; say it now. */
 const storageNotZero: Rule = (c) =>
-  Number.parseFloat(c.validator.storageSize) > 0
-    ? []
-    : [{ key: "validator.storageSize", value: c.validator.storageSize, message: "must be more than zero, e.g. 2Gi" }];
+  Number.parseFloat(c.validator.storageSize) > 0 ? [] : [{ key: "validator.storageSize", value: c.validator.storageSize, message: "must be more than zero, e.g. 2Gi" }];
 
 /** Replica i listens on base + i: the last replica's port must still be a port. */
 const replicaPortsInRange: Rule = (c) => {

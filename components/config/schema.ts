@@ -53,9 +53,7 @@ const kube = z
       .describe("Write manifests to this directory instead of applying them (no cluster needed; Secrets are written in plain text). Default: unset."),
     storageClass: z.string().min(1).optional().describe("StorageClass of persistent volumes. Default: the cluster's default class."),
     imagePullPolicy: z.enum(["IfNotPresent", "Always", "Never"]).default("IfNotPresent").describe("Pull policy of every container."),
-    allowReservedNamespace: bool()
-      .default(false)
-      .describe("Allow `namespace` to be one Kubernetes keeps for itself (default, kube-system, kube-public, kube-node-lease, kube-*)."),
+    allowReservedNamespace: bool().default(false).describe("Allow `namespace` to be one Kubernetes keeps for itself (default, kube-system, kube-public, kube-node-lease, kube-*)."),
   })
   .prefault({});
 
@@ -151,7 +149,9 @@ const backend = z
     replicas: int(1, 10).default(1).describe("Backend pods."),
     workers: int(0, 64)
       .default(1)
-      .describe("Serving processes per pod. 1 = one process (fits the pod's 128Mi memory request; exact fault sequences); more = a primary plus that many workers (~75 MB each, raise the request); 0 = one per CPU of the pod's limit (2)."),
+      .describe(
+        "Serving processes per pod. 1 = one process (fits the pod's 128Mi memory request; exact fault sequences); more = a primary plus that many workers (~75 MB each, raise the request); 0 = one per CPU of the pod's limit (2).",
+      ),
     externalHost: z
       .string()
       .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, "a DNS name starting with a letter (the relayer rejects an IP address as a gRPC backend host)")

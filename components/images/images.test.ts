@@ -173,7 +173,10 @@ describe("LocalnetImages", () => {
       async () => deploy({ build: { enabled: true, relayminerSource: "relay-miner" } }, dir),
       (e: Error) => {
         assert.ok(pulumi.RunError.isInstance(e), `a RunError, got ${e.name}`);
-        assert.match(e.message, /build\.relayminerSource = "relay-miner": cannot hash the build context .*relay-miner \(unterminated character class in \.dockerignore pattern "build\/\[abc"\)/);
+        assert.match(
+          e.message,
+          /build\.relayminerSource = "relay-miner": cannot hash the build context .*relay-miner \(unterminated character class in \.dockerignore pattern "build\/\[abc"\)/,
+        );
         return true;
       },
     );

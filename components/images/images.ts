@@ -106,7 +106,15 @@ function hashOrConfigError(origin: ContextOrigin, dir: string): string {
     return contextHash(dir);
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code ? `${(e as NodeJS.ErrnoException).code}: ${(e as Error).message}` : (e as Error).message;
-    throw asRunError(new ConfigError([{ key: origin.key, value: origin.value, message: `cannot hash the build context ${dir} (${reason}); allowed: a readable directory with a valid .dockerignore, or ${origin.instead}` }]));
+    throw asRunError(
+      new ConfigError([
+        {
+          key: origin.key,
+          value: origin.value,
+          message: `cannot hash the build context ${dir} (${reason}); allowed: a readable directory with a valid .dockerignore, or ${origin.instead}`,
+        },
+      ]),
+    );
   }
 }
 

@@ -91,7 +91,7 @@ class ErrorLog {
 function notRedis(message: string): string | undefined {
   const resp = /Unknown RESP type (\d+)/.exec(message) ?? /Protocol error, got "(.)"/.exec(message);
   if (resp) {
-    const first = /^\d+$/.test(resp[1]!) ? String.fromCharCode(Number(resp[1])) : resp[1]!;
+    const first = /^\d+$/.test(resp[1]) ? String.fromCharCode(Number(resp[1])) : resp[1];
     if (first === "H") return "something answered, but in HTTP, not the Redis protocol: this is an HTTP server, not Redis (wrong port?)";
     return `something answered, but not in the Redis protocol (its reply starts with byte ${JSON.stringify(first)}): not a Redis server (wrong port?)`;
   }
@@ -112,10 +112,14 @@ async function clusterEnabled(node: Redis): Promise<boolean | undefined> {
 
 /** Why a cluster connection failed, when its first seed answers as a standalone Redis. */
 async function probeSeed(target: Extract<RedisTarget, { mode: "cluster" }>): Promise<string | undefined> {
-  const seed = target.nodes[0]!;
+  const seed = target.nodes[0];
   const endpoint = await identifyEndpoint(seed.host, seed.port);
   if (endpoint) return endpoint;
-  const node = new Redis({ ...nodeOptions({ mode: "standalone", host: seed.host, port: seed.port, username: target.username, password: target.password, db: 0, tls: false }), host: seed.host, port: seed.port });
+  const node = new Redis({
+    ...nodeOptions({ mode: "standalone", host: seed.host, port: seed.port, username: target.username, password: target.password, db: 0, tls: false }),
+    host: seed.host,
+    port: seed.port,
+  });
   const errors = new ErrorLog();
   node.on("error", errors.record);
   try {

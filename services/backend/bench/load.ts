@@ -37,7 +37,7 @@ async function pingpong(): Promise<void> {
       { length: connections },
       () =>
         new Promise<WebSocket>((resolve, reject) => {
-          const s = new WebSocket(url!, { perMessageDeflate: false });
+          const s = new WebSocket(url, { perMessageDeflate: false });
           s.on("message", () => {
             answered++;
             if (running) s.send(message);

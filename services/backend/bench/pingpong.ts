@@ -9,7 +9,7 @@ export async function pingpong(url: string, connections: number, seconds: number
   const [cmd, args] = pinned(cpus, process.execPath, ["--import", "tsx", join(__dirname, "load.ts"), "pingpong", url, String(connections), String(seconds)]);
   const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
-  child.stdout!.on("data", (d) => (out += d));
+  child.stdout.on("data", (d) => (out += d));
   await once(child, "exit");
   const r = JSON.parse(out.trim().split("\n").at(-1)!) as { rps: number; requests: number };
   return { rps: r.rps, requests: r.requests, p50Ms: NaN, p99Ms: NaN, errors: 0 };

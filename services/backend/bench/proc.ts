@@ -35,9 +35,13 @@ export function processTree(root: number): number[] {
     return [root];
   }
   const tree = new Set([root]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
-    for (const s of all) if (!tree.has(s.pid) && tree.has(s.ppid)) tree.add(s.pid), (grew = true);
+    for (const s of all)
+      if (!tree.has(s.pid) && tree.has(s.ppid)) {
+        tree.add(s.pid);
+        grew = true;
+      }
   }
   return [...tree];
 }
@@ -65,9 +69,11 @@ export function treeRssMb(root: number): number {
 /** Busy CPU seconds of one core so far (`cpuN` in /proc/stat). */
 export function coreBusySeconds(core: number): number {
   try {
-    const line = readFileSync("/proc/stat", "utf8").split("\n").find((l) => l.startsWith(`cpu${core} `));
+    const line = readFileSync("/proc/stat", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith(`cpu${core} `));
     const [user, nice, system, , , irq, softirq, steal] = line!.split(/\s+/).slice(1).map(Number);
-    return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) / TICKS_PER_SECOND;
+    return (user + nice + system + irq + softirq + (steal ?? 0)) / TICKS_PER_SECOND;
   } catch {
     return NaN;
   }

@@ -52,12 +52,17 @@ const scenarios: Scenario[] = [
     label: `JSON-RPC POST, ${c} conns`,
     run: (t: Target) => httpLoad({ url: `http://127.0.0.1:${t.http}/`, method: "POST", body: RPC_BODY, connections: c, seconds, cpus: loadCpu }, useWrk),
   })),
-  { key: "health", label: "GET /health, 64 conns", run: (t: Target) => httpLoad({ url: `http://127.0.0.1:${t.http}/health`, method: "GET", connections: 64, seconds, cpus: loadCpu }, useWrk) },
+  {
+    key: "health",
+    label: "GET /health, 64 conns",
+    run: (t: Target) => httpLoad({ url: `http://127.0.0.1:${t.http}/health`, method: "GET", connections: 64, seconds, cpus: loadCpu }, useWrk),
+  },
   {
     key: "ready",
     label: "GET /ready, 64 conns",
     // The reference has no /ready; its /health is the probe to compare with.
-    run: (t: Target) => httpLoad({ url: `http://127.0.0.1:${t.http}/${t.name.startsWith("reference") ? "health" : "ready"}`, method: "GET", connections: 64, seconds, cpus: loadCpu }, useWrk),
+    run: (t: Target) =>
+      httpLoad({ url: `http://127.0.0.1:${t.http}/${t.name.startsWith("reference") ? "health" : "ready"}`, method: "GET", connections: 64, seconds, cpus: loadCpu }, useWrk),
   },
   { key: "ws", label: "WebSocket ping-pong, 16 conns", run: (t: Target) => pingpong(`ws://127.0.0.1:${t.http}/ws`, 16, seconds, loadCpu) },
 ];
@@ -82,14 +87,20 @@ async function measure(t: Target, s: Scenario): Promise<Measure> {
 }
 
 function machineLoad(): string {
-  const up = execFileSync("uptime", { encoding: "utf8" }).trim().replace(/^.*load average/, "load average");
-  const top = execFileSync("ps", ["-eo", "pcpu,comm", "--sort=-pcpu"], { encoding: "utf8" }).split("\n").slice(1, 4).map((l) => l.trim()).join("; ");
+  const up = execFileSync("uptime", { encoding: "utf8" })
+    .trim()
+    .replace(/^.*load average/, "load average");
+  const top = execFileSync("ps", ["-eo", "pcpu,comm", "--sort=-pcpu"], { encoding: "utf8" })
+    .split("\n")
+    .slice(1, 4)
+    .map((l) => l.trim())
+    .join("; ");
   return `${up}; top: ${top}`;
 }
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : "?");
 const pad = (s: string, n: number) => s.padStart(n);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function printRow(name: string, label: string, m: Measure): void {
   console.log(
@@ -118,7 +129,15 @@ async function runTarget(results: Results, start: () => Promise<Target>): Promis
 
 function medianOf(ms: Measure[]): Measure {
   const pick = (f: (m: Measure) => number) => median(ms.map(f));
-  return { rps: pick((m) => m.rps), requests: pick((m) => m.requests), p50Ms: pick((m) => m.p50Ms), p99Ms: pick((m) => m.p99Ms), errors: pick((m) => m.errors), cpuUsPerReq: pick((m) => m.cpuUsPerReq), rssMb: pick((m) => m.rssMb) };
+  return {
+    rps: pick((m) => m.rps),
+    requests: pick((m) => m.requests),
+    p50Ms: pick((m) => m.p50Ms),
+    p99Ms: pick((m) => m.p99Ms),
+    errors: pick((m) => m.errors),
+    cpuUsPerReq: pick((m) => m.cpuUsPerReq),
+    rssMb: pick((m) => m.rssMb),
+  };
 }
 
 interface Goal {
@@ -150,7 +169,10 @@ function printComparison(results: Results, ours: string, ref: string): void {
     const goal = g.bound.max !== undefined ? `<= ${g.bound.max}x` : `>= ${g.bound.min}x`;
     console.log(`  ${g.metric.padEnd(40)}${pad(fmt(a, 1), 10)}${pad(fmt(b, 1), 11)}${pad(fmt(ratio, 2), 8)}  ${goal} ${ok ? "met" : "NOT met"}`);
   }
-  for (const [name, key] of [[ours, "rpc-64"], [ref, "rpc-64"]] as const) {
+  for (const [name, key] of [
+    [ours, "rpc-64"],
+    [ref, "rpc-64"],
+  ] as const) {
     const m = results.get(name)?.get(key);
     if (m) console.log(`  RSS after JSON-RPC 64 conns, ${name}: ${fmt(medianOf(m).rssMb)} MB`);
   }
@@ -158,7 +180,10 @@ function printComparison(results: Results, ours: string, ref: string): void {
 
 /** RSS of the default pod's process (backend.workers 1) and of the 2-worker option (a primary + 2). */
 async function podMemory(): Promise<void> {
-  for (const [name, workers] of [["default pod (1 process)", 1], ["backend.workers = 2 (primary + 2 workers)", 2]] as const) {
+  for (const [name, workers] of [
+    ["default pod (1 process)", 1],
+    ["backend.workers = 2 (primary + 2 workers)", 2],
+  ] as const) {
     const t = await startOurs(name, workers);
     try {
       await new Promise((r) => setTimeout(r, 1000));
@@ -175,7 +200,9 @@ async function podMemory(): Promise<void> {
 async function main(): Promise<void> {
   buildOurs();
   const ours = "ours (1 worker)";
-  console.log(`backend benchmark: ${seconds} s per run, ${rounds} round(s), ${availableParallelism()} CPUs, load from ${useWrk ? "wrk" : "autocannon (install wrk for higher ceilings: apt-get install -y wrk)"}`);
+  console.log(
+    `backend benchmark: ${seconds} s per run, ${rounds} round(s), ${availableParallelism()} CPUs, load from ${useWrk ? "wrk" : "autocannon (install wrk for higher ceilings: apt-get install -y wrk)"}`,
+  );
   console.log(pin ? "each server pinned to CPU 0, the load generator to CPU 1 (taskset)" : "not pinned");
   console.log(`  ${"target".padEnd(16)}${"scenario".padEnd(30)}${pad("req/s", 9)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("CPU µs", 9)}${pad("RSS MB", 7)}${pad("errors", 7)}`);
   const results: Results = new Map();

@@ -68,7 +68,10 @@ export async function startOurs(name: string, workers: number, cpus?: string): P
   const dir = mkdtempSync(join(tmpdir(), "bench-ours-"));
   const cfg = join(dir, "config.yaml");
   const [http, admin, grpc, metrics] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  writeFileSync(cfg, `host: 127.0.0.1\nhttp_port: ${http}\nadmin_port: ${admin}\ngrpc_port: ${grpc}\nmetrics_port: ${metrics}\nworkers: ${workers}\nlog_level: warn\nbackend_id: bench\n`);
+  writeFileSync(
+    cfg,
+    `host: 127.0.0.1\nhttp_port: ${http}\nadmin_port: ${admin}\ngrpc_port: ${grpc}\nmetrics_port: ${metrics}\nworkers: ${workers}\nlog_level: warn\nbackend_id: bench\n`,
+  );
   const [cmd, args] = pinned(cpus, process.execPath, [...imageArgs(), "--config", cfg]);
   const child = spawn(cmd, args, { cwd: backendDir, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
   await untilHealthy(`http://127.0.0.1:${http}/health`, child);

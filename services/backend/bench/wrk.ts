@@ -49,7 +49,7 @@ function luaScript(load: HttpLoad): string {
 async function run(cmd: string, args: string[]): Promise<string> {
   const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
-  child.stdout!.on("data", (d) => (out += d));
+  child.stdout.on("data", (d) => (out += d));
   await once(child, "exit");
   return out;
 }

@@ -37,7 +37,7 @@ export function adminJsonBody(limitBytes: number, maxDepth: number) {
     if (buf.length === 0) return next();
     if (nestingExceeds(buf, maxDepth)) return next(new AdminBadRequest(400, `body refused: ${tooDeepMessage(maxDepth)}`));
     try {
-      req.body = JSON.parse(buf.toString("utf8"));
+      req.body = JSON.parse(buf.toString("utf8")) as unknown;
     } catch (e) {
       return next(new AdminBadRequest(400, `body is not valid JSON: ${(e as Error).message.slice(0, 200)}`));
     }

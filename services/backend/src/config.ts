@@ -154,7 +154,12 @@ export const backendConfigSchema = strict({
     .nullable()
     .default(null),
   /** Requests larger than this get 413. */
-  max_body_bytes: z.number().int().min(1).max(256 * 1024 * 1024).default(1024 * 1024),
+  max_body_bytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(256 * 1024 * 1024)
+    .default(1024 * 1024),
   /** JSON (bodies, batches, frames, admin writes) nested deeper than this is refused, not echoed. */
   max_json_depth: z.number().int().min(1).max(1000).default(100),
   /** Calls per JSON-RPC batch; more is refused (geth's default limit). */

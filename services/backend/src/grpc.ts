@@ -112,7 +112,7 @@ function unary<Req, Res>(rt: Runtime, method: string, answer: (req: Req) => Res)
       return record(rt, method, call, call.request, st.code, d, "injected", start);
     }
     callback(null, answer(call.request));
-    record(rt, method, call as AnyCall, call.request, grpc.status.OK, d, d ? "injected" : "ok", start);
+    record(rt, method, call, call.request, grpc.status.OK, d, d ? "injected" : "ok", start);
   }
 }
 

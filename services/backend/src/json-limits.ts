@@ -34,15 +34,3 @@ export function nestingExceeds(bytes: Uint8Array, max: number): boolean {
 }
 
 export const tooDeepMessage = (max: number) => `JSON nested deeper than ${max} levels (max_json_depth)`;
-
-export type BoundedJson = { ok: true; value: unknown } | { ok: false; reason: "too_deep" | "parse"; message: string };
-
-/** Parses JSON text after the nesting check. */
-export function parseBoundedJson(bytes: Buffer, maxDepth: number): BoundedJson {
-  if (nestingExceeds(bytes, maxDepth)) return { ok: false, reason: "too_deep", message: tooDeepMessage(maxDepth) };
-  try {
-    return { ok: true, value: JSON.parse(bytes.toString("utf8")) };
-  } catch (e) {
-    return { ok: false, reason: "parse", message: (e as Error).message };
-  }
-}

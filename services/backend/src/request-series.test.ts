@@ -14,7 +14,8 @@ test("request series come out in Prometheus text as prom-client's own counter an
   assert.match(text, /^demo_requests_total\{protocol="http",method="eth_call",outcome="ok",fault="none"\} 3$/m);
   assert.match(text, /^demo_requests_total\{protocol="grpc",method="GetBlock",outcome="injected",fault="grpc_status"\} 1$/m);
   assert.match(text, /^# TYPE demo_request_duration_seconds histogram$/m);
-  const bucket = (le: string) => Number(new RegExp(`^demo_request_duration_seconds_bucket\\{le="${le.replace("+", "\\+")}",protocol="http",method="eth_call",outcome="ok"\\} (\\d+)$`, "m").exec(text)?.[1]);
+  const bucket = (le: string) =>
+    Number(new RegExp(`^demo_request_duration_seconds_bucket\\{le="${le.replace("+", "\\+")}",protocol="http",method="eth_call",outcome="ok"\\} (\\d+)$`, "m").exec(text)?.[1]);
   assert.deepEqual(["0.005", "0.1", "0.25", "10", "+Inf"].map(bucket), [1, 1, 2, 2, 3]);
   assert.match(text, /^demo_request_duration_seconds_sum\{protocol="http",method="eth_call",outcome="ok"\} 42\.203$/m);
   assert.match(text, /^demo_request_duration_seconds_count\{protocol="http",method="eth_call",outcome="ok"\} 3$/m);

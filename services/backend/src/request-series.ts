@@ -53,7 +53,13 @@ export class FastCounter {
   }
 
   async get(): Promise<MetricSnapshot> {
-    return { name: this.name, help: this.help, type: "counter", aggregator: "sum", values: [...this.series.values()].map((s) => ({ labels: s.labels, value: s.value, metricName: this.name })) };
+    return {
+      name: this.name,
+      help: this.help,
+      type: "counter",
+      aggregator: "sum",
+      values: [...this.series.values()].map((s) => ({ labels: s.labels, value: s.value, metricName: this.name })),
+    };
   }
 }
 
@@ -69,14 +75,14 @@ export class FastHistogram {
 
   child(key: string, labels: Record<string, string>): HistogramSeries {
     let s = this.series.get(key);
-    if (!s) this.series.set(key, (s = { labels, counts: new Array(this.buckets.length + 1).fill(0), sum: 0, count: 0 }));
+    if (!s) this.series.set(key, (s = { labels, counts: new Array<number>(this.buckets.length + 1).fill(0), sum: 0, count: 0 }));
     return s;
   }
 
   observe(s: HistogramSeries, seconds: number): void {
     let i = 0;
-    while (i < this.buckets.length && seconds > this.buckets[i]!) i++;
-    s.counts[i]!++;
+    while (i < this.buckets.length && seconds > this.buckets[i]) i++;
+    s.counts[i]++;
     s.sum += seconds;
     s.count++;
   }
@@ -94,8 +100,8 @@ export class FastHistogram {
     for (const s of this.series.values()) {
       let cumulative = 0;
       for (let i = 0; i <= this.buckets.length; i++) {
-        cumulative += s.counts[i]!;
-        values.push({ labels: { le: i < this.buckets.length ? this.buckets[i]! : "+Inf", ...s.labels }, value: cumulative, metricName: `${this.name}_bucket` });
+        cumulative += s.counts[i];
+        values.push({ labels: { le: i < this.buckets.length ? this.buckets[i] : "+Inf", ...s.labels }, value: cumulative, metricName: `${this.name}_bucket` });
       }
       values.push({ labels: s.labels, value: s.sum, metricName: `${this.name}_sum` });
       values.push({ labels: s.labels, value: s.count, metricName: `${this.name}_count` });

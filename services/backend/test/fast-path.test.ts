@@ -17,7 +17,8 @@ after(() => b.close());
 
 const RPC = '{"jsonrpc":"2.0","id":3,"method":"eth_call","params":[{"to":"0x1"},"latest"]}';
 const post = (body: string, extra = "") => `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
-const chunked = (body: string) => `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+const chunked = (body: string) =>
+  `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
 
 interface Reply {
   status: number;
@@ -35,7 +36,7 @@ function replies(raw: string): Reply[] {
     const [statusLine, ...lines] = rest.slice(0, end).split("\r\n");
     const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
     const length = Number(headers["content-length"] ?? 0);
-    out.push({ status: Number(statusLine!.split(" ")[1]), headers, body: rest.slice(end + 4, end + 4 + length) });
+    out.push({ status: Number(statusLine.split(" ")[1]), headers, body: rest.slice(end + 4, end + 4 + length) });
     rest = rest.slice(end + 4 + length);
   }
   return out;
@@ -68,53 +69,56 @@ describe("lean front", () => {
     s2.destroy();
     const [rpcFull, healthFull, readyFull] = full;
     for (const [f, n] of [
-      [fast[0]!, rpcFull!],
-      [fast[1]!, healthFull!],
-      [fast[2]!, readyFull!],
+      [fast[0], rpcFull],
+      [fast[1], healthFull],
+      [fast[2], readyFull],
     ] as const) {
       assert.equal(f.status, n.status);
       assert.equal(f.body, n.body);
       for (const h of ["content-type", "x-backend-id", "connection", "keep-alive", "content-length"]) assert.equal(f.headers[h], n.headers[h], h);
-      assert.match(f.headers.date!, /GMT$/);
+      assert.match(f.headers.date, /GMT$/);
     }
-    assert.equal(fast[0]!.body, '{"id":3,"jsonrpc":"2.0","result":{"backend_id":"test-backend","method":"eth_call","params":[{"to":"0x1"},"latest"],"status":"ok"}}');
-    assert.equal(fast[1]!.body, '{"status":"healthy","service":"demo-backend"}\n');
+    assert.equal(fast[0].body, '{"id":3,"jsonrpc":"2.0","result":{"backend_id":"test-backend","method":"eth_call","params":[{"to":"0x1"},"latest"],"status":"ok"}}');
+    assert.equal(fast[1].body, '{"status":"healthy","service":"demo-backend"}\n');
   });
 
   test("pipelined requests in one write, and a head split byte by byte, are all answered in order", async () => {
     const three = post('{"id":1,"method":"a"}') + post('{"id":2,"method":"eth_blockNumber"}') + post('{"id":3,"method":"c"}');
     const { replies: r, socket } = await exchange([three], 3);
     socket.destroy();
-    assert.deepEqual(r.map((x) => JSON.parse(x.body).id), [1, 2, 3]);
-    assert.equal(JSON.parse(r[1]!.body).result, "0x7");
+    assert.deepEqual(
+      r.map((x) => JSON.parse(x.body).id),
+      [1, 2, 3],
+    );
+    assert.equal(JSON.parse(r[1].body).result, "0x7");
 
     const whole = post('{"id":9,"method":"split"}');
     const { replies: s, socket: s2 } = await exchange([...whole], 1, 1);
     s2.destroy();
-    assert.equal(JSON.parse(s[0]!.body).result.method, "split");
+    assert.equal(JSON.parse(s[0].body).result.method, "split");
   });
 
   test("a request the front does not take hands the connection over with nothing lost or reordered", async () => {
     const echo = "POST /echo/x HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello";
     const { replies: r, socket } = await exchange([post('{"id":1,"method":"before"}') + echo + post('{"id":2,"method":"after"}')], 3);
     socket.destroy();
-    assert.equal(JSON.parse(r[0]!.body).result.method, "before");
-    assert.equal(JSON.parse(r[1]!.body).body, "hello");
-    assert.equal(JSON.parse(r[2]!.body).result.method, "after");
+    assert.equal(JSON.parse(r[0].body).result.method, "before");
+    assert.equal(JSON.parse(r[1].body).body, "hello");
+    assert.equal(JSON.parse(r[2].body).result.method, "after");
   });
 
   test("Connection: close is honoured; HTTP/1.0 and malformed requests get node:http's answers", async () => {
     const closing = await exchange([post('{"id":1,"method":"m"}', "Connection: close\r\n")], 1);
-    assert.equal(closing.replies[0]!.headers.connection, "close");
+    assert.equal(closing.replies[0].headers.connection, "close");
     await new Promise((r) => setTimeout(r, 100));
     assert.ok(closing.closed, "the connection was closed after the answer");
 
     const old = await exchange(["GET /health HTTP/1.0\r\n\r\n"], 1);
     old.socket.destroy();
-    assert.equal(old.replies[0]!.status, 200);
+    assert.equal(old.replies[0].status, 200);
 
     const bad = await exchange(["GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n"], 1);
-    assert.equal(bad.replies[0]!.status, 400);
+    assert.equal(bad.replies[0].status, 400);
   });
 
   test("faults configured: JSON-RPC goes through the full path (the rule fires)", async () => {
@@ -122,7 +126,7 @@ describe("lean front", () => {
     try {
       const { replies: r, socket } = await exchange([post('{"id":1,"method":"flaky"}')], 1);
       socket.destroy();
-      assert.equal(r[0]!.status, 503);
+      assert.equal(r[0].status, 503);
     } finally {
       await b.admin("DELETE", "/rules");
     }
@@ -175,7 +179,10 @@ test("draining closes idle keep-alive connections on the front, and /ready turns
   own.rt.draining = true;
   socket.write("GET /ready HTTP/1.1\r\nHost: x\r\n\r\n");
   while (replies(raw).length < 2) await new Promise((r) => setTimeout(r, 10));
-  assert.deepEqual(replies(raw).map((r) => r.status), [200, 503]);
+  assert.deepEqual(
+    replies(raw).map((r) => r.status),
+    [200, 503],
+  );
   own.rt.draining = false;
   // A grace far beyond the test's timeout: close() only returns in time if idle connections are closed.
   await own.close(600_000);

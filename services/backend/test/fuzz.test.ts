@@ -128,7 +128,7 @@ function frameThenProbe(frame: { data: Buffer; binary: boolean }): Promise<{ pro
       ws.send(JSON.stringify({ jsonrpc: "2.0", id: "probe", method: "probe" }));
     });
     ws.on("message", (d) => {
-      if ((jsonOrNothing(d.toString()) as { id?: unknown })?.id === "probe") finish({ probe: true });
+      if ((jsonOrNothing((d as Buffer).toString()) as { id?: unknown })?.id === "probe") finish({ probe: true });
     });
     ws.on("close", (code) => finish({ probe: false, closeCode: code }));
   });

@@ -31,13 +31,16 @@ server.listen(0, "127.0.0.1", () => {
   );
   const child = spawn(process.execPath, ["--import", "tsx", script], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
-  child.stderr!.on("data", (d) => (stderr += d));
+  child.stderr.on("data", (d) => (stderr += d));
   try {
-    const [line] = (await once(child.stdout!, "data")) as [Buffer];
+    const [line] = (await once(child.stdout, "data")) as [Buffer];
     const r = await fetch(`http://127.0.0.1:${Number(line.toString().trim())}/`);
     assert.equal(await r.text(), "still here");
     assert.equal(child.exitCode, null);
-    const lines = stderr.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = stderr
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     assert.deepEqual(
       lines.map((l) => [l.msg, l.kind, l.error]),
       [

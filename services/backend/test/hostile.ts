@@ -7,18 +7,16 @@ import fc from "fast-check";
 const utf8 = (s: string) => Buffer.from(s, "utf8");
 
 /** Arrays, objects or a mix, nested `depth` deep, optionally inside a JSON-RPC field. */
-export const deepNesting = fc
-  .record({ depth: fc.integer({ min: 50, max: 20_000 }), kind: fc.constantFrom("array", "object", "mixed") })
-  .map(({ depth, kind }) => {
-    let open = "";
-    let close = "";
-    for (let i = 0; i < depth; i++) {
-      const obj = kind === "object" || (kind === "mixed" && i % 2 === 1);
-      open += obj ? '{"k":' : "[";
-      close = (obj ? "}" : "]") + close;
-    }
-    return `${open}1${close}`;
-  });
+export const deepNesting = fc.record({ depth: fc.integer({ min: 50, max: 20_000 }), kind: fc.constantFrom("array", "object", "mixed") }).map(({ depth, kind }) => {
+  let open = "";
+  let close = "";
+  for (let i = 0; i < depth; i++) {
+    const obj = kind === "object" || (kind === "mixed" && i % 2 === 1);
+    open += obj ? '{"k":' : "[";
+    close = (obj ? "}" : "]") + close;
+  }
+  return `${open}1${close}`;
+});
 
 /** Long strings, some past the 1 MiB body limit. */
 export const hugeString = fc.integer({ min: 10_000, max: 1_500_000 }).map((n) => "x".repeat(n));

@@ -9,7 +9,7 @@ import WebSocket from "ws";
 import { grpcCall, rawPost, startTestBackend, type TestBackend } from "./helper";
 
 /** A hung answer is a failure, not a stalled run. */
-const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 30_000 }, fn);
+const test = (name: string, fn: () => Promise<void>): void => void nodeTest(name, { timeout: 30_000 }, fn);
 
 let b: TestBackend;
 before(async () => {
@@ -111,7 +111,7 @@ test("/echo: a deep JSON body is refused with the reason instead of a 500", asyn
 test("WebSocket: a deep frame gets an error frame, the connection and the server carry on", async () => {
   const ws = new WebSocket(`ws://127.0.0.1:${b.ports.http}/ws`);
   const frames: any[] = [];
-  const next = () => new Promise<any>((resolve) => ws.once("message", (d) => resolve(JSON.parse(d.toString()))));
+  const next = () => new Promise<any>((resolve) => ws.once("message", (d) => resolve(JSON.parse((d as Buffer).toString()))));
   await new Promise((r) => ws.once("open", r));
   for (const frame of [`{"jsonrpc":"2.0","id":${nested(5000)},"method":"m"}`, `{"id":1,"method":"m","params":[${nestedObject(5000)}]}`]) {
     const reply = next();

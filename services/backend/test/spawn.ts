@@ -30,11 +30,11 @@ export function runBackend(configText: string | null, env: Record<string, string
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (d) => (stdout += d));
-  child.stderr!.on("data", (d) => (stderr += d));
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
   const exited = once(child, "exit").then(([code]) => ({ code: code as number | null, stdout, stderr }));
   const listening = new Promise<ListeningLine>((resolve, reject) => {
-    child.stdout!.on("data", () => {
+    child.stdout.on("data", () => {
       const line = stdout.split("\n").find((l) => l.includes('"msg":"listening"'));
       if (line) resolve(JSON.parse(line));
     });

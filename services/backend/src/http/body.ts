@@ -62,7 +62,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on("end", () => {
-      if (!over) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      if (!over) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
     });
     req.on("error", reject);
   });

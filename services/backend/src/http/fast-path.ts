@@ -48,7 +48,7 @@ interface Head {
 
 const REQUEST_LINE = /^(GET|POST) (\/[!-~]*) HTTP\/1\.1$/;
 const HEADER_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$/;
-// Control characters other than tab are not allowed in a field value.
+// eslint-disable-next-line no-control-regex -- control characters other than tab are not allowed in a field value
 const BAD_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 /** Headers that change how the message is framed or answered: node:http's job. */
 const HAND_OFF_HEADERS = new Set(["transfer-encoding", "expect", "upgrade", "http2-settings"]);
@@ -56,14 +56,14 @@ const HAND_OFF_HEADERS = new Set(["transfer-encoding", "expect", "upgrade", "htt
 /** The parsed head, or undefined when it is anything but a plain, well-formed request. */
 export function parseHead(text: string): Head | undefined {
   const lines = text.split("\r\n");
-  const line = REQUEST_LINE.exec(lines[0]!);
+  const line = REQUEST_LINE.exec(lines[0]);
   if (!line) return undefined;
   const headers: Record<string, string> = {};
   for (let i = 1; i < lines.length; i++) {
-    const m = HEADER_LINE.exec(lines[i]!);
+    const m = HEADER_LINE.exec(lines[i]);
     if (!m) return undefined;
-    const name = m[1]!.toLowerCase();
-    const value = m[2]!;
+    const name = m[1].toLowerCase();
+    const value = m[2];
     if (BAD_VALUE.test(value) || name in headers || HAND_OFF_HEADERS.has(name)) return undefined;
     headers[name] = value;
   }
@@ -79,7 +79,7 @@ export function parseHead(text: string): Head | undefined {
       else if (t !== "keep-alive") return undefined;
     }
   }
-  return { method: line[1] as "GET" | "POST", target: line[2]!, headers, contentLength: cl === undefined ? 0 : Number(cl), keepAlive };
+  return { method: line[1] as "GET" | "POST", target: line[2], headers, contentLength: cl === undefined ? 0 : Number(cl), keepAlive };
 }
 
 let dateSecond = -1;
@@ -184,7 +184,7 @@ export function createFastPath(handler: FastHandler, fallback: HttpServer, maxBo
         pending = need === pending.length ? undefined : pending.subarray(need);
         if (close) break;
       }
-      if (out) socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+      if (out) socket.write(out.length === 1 ? out[0] : Buffer.concat(out));
       if (close) {
         detach();
         socket.end();
@@ -199,7 +199,7 @@ export function createFastPath(handler: FastHandler, fallback: HttpServer, maxBo
     }
     /** Answers already made go out before node:http sees the rest. */
     function flushThen(out: Buffer[] | undefined, next: () => void): void {
-      if (out) socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+      if (out) socket.write(out.length === 1 ? out[0] : Buffer.concat(out));
       next();
     }
 

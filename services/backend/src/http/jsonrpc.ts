@@ -106,7 +106,11 @@ export function parseCalls(rt: Runtime, buf: Buffer): ParsedCalls {
   const maxBatch = rt.config.max_batch_size;
   if (calls.length > maxBatch) return refusal(-32600, `Invalid request: batch of ${calls.length} calls exceeds ${maxBatch} (max_batch_size)`, "batch_too_large");
   if (rt.filler !== undefined && calls.length * rt.filler.length > MAX_RESPONSE_BYTES) {
-    return refusal(-32600, `Invalid request: ${calls.length} calls with fat_payload_bytes ${rt.filler.length} would exceed a ${MAX_RESPONSE_BYTES}-byte response`, "response_too_large");
+    return refusal(
+      -32600,
+      `Invalid request: ${calls.length} calls with fat_payload_bytes ${rt.filler.length} would exceed a ${MAX_RESPONSE_BYTES}-byte response`,
+      "response_too_large",
+    );
   }
   return { ok: true, calls, isBatch };
 }
@@ -114,7 +118,7 @@ export function parseCalls(rt: Runtime, buf: Buffer): ParsedCalls {
 /** One answer per call (with its fault decision, if any) and the serialized response body. */
 export function answerCalls(rt: Runtime, calls: unknown[], isBatch: boolean, decisions?: ReadonlyArray<FaultDecision | null>): { answers: Answer[]; body: Buffer } {
   const answers = calls.map((c, i) => answer(rt, c, decisions?.[i] ?? null));
-  return { answers, body: Buffer.from(JSON.stringify(isBatch ? answers.map((a) => a.body) : answers[0]!.body)) };
+  return { answers, body: Buffer.from(JSON.stringify(isBatch ? answers.map((a) => a.body) : answers[0].body)) };
 }
 
 /**
@@ -289,5 +293,5 @@ function recordOutcome(
   for (const a of answers) rt.metrics.observe("http", a.method, a.outcome, a.fault, seconds);
   if (!rt.config.journal.enabled) return;
   const fault = answers.find((a) => a.fault !== "none")?.fault ?? "none";
-  rt.journal.record({ protocol: "http", method: answers.length === 1 ? answers[0]!.method : "batch", path, headers, body, status, fault, rule });
+  rt.journal.record({ protocol: "http", method: answers.length === 1 ? answers[0].method : "batch", path, headers, body, status, fault, rule });
 }
