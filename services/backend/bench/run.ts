@@ -194,7 +194,7 @@ async function podMemory(): Promise<void> {
       await t.stop();
     }
   }
-  console.log("(compare with the backend pod's memory request in components/backend.ts)");
+  console.log("(compare with the backend pod's memory request in components/backend/backend.ts)");
 }
 
 async function main(): Promise<void> {

@@ -8,7 +8,7 @@ import { once } from "node:events";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../../../test/support/ports";
+import { freePort } from "./free-port";
 
 export const backendDir = join(__dirname, "..");
 
