@@ -3,17 +3,16 @@
  * are not what the URL says: every bad key is named with its type, the rest of the report still
  * prints, and a non-Redis port or a cluster/standalone mix-up is named as such.
  */
-import { test, describe, before, after } from "node:test";
+import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { createServer as createHttpServer } from "node:http";
 import { createServer as createTcpServer, type Server } from "node:net";
 import { join } from "node:path";
-import { Redis } from "ioredis";
 import type { StatusSnapshot } from "./status/collect";
 import { keys } from "./status/keys";
-import { startCluster, startStandalone, type RedisServers } from "../test/support/redis-server";
+import { standaloneForSuite, startCluster } from "../test/support/redis-server";
 import { fixture, writeRelayMinerState } from "../test/support/relayminer-state";
 
 const root = join(__dirname, "..");
@@ -44,30 +43,19 @@ async function listening(server: Server | ReturnType<typeof createHttpServer>): 
 }
 
 describe("status with wrong-typed and unreadable keys (standalone redis-server)", () => {
-  let servers: RedisServers;
-  let writer: Redis;
-  let url: string;
-  before(async () => {
-    servers = await startStandalone();
-    url = `redis://127.0.0.1:${servers.ports[0]}`;
-    writer = new Redis({ host: "127.0.0.1", port: servers.ports[0] });
-  });
-  after(async () => {
-    writer?.disconnect();
-    await servers?.stop();
-  });
+  const redis = standaloneForSuite();
 
   test("each wrong type is named with what it holds; everything else is still reported", async () => {
-    await writer.flushall();
-    await writeRelayMinerState(writer);
-    await writer.del(keys.leaderLock, keys.instance("miner-1-17"), keys.supplierLease("pokt1supplierccc"), keys.sessionState("pokt1supplierccc", "proving"));
-    await writer.rpush(keys.leaderLock, "miner-0-17");
-    await writer.hset(keys.instance("miner-1-17"), "beat", "1");
-    await writer.hset(keys.supplierLease("pokt1supplierccc"), "owner", "miner-0-17");
-    await writer.set(keys.relayStream("pokt1supplierddd"), "not a stream");
-    await writer.rpush(keys.sessionState("pokt1supplierccc", "proving"), "s9");
+    await redis.writer.flushall();
+    await writeRelayMinerState(redis.writer);
+    await redis.writer.del(keys.leaderLock, keys.instance("miner-1-17"), keys.supplierLease("pokt1supplierccc"), keys.sessionState("pokt1supplierccc", "proving"));
+    await redis.writer.rpush(keys.leaderLock, "miner-0-17");
+    await redis.writer.hset(keys.instance("miner-1-17"), "beat", "1");
+    await redis.writer.hset(keys.supplierLease("pokt1supplierccc"), "owner", "miner-0-17");
+    await redis.writer.set(keys.relayStream("pokt1supplierddd"), "not a stream");
+    await redis.writer.rpush(keys.sessionState("pokt1supplierccc", "proving"), "s9");
 
-    const json = cli("--redis", url, "--json");
+    const json = cli("--redis", redis.url, "--json");
     assert.equal(json.code, 3, json.stderr);
     const s = JSON.parse(json.stdout) as StatusSnapshot;
     assert.deepEqual(s.problems, [
@@ -89,7 +77,7 @@ describe("status with wrong-typed and unreadable keys (standalone redis-server)"
     assert.equal(s.miners.find((m) => m.id === "miner-1-17")?.heartbeatAgeMs, null);
     assert.deepEqual(s.sessions.find((x) => x.supplier === "pokt1supplieraaa")?.byState, { active: 1, claimed: 2 });
 
-    const text = cli("--redis", url);
+    const text = cli("--redis", redis.url);
     assert.equal(text.code, 3);
     assert.match(text.stdout, /^Unreadable keys \(5\); the sections below leave them out:\n {2}ha:miner:claim:pokt1supplierccc: holds a hash/m);
     assert.match(text.stdout, /^Leader: unknown \(ha:miner:global_leader is unreadable, see above\)$/m);
@@ -98,12 +86,12 @@ describe("status with wrong-typed and unreadable keys (standalone redis-server)"
   });
 
   test("the active set and the session index are read on their own too", async () => {
-    await writer.flushall();
-    await writeRelayMinerState(writer);
-    await writer.del(keys.activeSet, keys.sessionIndex("pokt1supplieraaa"));
-    await writer.set(keys.activeSet, "miner-0-17");
-    await writer.zadd(keys.sessionIndex("pokt1supplieraaa"), 1, "s1");
-    const s = JSON.parse(cli("--redis", url, "--json").stdout) as StatusSnapshot;
+    await redis.writer.flushall();
+    await writeRelayMinerState(redis.writer);
+    await redis.writer.del(keys.activeSet, keys.sessionIndex("pokt1supplieraaa"));
+    await redis.writer.set(keys.activeSet, "miner-0-17");
+    await redis.writer.zadd(keys.sessionIndex("pokt1supplieraaa"), 1, "s1");
+    const s = JSON.parse(cli("--redis", redis.url, "--json").stdout) as StatusSnapshot;
     assert.deepEqual(
       s.problems.map((p) => `${p.key}: ${p.problem}`),
       ["ha:miner:active: holds a string, expected a set (the active miner set)", "ha:miner:sessions:pokt1supplieraaa:index: holds a zset, expected a set (a session index)"],
@@ -118,10 +106,10 @@ describe("status with wrong-typed and unreadable keys (standalone redis-server)"
   });
 
   test("a key the server refuses to read (ACL) is named; the rest prints", async () => {
-    await writer.flushall();
-    await writeRelayMinerState(writer);
+    await redis.writer.flushall();
+    await writeRelayMinerState(redis.writer);
     // May read every relay-miner key except the leader lock.
-    await writer.call(
+    await redis.writer.call(
       "ACL",
       "SETUSER",
       "status-reader",
@@ -137,7 +125,7 @@ describe("status with wrong-typed and unreadable keys (standalone redis-server)"
       "+@all",
     );
     try {
-      const r = cli("--redis", `redis://status-reader:pw@127.0.0.1:${servers.ports[0]}`, "--json");
+      const r = cli("--redis", `redis://status-reader:pw@127.0.0.1:${redis.servers.ports[0]}`, "--json");
       assert.equal(r.code, 3, r.stderr);
       const s = JSON.parse(r.stdout) as StatusSnapshot;
       assert.equal(s.problems.length, 1);
@@ -146,32 +134,32 @@ describe("status with wrong-typed and unreadable keys (standalone redis-server)"
       assert.equal(s.streams.length, 2);
       assert.equal(s.leases.length, 3);
     } finally {
-      await writer.call("ACL", "DELUSER", "status-reader");
+      await redis.writer.call("ACL", "DELUSER", "status-reader");
     }
   });
 
   test("an empty leader lock is a problem, not 'lock expires in no expiry'; a lock without TTL says so", async () => {
-    await writer.flushall();
-    await writeRelayMinerState(writer);
-    await writer.set(keys.leaderLock, "");
-    const empty = cli("--redis", url);
+    await redis.writer.flushall();
+    await writeRelayMinerState(redis.writer);
+    await redis.writer.set(keys.leaderLock, "");
+    const empty = cli("--redis", redis.url);
     assert.equal(empty.code, 3);
     assert.match(empty.stdout, /^ {2}ha:miner:global_leader: holds an empty value, not a miner instance id$/m);
     assert.match(empty.stdout, /^Leader: unknown /m);
     assert.doesNotMatch(empty.stdout, /expires in no expiry/);
 
-    await writer.set(keys.leaderLock, fixture.leader);
-    const noTtl = cli("--redis", url);
+    await redis.writer.set(keys.leaderLock, fixture.leader);
+    const noTtl = cli("--redis", redis.url);
     assert.equal(noTtl.code, 0);
     assert.match(noTtl.stdout, /^Leader: miner-0-17 \(the lock has no expiry; miners always set one, so something else wrote it\)$/m);
   });
 
   test("redis-cluster:// against a standalone Redis is named as a mode mismatch", () => {
-    const r = cli("--redis", `redis-cluster://127.0.0.1:${servers.ports[0]}`);
+    const r = cli("--redis", `redis-cluster://127.0.0.1:${redis.servers.ports[0]}`);
     assert.equal(r.code, 1);
     assert.equal(
       r.stderr.trim(),
-      `status: 127.0.0.1:${servers.ports[0]} is a standalone Redis (cluster support disabled); use --redis redis://127.0.0.1:${servers.ports[0]}, not redis-cluster://`,
+      `status: 127.0.0.1:${redis.servers.ports[0]} is a standalone Redis (cluster support disabled); use --redis redis://127.0.0.1:${redis.servers.ports[0]}, not redis-cluster://`,
     );
   });
 });
