@@ -57,6 +57,9 @@ const kube = z
   })
   .prefault({});
 
+/** Prometheus release the localnet deploys; the tests build and run this same version (tools/programs). */
+export const PROMETHEUS_VERSION = "3.5.0";
+
 const images = z
   .strictObject({
     pocketd: image.default("ghcr.io/pokt-network/pocketd:0.1.35").describe("Chain node image (pocketd)."),
@@ -64,7 +67,7 @@ const images = z
     redis: image.default("redis:8.4-alpine").describe("Redis image; 8.2 or newer (the miner acknowledges with XACKDEL)."),
     redisExporter: image.default("oliver006/redis_exporter:v1.74.0").describe("Prometheus exporter for Redis."),
     redisCommander: image.default("ghcr.io/joeferner/redis-commander:0.9.0").describe("Redis Commander web UI."),
-    prometheus: image.default("prom/prometheus:v3.5.0").describe("Prometheus image."),
+    prometheus: image.default(`prom/prometheus:v${PROMETHEUS_VERSION}`).describe("Prometheus image."),
     grafana: image.default("grafana/grafana:12.1.0").describe("Grafana image."),
     backend: image.default("relayminer-localnet/backend:dev").describe("Demo backend image (built from services/backend when build.enabled)."),
     busybox: image.default("busybox:1.37").describe("Small image for init containers and readiness gates."),

@@ -47,16 +47,22 @@ function assertFixture(s: StatusSnapshot): void {
       ["miner-9-3", false, true, 0, true],
     ],
   );
+  // Ages grow and TTLs shrink by the time between writing the fixture and reading it back: the
+  // fixture's values bound them on one side exactly, the other side allows a loaded machine a minute.
   for (const m of s.miners.filter((x) => x.heartbeatAgeMs !== null)) {
-    assert.ok(Math.abs((m.heartbeatAgeMs ?? 0) - fixture.heartbeatAgeMs) < 5000, `heartbeat age ${m.heartbeatAgeMs}`);
-    assert.ok((m.heartbeatTtlMs ?? 0) > 80_000);
+    const age = m.heartbeatAgeMs ?? 0;
+    assert.ok(age >= fixture.heartbeatAgeMs - 1000 && age < fixture.heartbeatAgeMs + 60_000, `heartbeat age ${age}`);
+    assert.ok((m.heartbeatTtlMs ?? 0) > 30_000 && (m.heartbeatTtlMs ?? 0) <= 90_000, `heartbeat TTL ${m.heartbeatTtlMs}`);
   }
 
   assert.deepEqual(
     s.leases.map((l) => [l.supplier, l.owner]),
     Object.entries(fixture.leases).sort(),
   );
-  assert.ok(s.leases.every((l) => l.ttlMs !== null && l.ttlMs > 80_000 && l.ttlMs <= 90_000));
+  assert.ok(
+    s.leases.every((l) => l.ttlMs !== null && l.ttlMs > 30_000 && l.ttlMs <= 90_000),
+    JSON.stringify(s.leases),
+  );
 
   assert.deepEqual(
     s.streams.map((st) => [st.supplier, st.length, st.group?.pending ?? null, st.group?.consumers ?? null]),

@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { rawPost, readStream } from "./helper";
+import { metricsText, rawPost, readStream, waitFor } from "./helper";
 import { ephemeral, runBackend as run } from "./spawn";
 
 const dir = mkdtempSync(join(tmpdir(), "backend-proc-"));
@@ -35,7 +35,9 @@ test("SIGTERM drains: in-flight request completes, streams end cleanly, exit 0",
     const ports = await listening;
     const stream = readStream(`http://127.0.0.1:${ports.http}/stream/sse`);
     const slow = rawPost(ports.http, '{"id":1,"method":"slow"}');
-    await new Promise((r) => setTimeout(r, 250));
+    // Both are in flight once the stream is counted (the POST was sent with it and waits 400 ms).
+    await waitFor("the SSE stream to be open", async () => /demo_active_streams\{protocol="sse"\} 1/.test(await metricsText(ports.metrics)));
+    await new Promise((r) => setTimeout(r, 100));
     child.kill("SIGTERM");
     const [s, r, e] = await Promise.all([stream, slow, exited]);
     assert.equal(r.status, 200, "the request in flight at SIGTERM is answered");
