@@ -73,7 +73,7 @@ describe("stack config", () => {
 
   test("miner failover timings the relay-miner would reject are named with the key and the floor", () => {
     const problems = problemsOf({ [`${P}miner.config`]: JSON.stringify({ leader_election: { leader_ttl_seconds: 3 }, supplier_claiming: { renew_rate_seconds: 20 } }) });
-    assert.deepEqual(problems, ["miner.config.leader_election.leader_ttl_seconds = 3: the relay-miner allows integers from 5"]);
+    assert.deepEqual(problems, ["miner.config.leader_election.leader_ttl_seconds = 3: must be an integer of at least 5"]);
     assert.deepEqual(problemsOf({ [`${P}miner.config`]: JSON.stringify({ supplier_claiming: { renew_rate_seconds: 20 } }) }), [
       "miner.config.supplier_claiming.renew_rate_seconds = 20: must be less than claim_ttl_seconds (15)",
     ]);

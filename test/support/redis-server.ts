@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
+import { after, before } from "node:test";
 import { freePort } from "./ports";
 import { program } from "./programs";
 
@@ -113,4 +114,26 @@ export async function startCluster(): Promise<RedisServers> {
     await servers.stop();
     throw e;
   }
+}
+
+/** A standalone redis-server for one describe block (started before its tests, stopped after) with a client of it. */
+export interface StandaloneSuite {
+  servers: RedisServers;
+  url: string;
+  writer: Redis;
+}
+
+export function standaloneForSuite(prepare?: (s: StandaloneSuite) => Promise<unknown>): StandaloneSuite {
+  const suite = {} as StandaloneSuite;
+  before(async () => {
+    suite.servers = await startStandalone();
+    suite.url = `redis://127.0.0.1:${suite.servers.ports[0]}`;
+    suite.writer = new Redis({ host: "127.0.0.1", port: suite.servers.ports[0] });
+    await prepare?.(suite);
+  });
+  after(async () => {
+    suite.writer?.disconnect();
+    await suite.servers?.stop();
+  });
+  return suite;
 }
