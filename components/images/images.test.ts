@@ -209,7 +209,10 @@ describe("LocalnetImages", () => {
     rmSync(join(dir, "services/chain-exporter/Dockerfile"));
     await assert.rejects(
       async () => deploy(building, dir, true),
-      (e: Error) => e.name === "ConfigError" && /chain-exporter.*Dockerfile/.test(e.message) && /images\.chainExporter/.test(e.message),
+      (e: Error) =>
+        pulumi.RunError.isInstance(e) &&
+        /build\.enabled = true: the build context has no Dockerfile \(expected .*services\/chain-exporter\/Dockerfile\)/.test(e.message) &&
+        /images\.chainExporter/.test(e.message),
     );
   });
 });

@@ -5,10 +5,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { parse } from "yaml";
-import { localnetSchema } from "../config/schema";
-import { parseVersionsFile } from "../../tools/paths";
 import { runProgram, k, type ProgramRun, type Registered } from "../../test/support/mock-program";
 
 const daemonSet = "kubernetes:apps/v1:DaemonSet";
@@ -142,14 +139,5 @@ describe("observability variants", () => {
       () => runProgram({ "observability.logs.retentionHours": "0" }),
       (e: Error) => /observability\.logs\.retentionHours/.test(e.message) && /0/.test(e.message) && /1/.test(e.message) && /720/.test(e.message),
     );
-  });
-});
-
-describe("the log programs the tests run are the ones the localnet deploys", () => {
-  test("images.loki and images.logCollector carry the versions tools/images builds and the real-binary logs test runs", () => {
-    const pins = parseVersionsFile(join(__dirname, "..", "..", "tools", "images", "versions.env"));
-    const { images } = localnetSchema.parse({});
-    assert.equal(images.loki, `grafana/loki:${pins.LOKI_VERSION.replace(/^v/, "")}`);
-    assert.equal(images.logCollector, `otel/opentelemetry-collector-k8s:${pins.OTELCOL_VERSION}`);
   });
 });
