@@ -11,6 +11,8 @@ import { forwardsOf } from "./forwards";
 import { ownedKeysIn, ownedMinerKeys, ownedRelayerKeys } from "../relay-miner/relayminer-config";
 import { backendConfigSchema } from "../../services/backend/config-schema";
 import { backendConfigObject, ownedBackendKeys } from "../backend/config";
+import { overrideProblems } from "../relay-miner/versions/fit";
+import { formatRedisVersion, imageTag, relayMinerVersionIds, relayMinerVersions, type RedisVersion } from "../relay-miner/versions/versions";
 
 export interface RuleContext {
   /** Directory relative paths in the config are resolved against (the Pulumi project dir). */
@@ -84,6 +86,12 @@ const overridesLeaveOwnedKeys: Rule = (c) => {
   return [...owned("relayer", c.relayer.config, ownedRelayerKeys), ...owned("miner", c.miner.config, ownedMinerKeys)];
 };
 
+/** Overrides set nothing the chosen relay-miner version would refuse (retired keys, enums, minimums). */
+const overridesFitVersion: Rule = (c) => [
+  ...overrideProblems(c.relayMiner.version, "relayer", c.relayer.config),
+  ...overrideProblems(c.relayMiner.version, "miner", c.miner.config),
+];
+
 /** backend.config is checked with the backend's own schema now, not when the pod starts. */
 const backendConfigValid: Rule = (c) => {
   if (!c.backend.enabled) return [];
@@ -105,17 +113,49 @@ const backendConfigValid: Rule = (c) => {
   });
 };
 
-/** The miner acknowledges relays with XACKDEL, which Redis has only since 8.2. */
+/** The Redis version an image's tag names (`redis:8.10.2-alpine` → 8.10.2), if it names one. */
+export function redisVersionOfImage(ref: string): RedisVersion | undefined {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(imageTag(ref) ?? "");
+  return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0) } : undefined;
+}
+
+const atLeast = (v: RedisVersion, min: RedisVersion) => v.major - min.major || v.minor - min.minor || v.patch - min.patch;
+
+/** The chosen relay-miner's Redis minimum; a tag without a version (a local build) cannot be checked. */
 const redisNewEnough: Rule = (c) => {
-  const tag = /:(\d+)\.(\d+)[^:/@]*(@|$)/.exec(c.images.redis);
-  if (!c.redis.enabled || !tag) return [];
-  const [major, minor] = [Number(tag[1]), Number(tag[2])];
-  if (major > 8 || (major === 8 && minor >= 2)) return [];
-  return [{ key: "images.redis", value: c.images.redis, message: "must be Redis 8.2 or newer (the miner acknowledges relays with XACKDEL); e.g. redis:8.4-alpine" }];
+  const have = redisVersionOfImage(c.images.redis);
+  if (!c.redis.enabled || !have) return [];
+  const { id, redis } = relayMinerVersions[c.relayMiner.version];
+  if (atLeast(have, redis.minimum) >= 0) return [];
+  const need = formatRedisVersion(redis.minimum);
+  const older = relayMinerVersionIds.filter((v) => atLeast(have, relayMinerVersions[v].redis.minimum) >= 0);
+  const instead = older.length ? `, or a relayMiner.version whose minimum it meets (${older.join(", ")})` : "";
+  return [
+    {
+      key: "images.redis",
+      value: c.images.redis,
+      message: `is Redis ${formatRedisVersion(have)}, below ${need}, the minimum of relay-miner ${id} (relayMiner.version: ${redis.why}); use a Redis ${need} or newer image${instead}`,
+    },
+  ];
 };
 
-const rules: Rule[] = [backendConfigValid, redisNewEnough, redisRequired, relayersNeedMiner, relayersNeedBackend, referencedFilesExist, hostPortsDistinct, overridesLeaveOwnedKeys];
+/** Versions that refuse to start on an evicting Redis: an evicted key is a claim that cannot be proved. */
+const evictionPolicyAllowed: Rule = (c) => {
+  const { id, redis } = relayMinerVersions[c.relayMiner.version];
+  if (!c.redis.enabled || !redis.noEviction || c.redis.evictionPolicy === "noeviction") return [];
+  return [
+    {
+      key: "redis.evictionPolicy",
+      value: c.redis.evictionPolicy,
+      message: `relay-miner ${id} (relayMiner.version) refuses to start unless Redis' maxmemory-policy is noeviction; allowed: noeviction`,
+    },
+  ];
+};
 
-export function checkRules(config: LocalnetConfig, ctx: RuleContext): ConfigProblem[] {
-  return rules.flatMap((rule) => rule(config, ctx));
+const rules: Rule[] = [backendConfigValid, redisRequired, relayersNeedMiner, relayersNeedBackend, referencedFilesExist, hostPortsDistinct, overridesLeaveOwnedKeys];
+/** Rules that ask the chosen relay-miner version: meaningless while the version is in question. */
+const versionRules: Rule[] = [redisNewEnough, evictionPolicyAllowed, overridesFitVersion];
+
+export function checkRules(config: LocalnetConfig, ctx: RuleContext, { versionKnown = true } = {}): ConfigProblem[] {
+  return [...rules, ...(versionKnown ? versionRules : [])].flatMap((rule) => rule(config, ctx));
 }

@@ -109,6 +109,7 @@ export function relayerSetArgs(c: LocalnetConfig, i: RelayerInputs): RelayerSetA
   const backendHost = i.backendHost ?? c.backend.externalHost ?? "";
   return {
     namespace: c.namespace,
+    version: c.relayMiner.version,
     image: i.image,
     gateImage: c.images.redis,
     imagePullPolicy: c.kube.imagePullPolicy,

@@ -53,6 +53,8 @@ export const redisKeyPrefix = "ha";
 /** Redis keys and key shapes the relay-miner writes; used by the relayer gate and `npm run status`. */
 export const redisKeys = {
   leaderLock: `${redisKeyPrefix}:miner:global_leader`,
+  /** The miners' service-factor manifest (one JSON document); releases' relayers refuse relays until it exists. */
+  serviceFactorManifest: `${redisKeyPrefix}:service_factor:manifest`,
   relayStream: (supplier: string) => `${redisKeyPrefix}:relays:${supplier}`,
 } as const;
 
