@@ -363,7 +363,10 @@ describe("variants", () => {
 
   test("an override the chosen version refuses is a config error naming the key and the version", async () => {
     const retired = { "relayer.config": JSON.stringify({ relay_meter: { fail_behavior: "closed" } }) };
-    await assert.rejects(runProgram(retired), /relayer\.config\.relay_meter\.fail_behavior = "closed": was removed from this version.*\(relay-miner v0\.1\.2, relayMiner\.version\)/);
+    await assert.rejects(
+      runProgram(retired),
+      /relayer\.config\.relay_meter\.fail_behavior = "closed": was removed from this version.*\(relay-miner v0\.1\.2, relayMiner\.version\)/,
+    );
     // The pinned commit still reads it: the same override reaches its rendered config.
     const pinned = await runProgram({ ...retired, "relayMiner.version": "ad37bcb" });
     assert.equal(configYaml(pinned, "relayer-config").relay_meter.fail_behavior, "closed");

@@ -109,7 +109,8 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
       { role: "miner", what: "no gRPC node URL", edit: (d) => delete d.pocket_node.query_node_grpc_url },
     ];
     const base = { relayer: parse(withKeysFile(rendered.relayerYaml, keysFile)) as Doc, miner: parse(withKeysFile(rendered.minerYaml, keysFile)) as Doc };
-    for (const role of ["relayer", "miner"] as const) assert.deepEqual(checkConfigRules(relayMinerVersions[pinnedCommit].config[role], base[role]), [], `${role}: the rendered config passes our rules`);
+    for (const role of ["relayer", "miner"] as const)
+      assert.deepEqual(checkConfigRules(relayMinerVersions[pinnedCommit].config[role], base[role]), [], `${role}: the rendered config passes our rules`);
     for (const c of cases) {
       const doc = structuredClone(base[c.role]);
       c.edit(doc);
@@ -122,7 +123,9 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
     const low = structuredClone(base.miner);
     low.leader_election = { leader_ttl_seconds: 3, heartbeat_rate_seconds: 1 };
     const r = validate("miner", stringify(low));
-    console.log(`leader_ttl_seconds 3 (schema minimum 5): ours refuse (${checkConfigRules(relayMinerVersions[pinnedCommit].config.miner, low).length} problem), the binary's validate exits ${r.status}`);
+    console.log(
+      `leader_ttl_seconds 3 (schema minimum 5): ours refuse (${checkConfigRules(relayMinerVersions[pinnedCommit].config.miner, low).length} problem), the binary's validate exits ${r.status}`,
+    );
   });
 
   describe("one miner and one relayer on a real Redis, chain and backend", () => {

@@ -123,13 +123,14 @@ export function checkConfigRules(rules: ConfigRules, doc: Doc, { presence = true
   }
   for (const [pattern, allowed] of Object.entries(rules.oneOf)) {
     for (const { path, value } of resolvePath(doc, pattern)) {
-      if (value !== undefined && !allowed.includes(String(value))) out.push({ path, value, message: `must be one of ${allowed.join(", ")}` });
+      if (value !== undefined && (typeof value !== "string" || !allowed.includes(value))) out.push({ path, value, message: `must be one of ${allowed.join(", ")}` });
     }
   }
   for (const [pattern, allowed] of Object.entries(rules.keysOneOf)) {
     for (const { path, value } of resolvePath(doc, pattern)) {
       if (!isMap(value)) continue;
-      for (const k of Object.keys(value)) if (!allowed.includes(k)) out.push({ path: `${path}.${k}`, message: `is not a key this version knows here; allowed: ${allowed.join(", ")}` });
+      for (const k of Object.keys(value))
+        if (!allowed.includes(k)) out.push({ path: `${path}.${k}`, message: `is not a key this version knows here; allowed: ${allowed.join(", ")}` });
     }
   }
   for (const [pattern, min] of Object.entries(rules.minimum)) {
@@ -160,7 +161,8 @@ export function checkConfigRules(rules: ConfigRules, doc: Doc, { presence = true
       if (!isMap(value)) continue;
       for (const k of Object.keys(value)) {
         const at = path === "" ? k : `${path}.${k}`;
-        if (!keys.includes(k) && !out.some((v) => v.path === at)) out.push({ path: at, message: `is not a key this version knows (its validate refuses it); known here: ${keys.join(", ")}` });
+        if (!keys.includes(k) && !out.some((v) => v.path === at))
+          out.push({ path: at, message: `is not a key this version knows (its validate refuses it); known here: ${keys.join(", ")}` });
       }
     }
   }

@@ -21,7 +21,10 @@ const topologies: Record<string, Record<string, string>> = {
   "5 relayers on a Redis cluster": { "relayer.count": "5", "redis.mode": "cluster" },
   overrides: {
     "relayer.config": JSON.stringify({ default_request_timeout_seconds: 10, services: { "develop-http": { timeout_profile: "streaming" } }, logging: { format: "text" } }),
-    "miner.config": JSON.stringify({ leader_election: { leader_ttl_seconds: 15, heartbeat_rate_seconds: 5 }, supplier_claiming: { claim_ttl_seconds: 30, renew_rate_seconds: 10 } }),
+    "miner.config": JSON.stringify({
+      leader_election: { leader_ttl_seconds: 15, heartbeat_rate_seconds: 5 },
+      supplier_claiming: { claim_ttl_seconds: 30, renew_rate_seconds: 10 },
+    }),
   },
 };
 
@@ -129,7 +132,10 @@ describe("each rule refuses what its version refuses", () => {
       "relay_meter.redis_key_prefix: is not a key this version knows (its validate refuses it); known here: cache_ttl",
     ]);
     assert.deepEqual(r.ad37bcb, []);
-    assert.deepEqual(refusedBy("miner", (d) => (d.logging.level = "trace")), { "v0.1.2": ["logging.level: must be one of debug, info, warn, error"], ad37bcb: [] });
+    assert.deepEqual(
+      refusedBy("miner", (d) => (d.logging.level = "trace")),
+      { "v0.1.2": ["logging.level: must be one of debug, info, warn, error"], ad37bcb: [] },
+    );
   });
 });
 
