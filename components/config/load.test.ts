@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseStackConfig, mergeRawConfig } from "./load";
 import { ConfigError } from "./errors";
+import { configProblems } from "../../test/support/config-problems";
 
 /** A project dir with the files the default config references. */
 function projectDir(): string {
@@ -20,15 +21,7 @@ function parse(raw: Record<string, string>) {
   return parseStackConfig(raw, ctx);
 }
 
-function problemsOf(raw: Record<string, string>): string[] {
-  try {
-    parse(raw);
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
-    return e.problems.map((p) => `${p.key}${p.value === undefined ? "" : ` = ${JSON.stringify(p.value)}`}: ${p.message}`);
-  }
-  assert.fail("expected the config to be rejected");
-}
+const problemsOf = (raw: Record<string, string>): string[] => configProblems(() => parse(raw));
 
 describe("stack config", () => {
   test("an empty stack gives the seed topology", () => {

@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseStackConfig } from "./load";
-import { ConfigError } from "./errors";
+import { configProblems } from "../../test/support/config-problems";
 
 const dir = mkdtempSync(join(tmpdir(), "rml-version-"));
 mkdirSync(join(dir, "genesis"));
@@ -17,15 +17,7 @@ writeFileSync(join(dir, "genesis", "localnet.yaml"), "chainId: pocket\n");
 const P = "relayminer-localnet:";
 const parse = (raw: Record<string, string>) => parseStackConfig(Object.fromEntries(Object.entries(raw).map(([k, v]) => [P + k, v])), { projectDir: dir });
 
-function problemsOf(raw: Record<string, string>): string[] {
-  try {
-    parse(raw);
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
-    return e.problems.map((p) => `${p.key}${p.value === undefined ? "" : ` = ${JSON.stringify(p.value)}`}: ${p.message}`);
-  }
-  assert.fail("expected the config to be rejected");
-}
+const problemsOf = (raw: Record<string, string>): string[] => configProblems(() => parse(raw));
 
 describe("relay-miner version", () => {
   test("nothing set: the current release and its release image", () => {
