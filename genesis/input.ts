@@ -2,34 +2,47 @@
  * Reading a genesis YAML: YAML syntax, then the schema (types, unknown keys), then defaults, then the
  * semantic and chain-rule checks of validate.ts. Every stage reports all of its problems at once.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import YAML from "yaml";
 import type { z } from "zod";
 import type { Coin } from "./coins";
 import { GenesisInputError, type Problem, formatPath, showValue } from "./errors";
 import { keyringOf } from "./keyring";
-import { mergeParams } from "./params";
+import { type ModuleParams, mergeParams } from "./params";
 import { type GenesisDocument, type SupplierServiceDoc, genesisDocumentSchema } from "./schema";
 import type { GenesisInput, SupplierServiceInput } from "./types";
+import { MAX_YAML_ALIASES, bytesProblem, sizeProblem, textProblem } from "./text-input";
 import { checkInput } from "./validate";
 
-export function loadGenesisInput(path: string): GenesisInput {
-  let text: string;
+export interface GenesisLoadOptions {
+  /** Shared params the caller derives (session windows); the file's `params.shared` still wins. */
+  sharedParams?: Partial<ModuleParams["shared"]>;
+}
+
+export function loadGenesisInput(path: string, options: GenesisLoadOptions = {}): GenesisInput {
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, "utf8");
+    const tooBig = sizeProblem(statSync(path).size);
+    if (tooBig) throw new GenesisInputError(path, [tooBig]);
+    bytes = readFileSync(path);
   } catch (err) {
+    if (err instanceof GenesisInputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (err as Error).message;
     throw new GenesisInputError(path, [{ path: "", message: `cannot read the file: ${reason}` }]);
   }
-  return parseGenesisInput(text, path);
+  const problem = bytesProblem(bytes);
+  if (problem) throw new GenesisInputError(path, [problem]);
+  return parseGenesisInput(bytes.toString("utf8"), path, options);
 }
 
-export function parseGenesisInput(yamlText: string, sourceName = "<genesis yaml>"): GenesisInput {
+export function parseGenesisInput(yamlText: string, sourceName = "<genesis yaml>", options: GenesisLoadOptions = {}): GenesisInput {
+  const problem = textProblem(yamlText);
+  if (problem) throw new GenesisInputError(sourceName, [problem]);
   const raw = parseYaml(yamlText, sourceName);
   const parsed = genesisDocumentSchema.safeParse(raw);
   if (!parsed.success) throw new GenesisInputError(sourceName, schemaProblems(parsed.error, raw));
-  const { input, problems } = resolve(parsed.data, sourceName);
+  const { input, problems } = resolve(parsed.data, sourceName, options);
   problems.push(...checkInput(input, keyringOf(input)));
   if (problems.length > 0) throw new GenesisInputError(sourceName, dedupe(problems));
   return input;
@@ -47,7 +60,18 @@ function parseYaml(text: string, source: string): unknown {
       })),
     );
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (err) {
+    // yaml throws a ReferenceError once aliases expand past the limit: the "billion laughs" attack.
+    if (err instanceof ReferenceError) {
+      throw new GenesisInputError(source, [
+        { path: "", message: `YAML aliases expand past ${MAX_YAML_ALIASES} (an alias bomb); a genesis description needs no aliases (*name), write the values out` },
+      ]);
+    }
+    throw err;
+  }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new GenesisInputError(source, [{ path: "", message: `expected a YAML mapping (chainId, accounts, validator, ...), got ${showValue(value)}` }]);
   }
@@ -92,7 +116,7 @@ function normalizeTime(time: string): string {
 }
 
 /** Applies defaults. Missing required-by-default values become problems (and placeholder values). */
-function resolve(doc: GenesisDocument, source: string): { input: GenesisInput; problems: Problem[] } {
+function resolve(doc: GenesisDocument, source: string, options: GenesisLoadOptions): { input: GenesisInput; problems: Problem[] } {
   const problems: Problem[] = [];
   const d = doc.defaults ?? {};
   const stakeOr = (own: Coin | undefined, fallback: Coin | undefined, at: string, defaultPath: string): Coin => {
@@ -164,7 +188,7 @@ function resolve(doc: GenesisDocument, source: string): { input: GenesisInput; p
     })),
     supplierKeys: { extraAccounts: doc.supplierKeys?.extraAccounts ?? [] },
     ...(doc.authz ? { authz: { grantee: doc.authz.grantee } } : {}),
-    params: mergeParams(doc.params),
+    params: mergeParams(doc.params, options.sharedParams),
   };
   return { input, problems };
 }

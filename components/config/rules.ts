@@ -3,16 +3,20 @@
  * be allowed; all rules run, so one `pulumi up` reports every mistake at once.
  */
 import { existsSync, statSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import type { LocalnetConfig } from "./schema";
 import type { ConfigProblem } from "./errors";
-import { findHostPortClashes } from "../topology/ports";
+import { findHostPortClashes, type HostForward } from "../topology/ports";
 import { forwardsOf } from "./forwards";
-import { ownedKeysIn, ownedMinerKeys, ownedRelayerKeys } from "../relay-miner/relayminer-config";
+import { effectiveMinerHaTimings, ownedKeysIn, ownedMinerKeys, ownedRelayerKeys } from "../relay-miner/relayminer-config";
+import { haTimingProblems } from "../timing/failover";
 import { backendConfigSchema } from "../../services/backend/config-schema";
 import { backendConfigObject, ownedBackendKeys } from "../backend/config";
 import { overrideProblems } from "../relay-miner/versions/fit";
 import { formatRedisVersion, imageTag, relayMinerVersionIds, relayMinerVersions, type RedisVersion } from "../relay-miner/versions/versions";
+import { imagesPinned } from "./image-rules";
+import { minerConfigShape, relayerConfigShape } from "./relayminer-shapes";
+import { checkShape } from "./shape";
 
 export interface RuleContext {
   /** Directory relative paths in the config are resolved against (the Pulumi project dir). */
@@ -67,7 +71,67 @@ const referencedFilesExist: Rule = (c, ctx) => [
   ...pathProblem("validator.genesisFile", c.validator.genesisFile, ctx, "file"),
   ...(c.build.relayminerSource ? pathProblem("build.relayminerSource", c.build.relayminerSource, ctx, "directory") : []),
   ...(c.kube.kubeconfig ? pathProblem("kube.kubeconfig", c.kube.kubeconfig, ctx, "file") : []),
+  ...(c.kube.renderDir ? outputDirProblem("kube.renderDir", c.kube.renderDir, ctx) : []),
 ];
+
+/** A directory we will write: it may not exist yet, but it must not be a file, nor be below one. */
+function outputDirProblem(key: string, value: string, ctx: RuleContext): ConfigProblem[] {
+  let at = isAbsolute(value) ? value : resolve(ctx.projectDir, value);
+  for (;;) {
+    if (existsSync(at)) {
+      if (statSync(at).isDirectory()) return [];
+      const where = at === resolve(ctx.projectDir, value) ? "is a file" : `is below the file ${at}`;
+      return [{ key, value, message: `${where}; allowed: a directory (it is created if missing)` }];
+    }
+    const parent = dirname(at);
+    if (parent === at) return [];
+    at = parent;
+  }
+}
+
+/** Kubernetes' own namespaces: adopting one would put localnet objects among the cluster's. */
+export const reservedNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+const namespaceNotReserved: Rule = (c) =>
+  (reservedNamespaces.includes(c.namespace) || c.namespace.startsWith("kube-")) && !c.kube.allowReservedNamespace
+    ? [
+        {
+          key: "namespace",
+          value: c.namespace,
+          message: `is a namespace Kubernetes keeps for itself (${reservedNamespaces.join(", ")}, kube-*); pick another, or set kube.allowReservedNamespace = true to deploy there anyway`,
+        },
+      ]
+    : [];
+
+const externalHostOnlyWithoutBackend: Rule = (c) =>
+  c.backend.enabled && c.backend.externalHost
+    ? [
+        {
+          key: "backend.externalHost",
+          value: c.backend.externalHost,
+          message: "is used only when backend.enabled = false (relayers forward to the demo backend while it is deployed); unset it, or set backend.enabled = false",
+        },
+      ]
+    : [];
+
+/** Kubernetes refuses a zero-size volume only once the PVC is applied; say it now. */
+const storageNotZero: Rule = (c) =>
+  Number.parseFloat(c.validator.storageSize) > 0 ? [] : [{ key: "validator.storageSize", value: c.validator.storageSize, message: "must be more than zero, e.g. 2Gi" }];
+
+/** Replica i listens on base + i: the last replica's port must still be a port. */
+const replicaPortsInRange: Rule = (c) => {
+  const last = new Map<string, HostForward>();
+  for (const f of forwardsOf(c)) if (f.replica !== undefined && f.hostPort > 65535 && f.replica > (last.get(f.portName)?.replica ?? -1)) last.set(f.portName, f);
+  return [...last.values()].map((f) => {
+    const role = f.portName.startsWith("relayer") ? "relayer" : "miner";
+    const count = f.replica! + 1;
+    return {
+      key: `ports.${f.portName}`,
+      value: c.ports[f.portName],
+      message: `with ${role}.count = ${count} the last replica would use host port ${f.hostPort}; allowed: a base port up to ${65535 - (count - 1)} (replica i uses base + i)`,
+    };
+  });
+};
 
 const hostPortsDistinct: Rule = (c) =>
   findHostPortClashes(forwardsOf(c)).map((clash) => ({
@@ -86,11 +150,44 @@ const overridesLeaveOwnedKeys: Rule = (c) => {
   return [...owned("relayer", c.relayer.config, ownedRelayerKeys), ...owned("miner", c.miner.config, ownedMinerKeys)];
 };
 
+/**
+ * The failover timings the miner ends up with (ours from the block time, or the overrides) must fit
+ * together. A value set in miner.config below its floor is named once, by the shape check.
+ */
+const minerTimingsAccepted: Rule = (c) => {
+  const setByUser = (key: string) => getPath(c.miner.config, key) !== undefined;
+  return haTimingProblems(effectiveMinerHaTimings(c.validator.blockTimeSeconds, c.miner.config))
+    .filter((p) => !(p.message.startsWith("the relay-miner allows") && setByUser(p.key)))
+    .map((p) => ({ key: `miner.config.${p.key}`, value: p.value, message: p.message }));
+};
+
+function getPath(root: Record<string, unknown>, dotted: string): unknown {
+  let at: unknown = root;
+  for (const part of dotted.split(".")) at = at !== null && typeof at === "object" ? (at as Record<string, unknown>)[part] : undefined;
+  return at;
+}
+
+/** Overrides have the types, enums and bounds the relay-miner accepts (owned keys aside). */
+const overridesHaveRelayMinerShapes: Rule = (c) => {
+  const check = (role: "relayer" | "miner", overrides: Record<string, unknown>, owned: readonly string[]) => {
+    const base = `${role}.config`;
+    const isOwned = (key: string) => owned.some((o) => key === `${base}.${o}` || key.startsWith(`${base}.${o}.`) || key.startsWith(`${base}.${o}[`));
+    return checkShape(overrides, role === "relayer" ? relayerConfigShape : minerConfigShape, base).filter((p) => !isOwned(p.key));
+  };
+  return [...check("relayer", c.relayer.config, ownedRelayerKeys), ...check("miner", c.miner.config, ownedMinerKeys)];
+};
+
 /** Overrides set nothing the chosen relay-miner version would refuse (retired keys, enums, minimums). */
 const overridesFitVersion: Rule = (c) => [
   ...overrideProblems(c.relayMiner.version, "relayer", c.relayer.config),
   ...overrideProblems(c.relayMiner.version, "miner", c.miner.config),
 ];
+
+/** Both override checks, each key named once: the shape's message (its type) first, else the version's. */
+const overridesFitRelayMiner: Rule = (c, ctx) => {
+  const named = new Set<string>();
+  return [...overridesHaveRelayMinerShapes(c, ctx), ...overridesFitVersion(c, ctx)].filter((p) => !named.has(p.key) && named.add(p.key));
+};
 
 /** backend.config is checked with the backend's own schema now, not when the pod starts. */
 const backendConfigValid: Rule = (c) => {
@@ -152,9 +249,23 @@ const evictionPolicyAllowed: Rule = (c) => {
   ];
 };
 
-const rules: Rule[] = [backendConfigValid, redisRequired, relayersNeedMiner, relayersNeedBackend, referencedFilesExist, hostPortsDistinct, overridesLeaveOwnedKeys];
+const rules: Rule[] = [
+  backendConfigValid,
+  imagesPinned,
+  redisRequired,
+  relayersNeedMiner,
+  relayersNeedBackend,
+  externalHostOnlyWithoutBackend,
+  namespaceNotReserved,
+  storageNotZero,
+  referencedFilesExist,
+  replicaPortsInRange,
+  hostPortsDistinct,
+  overridesLeaveOwnedKeys,
+  minerTimingsAccepted,
+];
 /** Rules that ask the chosen relay-miner version: meaningless while the version is in question. */
-const versionRules: Rule[] = [redisNewEnough, evictionPolicyAllowed, overridesFitVersion];
+const versionRules: Rule[] = [redisNewEnough, evictionPolicyAllowed, overridesFitRelayMiner];
 
 export function checkRules(config: LocalnetConfig, ctx: RuleContext, { versionKnown = true } = {}): ConfigProblem[] {
   return [...rules, ...(versionKnown ? versionRules : [])].flatMap((rule) => rule(config, ctx));

@@ -5,14 +5,17 @@
  * standalone Redis, observability on.
  *
  * Values arrive as strings when set as flat keys (`pulumi config set relayer.count 5`), so numbers
- * and booleans accept their string forms; `load.ts` merges flat keys over structured ones.
+ * and booleans accept their string forms (numbers only as plain decimal digits); `load.ts` merges
+ * flat keys over structured ones.
  */
 import { z } from "zod";
 import { defaultNamespace } from "../topology/names";
 import { hostPortDefaults, type HostPortName } from "../topology/ports";
 import { currentRelease, formatRedisVersion, relayMinerVersionIds, relayMinerVersions, type RelayMinerVersionId } from "../relay-miner/versions/versions";
+import { timingPresets } from "../timing/sessions";
 
-const toNumber = (v: unknown) => (typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v)) ? Number(v) : v);
+// Only plain decimal digits: Number() would also read "0x3" as 3 and "1e1" as 10.
+const toNumber = (v: unknown) => (typeof v === "string" && /^-?[0-9]+$/.test(v) ? Number(v) : v);
 const toBoolean = (v: unknown) => (v === "true" ? true : v === "false" ? false : v);
 const toObject = (v: unknown) => {
   if (typeof v !== "string") return v;
@@ -23,7 +26,7 @@ const toObject = (v: unknown) => {
   }
 };
 
-/** An integer in [min, max]; accepts "5" as well as 5. */
+/** An integer in [min, max]; accepts "5" as well as 5 (not "0x5" or "5e0"). */
 export const int = (min: number, max: number) => z.preprocess(toNumber, z.number().int().min(min).max(max));
 /** A boolean; accepts "true"/"false". */
 export const bool = () => z.preprocess(toBoolean, z.boolean());
@@ -52,10 +55,13 @@ const kube = z
       .describe("Write manifests to this directory instead of applying them (no cluster needed; Secrets are written in plain text). Default: unset."),
     storageClass: z.string().min(1).optional().describe("StorageClass of persistent volumes. Default: the cluster's default class."),
     imagePullPolicy: z.enum(["IfNotPresent", "Always", "Never"]).default("IfNotPresent").describe("Pull policy of every container."),
+    allowReservedNamespace: bool().default(false).describe("Allow `namespace` to be one Kubernetes keeps for itself (default, kube-system, kube-public, kube-node-lease, kube-*)."),
   })
   .prefault({});
 
 const redisMinimums = relayMinerVersionIds.map((id) => `${formatRedisVersion(relayMinerVersions[id].redis.minimum)} for ${id}`).join(", ");
+/** Prometheus release the localnet deploys; the tests build and run this same version (tools/programs). */
+export const PROMETHEUS_VERSION = "3.5.0";
 
 const images = z
   .strictObject({
@@ -68,7 +74,7 @@ const images = z
     redis: image.default("redis:8.10.2-alpine").describe(`Redis image; at least the minimum of relayMiner.version (${redisMinimums}).`),
     redisExporter: image.default("oliver006/redis_exporter:v1.74.0").describe("Prometheus exporter for Redis."),
     redisCommander: image.default("ghcr.io/joeferner/redis-commander:0.9.0").describe("Redis Commander web UI."),
-    prometheus: image.default("prom/prometheus:v3.5.0").describe("Prometheus image."),
+    prometheus: image.default(`prom/prometheus:v${PROMETHEUS_VERSION}`).describe("Prometheus image."),
     grafana: image.default("grafana/grafana:12.1.0").describe("Grafana image."),
     backend: image.default("relayminer-localnet/backend:dev").describe("Demo backend image (built from services/backend when build.enabled)."),
     busybox: image.default("busybox:1.37").describe("Small image for init containers and readiness gates."),
@@ -89,7 +95,11 @@ const relayMiner = z
 const build = z
   .strictObject({
     enabled: bool().default(false).describe("Build images (backend; relay-miner when relayminerSource is set) with the Docker engine. Off: use the image tags as given."),
-    registry: z.string().default("localhost:5001").describe("Registry built images are pushed to (kind's local registry)."),
+    registry: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*\/?$/, "a registry host[:port][/path] such as localhost:5001")
+      .default("localhost:5001")
+      .describe("Registry built images are pushed to (kind's local registry)."),
     relayminerSource: z.string().min(1).optional().describe("Path of a pocket-relay-miner checkout to build the relayer/miner image from. Default: unset (use images.relayMiner)."),
     builder: z
       .string()
@@ -128,7 +138,13 @@ const redis = z
 const validator = z
   .strictObject({
     genesisFile: z.string().default("genesis/localnet.yaml").describe("Genesis description (YAML) the genesis is generated from."),
-    blockTimeSeconds: int(1, 60).default(2).describe("Target block time (CometBFT timeout_commit); the miners are told the same."),
+    blockTimeSeconds: int(1, 60).default(2).describe("Target block time (CometBFT timeout_commit); the miners are told the same, and their failover timings follow it."),
+    timing: z
+      .enum(timingPresets)
+      .default("fast")
+      .describe(
+        "Session and window proportions: fast (10-block sessions) or mainnet (20-block sessions, 10-block grace and windows). Claim and proof windows stretch at short block times so a miner crash never loses a session.",
+      ),
     keepState: bool()
       .default(false)
       .describe("Keep chain data on a volume across pod restarts; a changed genesis still starts a fresh chain (the pod says so). Off: every restart starts a fresh chain."),
@@ -158,7 +174,11 @@ const backend = z
   .strictObject({
     enabled: bool().default(true).describe("Deploy the demo backend."),
     replicas: int(1, 10).default(1).describe("Backend pods."),
-    workers: int(0, 64).default(0).describe("Worker processes per pod; 0 = one per CPU of the pod's limit (2)."),
+    workers: int(0, 64)
+      .default(1)
+      .describe(
+        "Serving processes per pod. 1 = one process (fits the pod's 128Mi memory request; exact fault sequences); more = a primary plus that many workers (~75 MB each, raise the request); 0 = one per CPU of the pod's limit (2).",
+      ),
     externalHost: z
       .string()
       .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, "a DNS name starting with a letter (the relayer rejects an IP address as a gRPC backend host)")

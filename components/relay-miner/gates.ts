@@ -5,7 +5,7 @@
  * scripts against real servers.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { redisKeys } from "../topology/names";
+import { relayMinerRedisKeys } from "../topology/names";
 import { resources, type ImagePullPolicy } from "../k8s/objects";
 import { envVars, readScripts, scriptCommand, scriptsVolumeMount } from "../k8s/scripts";
 import type { RelayerGateKey } from "./versions/versions";
@@ -32,9 +32,9 @@ const gateKeyMeaning: Record<RelayerGateKey, string> = {
   serviceFactorManifest: "the service-factor manifest",
 };
 
-/** Environment of wait-for-miners.sh: the key the version's relayers need the miners to have written. */
-export function waitForMinersEnv(redisUrl: string, key: RelayerGateKey): Record<string, string> {
-  return { ...waitForRedisEnv(redisUrl), MINERS_KEY: redisKeys[key], MINERS_KEY_IS: gateKeyMeaning[key] };
+/** Environment of wait-for-miners.sh: the key (under the miners' key prefix) the version's relayers need the miners to have written. */
+export function waitForMinersEnv(redisUrl: string, key: RelayerGateKey, keyPrefix: string): Record<string, string> {
+  return { ...waitForRedisEnv(redisUrl), MINERS_KEY: relayMinerRedisKeys(keyPrefix)[key], MINERS_KEY_IS: gateKeyMeaning[key] };
 }
 
 /** Environment of wait-for-chain.sh. */
@@ -62,6 +62,7 @@ function gate(name: string, script: GateScript, env: Record<string, string>, g: 
 /** Runs in the Redis image (redis-cli). */
 export const waitForRedis = (redisUrl: string, g: GateImage) => gate("wait-for-redis", "wait-for-redis.sh", waitForRedisEnv(redisUrl), g);
 /** Runs in the Redis image (redis-cli). */
-export const waitForMiners = (redisUrl: string, key: RelayerGateKey, g: GateImage) => gate("wait-for-miners", "wait-for-miners.sh", waitForMinersEnv(redisUrl, key), g);
+export const waitForMiners = (redisUrl: string, key: RelayerGateKey, keyPrefix: string, g: GateImage) =>
+  gate("wait-for-miners", "wait-for-miners.sh", waitForMinersEnv(redisUrl, key, keyPrefix), g);
 /** Runs in busybox (wget). */
 export const waitForChain = (rpcUrl: string, g: GateImage) => gate("wait-for-chain", "wait-for-chain.sh", waitForChainEnv(rpcUrl), g);

@@ -10,7 +10,7 @@ import { podServiceNames, relayerEndpointUrl, serviceNames } from "../topology/n
 import { containerPorts } from "../topology/ports";
 import { labelsFor, selectorFor, type ImagePullPolicy } from "../k8s/objects";
 import { headlessService } from "../k8s/headless-service";
-import { renderRelayerConfig, type NodeUrls, type RelayerService } from "./relayminer-config";
+import { renderRelayerConfig, type NodeUrls, type RelayerService, type SimulationIdentity } from "./relayminer-config";
 import { relayMinerStatefulSet } from "./workload";
 import { gateScripts, waitForMiners } from "./gates";
 import { relayMinerVersions, type RelayMinerVersionId } from "./versions/versions";
@@ -26,11 +26,15 @@ export interface RelayerSetArgs {
   imagePullPolicy: ImagePullPolicy;
   replicas: number;
   redisUrl: string;
+  /** The relay-miner's Redis key prefix (hash-tagged for a Redis Cluster). */
+  keyPrefix: string;
   node: NodeUrls;
   /** Host relays are forwarded to (the Backend Service, or the user's own backend). */
   backendHost: string;
   /** The services the suppliers stake, with the RPC types advertised for each. */
   services: RelayerService[];
+  /** Dev identities whose simulated relays the relayer answers (localnet only: public keys). */
+  simulationIdentities: SimulationIdentity[];
   /** The Secret with supplier-keys.yaml (from the MinerSet). */
   keysSecretName: pulumi.Input<string>;
   validationMode: "eager" | "optimistic";
@@ -58,11 +62,13 @@ export class RelayerSet extends pulumi.ComponentResource {
 
     this.configYaml = renderRelayerConfig({
       redisUrl: args.redisUrl,
+      keyPrefix: args.keyPrefix,
       node: args.node,
       backendHost: args.backendHost,
       services: args.services,
       validationMode: args.validationMode,
       logLevel: args.logLevel,
+      simulationIdentities: args.simulationIdentities,
       overrides: args.overrides,
     });
 
@@ -98,7 +104,9 @@ export class RelayerSet extends pulumi.ComponentResource {
         keysSecretName: args.keysSecretName,
         ports,
         healthPort: p.health,
-        initContainers: [waitForMiners(args.redisUrl, relayMinerVersions[args.version].relayerGate, { image: args.gateImage, imagePullPolicy: args.imagePullPolicy })],
+        initContainers: [
+          waitForMiners(args.redisUrl, relayMinerVersions[args.version].relayerGate, args.keyPrefix, { image: args.gateImage, imagePullPolicy: args.imagePullPolicy }),
+        ],
         scripts: { "wait-for-miners.sh": gateScripts["wait-for-miners.sh"] },
         governingService: pods.metadata.name,
       },

@@ -3,9 +3,8 @@
  * value and what is allowed; the entry point prints it as one line.
  */
 import { hostPortDefaults } from "../../components/topology/ports";
+import { eachArg } from "../flags";
 import { UsageError } from "../usage-error";
-
-export { UsageError };
 
 /** Where Redis is: one node, or the seed nodes of a Redis Cluster. */
 export type RedisTarget =
@@ -39,7 +38,8 @@ leases, relay streams with the ha-miners consumer group, the latest block event,
   --json               Print one JSON document instead of text.
   -h, --help           This text.
 
-Exit codes: 0 shown, 1 Redis unreachable or failing, 2 bad arguments.`;
+Exit codes: 0 shown, 1 Redis unreachable (or not Redis, or cluster/standalone mismatch),
+2 bad arguments, 3 shown but some keys could not be read (named in the report).`;
 
 function hostPort(text: string, flag: string, url: string): { host: string; port: number } {
   const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s/]+)(?::(\d+))?$/.exec(text);
@@ -85,13 +85,7 @@ export function parseArgs(argv: readonly string[]): StatusArgs {
   let help = false;
   let redisUrl = defaultRedisUrl;
   let blockWaitMs = defaultBlockWaitMs;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === "") throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  eachArg(argv, (flag, value, arg) => {
     switch (flag) {
       case "--json":
         json = true;
@@ -112,8 +106,8 @@ export function parseArgs(argv: readonly string[]): StatusArgs {
         break;
       }
       default:
-        throw new UsageError(`unknown argument ${JSON.stringify(argv[i])}; allowed: --json, --redis <url>, --block-wait <ms>, --help`);
+        throw new UsageError(`unknown argument ${JSON.stringify(arg)}; allowed: --json, --redis <url>, --block-wait <ms>, --help`);
     }
-  }
+  });
   return { json, help, redis: parseRedisUrl(redisUrl), redisUrl, blockWaitMs };
 }

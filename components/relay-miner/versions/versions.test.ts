@@ -22,8 +22,9 @@ const topologies: Record<string, Record<string, string>> = {
   overrides: {
     "relayer.config": JSON.stringify({ default_request_timeout_seconds: 10, services: { "develop-http": { timeout_profile: "streaming" } }, logging: { format: "text" } }),
     "miner.config": JSON.stringify({
-      leader_election: { leader_ttl_seconds: 15, heartbeat_rate_seconds: 5 },
-      supplier_claiming: { claim_ttl_seconds: 30, renew_rate_seconds: 10 },
+      // A faster lease renewal than the derived one (longer TTLs would not fit the fast preset's claim window).
+      leader_election: { leader_ttl_seconds: 5, heartbeat_rate_seconds: 1 },
+      supplier_claiming: { claim_ttl_seconds: 15, renew_rate_seconds: 2 },
     }),
   },
 };

@@ -30,6 +30,12 @@ export interface RedisRequirements {
   noEviction: boolean;
   /** Both binaries refuse to start with maxmemory 0. */
   maxmemory: boolean;
+  /**
+   * In a Redis Cluster the key prefix is the hash tag `{ha}` (every key in one slot, so the miner's
+   * MULTI transactions are not refused as CROSSSLOT). False where the version refuses a prefix
+   * other than one flat segment: it gets `ha`, and how it spreads keys over slots is its own.
+   */
+  clusterHashTag: boolean;
 }
 
 /** Keys of the relay-miner's Redis the relayer gate can wait for (names of topology's redisKeys). */
@@ -73,6 +79,8 @@ export const relayMinerVersions: Readonly<Record<RelayMinerVersionId, RelayMiner
       why: "both binaries refuse an older Redis at startup",
       noEviction: true,
       maxmemory: true,
+      // Its base_prefix must be one flat segment ([a-zA-Z0-9_-]+), so no `{ha}` hash tag.
+      clusterHashTag: false,
     },
     relayerGate: "serviceFactorManifest",
     needsResourceLimits: true,
@@ -86,7 +94,7 @@ export const relayMinerVersions: Readonly<Record<RelayMinerVersionId, RelayMiner
     image: image("ad37bcb"),
     module: "v0.0.0-20260820222003-ad37bcbd1aab",
     pocketd: "0.1.35",
-    redis: { minimum: { major: 8, minor: 2, patch: 0 }, why: "the miner acknowledges relays with XACKDEL", noEviction: false, maxmemory: false },
+    redis: { minimum: { major: 8, minor: 2, patch: 0 }, why: "the miner acknowledges relays with XACKDEL", noEviction: false, maxmemory: false, clusterHashTag: true },
     relayerGate: "leaderLock",
     needsResourceLimits: false,
     config: { relayer: pinnedRelayerRules, miner: pinnedMinerRules },
