@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { sessionTiming } from "../../components/timing/sessions";
-import { type SessionWindows, sessionEndOf, settlementHeightOf } from "./chain";
+import { type SessionWindows, sendStartHeight, sessionEndOf, settlementHeightOf } from "./chain";
 
 const windowsOf = (blockTime: number): SessionWindows => {
   const s = sessionTiming("fast", blockTime);
@@ -24,6 +24,14 @@ describe("session heights", () => {
       [10, 10, 20, 20, 30],
     );
     assert.equal(sessionEndOf({ ...w, anchorHeight: 5 }, 14), 14);
+  });
+
+  test("a batch starts in a session with at least half of it left, else at the next session's first block", () => {
+    const w = windowsOf(2);
+    assert.deepEqual(
+      [1, 4, 6, 7, 10, 11].map((h) => sendStartHeight(w, h)),
+      [1, 4, 6, 11, 11, 11],
+    );
   });
 
   test("the recorded 2 s run settled the session ending at 10 in block 50, as computed", () => {
