@@ -26,11 +26,11 @@ describe("session heights", () => {
     assert.equal(sessionEndOf({ ...w, anchorHeight: 5 }, 14), 14);
   });
 
-  test("a batch starts in a session with at least half of it left, else at the next session's first block", () => {
+  test("a batch starts in a session's first two blocks, else at the next session's first block", () => {
     const w = windowsOf(2);
     assert.deepEqual(
-      [1, 4, 6, 7, 10, 11].map((h) => sendStartHeight(w, h)),
-      [1, 4, 6, 11, 11, 11],
+      [1, 2, 3, 4, 10, 11, 12, 13].map((h) => sendStartHeight(w, h)),
+      [1, 2, 11, 11, 11, 11, 12, 21],
     );
   });
 

@@ -23,13 +23,13 @@ export function sessionEndOf(w: SessionWindows, height: number): number {
 }
 
 /**
- * The height to start sending a batch of relays at: now, while at least half of the current session
- * is left, else the first block of the next session. The relay client takes its session once, at
- * start, so a batch that outlives the session (and its grace period) has its last relays refused.
+ * The height to start sending a batch of relays at: now, in a session's first two blocks, else the
+ * first block of the next session. The relay client takes its session once, at start, so a batch
+ * that outlives the session (and its grace period) has its last relays refused.
  */
 export function sendStartHeight(w: SessionWindows, height: number): number {
   const end = sessionEndOf(w, height);
-  return end - height + 1 >= w.numBlocksPerSession / 2 ? height : end + 1;
+  return end - height + 1 >= w.numBlocksPerSession - 1 ? height : end + 1;
 }
 
 /** The height whose end block settles (or expires) the claims of a session ending at `sessionEnd`. */
