@@ -11,5 +11,6 @@ export function forwardsOf(config: LocalnetConfig): HostForward[] {
     redisCommanderEnabled: config.redis.commander,
     backendEnabled: config.backend.enabled,
     observabilityEnabled: config.observability.enabled,
+    grafanaEnabled: config.observability.grafana,
   });
 }

@@ -37,6 +37,8 @@ export function redisArgs(c: LocalnetConfig): RedisArgs {
     persistence: c.redis.persistence,
     storageClass: c.kube.storageClass,
     commander: c.redis.commander,
+    // Only Prometheus reads the exporter.
+    exporter: c.observability.enabled,
   };
 }
 
@@ -138,5 +140,6 @@ export function observabilityArgs(c: LocalnetConfig, redisNodes: string[]): Obse
     },
     grafanaAdminPassword: c.observability.grafanaAdminPassword,
     grafanaAnonymous: c.observability.grafanaAnonymous,
+    grafana: c.observability.grafana,
   };
 }

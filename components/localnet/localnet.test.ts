@@ -94,7 +94,11 @@ describe("default stack: the seed topology", async () => {
     const minerInits = podSpec(run.named(k.statefulSet, "miner")).initContainers.map((c: { name: string }) => c.name);
     assert.deepEqual(minerInits, ["validate-config", "wait-for-redis", "wait-for-chain"]);
     const [validate, leader] = podSpec(run.named(k.statefulSet, "relayer")).initContainers;
-    assert.deepEqual(validate.args, ["relayer", "validate", "--config=/etc/relayminer/config/config.yaml"]);
+    assert.deepEqual(validate.command, ["sh", "/scripts/validate-config.sh"]);
+    assert.deepEqual(
+      validate.env.map((e: { name: string; value: string }) => `${e.name}=${e.value}`),
+      ["ROLE=relayer", "CONFIG_FILE=/etc/relayminer/config/config.yaml", "KEYS_FILE=/etc/relayminer/keys/supplier-keys.yaml"],
+    );
     assert.equal(leader.name, "wait-for-leader");
     assert.deepEqual(leader.command, ["sh", "/scripts/wait-for-leader.sh"]);
     assert.equal(envOf(leader).LEADER_KEY, "ha:miner:global_leader");
@@ -175,7 +179,7 @@ describe("default stack: the seed topology", async () => {
         checked++;
       }
     }
-    assert.equal(checked, 7, "init, configure, idle, height gate; wait-for-redis, -chain, -leader");
+    assert.equal(checked, 9, "init, configure, idle, height gate; validate-config (miner, relayer), wait-for-redis, -chain, -leader");
   });
 
   test("editing a script rolls exactly the pods that run it (its text is in their config hash)", async () => {
@@ -310,12 +314,31 @@ describe("variants", () => {
     }
   });
 
-  test("observability off removes Prometheus and Grafana and their URLs", async () => {
+  test("observability off removes Prometheus, Grafana, the Redis exporter only they read, and their URLs", async () => {
     const run = await runProgram({ "observability.enabled": "false" });
-    const names = run.ofType(k.deployment).map((r) => r.inputs.metadata.name);
-    assert.ok(!names.includes("prometheus") && !names.includes("grafana"));
+    const names = [...run.ofType(k.deployment), ...run.ofType(k.service)].map((r) => r.inputs.metadata.name);
+    for (const gone of ["prometheus", "grafana", "redis-exporter"]) assert.ok(!names.includes(gone), `no ${gone} (${names.join(", ")})`);
     assert.equal(run.outputs.urls.prometheus, undefined);
     assert.equal(run.outputs.urls.grafana, undefined);
+    assert.deepEqual(run.outputs.dashboards, {});
+    const on = await runProgram({});
+    assert.ok(
+      on.ofType(k.deployment).some((r) => r.inputs.metadata.name === "redis-exporter"),
+      "with observability on, the exporter is there",
+    );
+  });
+
+  test("observability.grafana off keeps Prometheus (and its Redis exporter) and leaves Grafana, its URL, forward and links out", async () => {
+    const run = await runProgram({ "observability.grafana": "false" });
+    const names = [...run.ofType(k.deployment), ...run.ofType(k.service), ...run.ofType(k.configMap), ...run.ofType(k.secret)].map((r) => r.inputs.metadata.name);
+    for (const kept of ["prometheus", "redis-exporter"]) assert.ok(names.includes(kept), `${kept} stays`);
+    assert.deepEqual(
+      names.filter((n: string) => n.startsWith("grafana")),
+      [],
+    );
+    assert.equal(run.outputs.urls.grafana, undefined);
+    assert.ok(run.outputs.urls.prometheus);
+    assert.ok(!run.outputs.forwards.some((f: { name: string }) => f.name === "grafana"));
     assert.deepEqual(run.outputs.dashboards, {});
   });
 

@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { serviceNames, serviceUrl } from "../topology/names";
 import { containerPorts } from "../topology/ports";
 import { configHashAnnotation, contentHash, httpProbe, labelsFor, resources, selectorFor, type ImagePullPolicy } from "../k8s/objects";
+import { podSecurityContext } from "../k8s/run-as";
 import { prometheusConfigYaml, type ScrapeTopology } from "./prometheus";
 import { dashboardFiles, dashboardList, grafanaDashboardsPath, grafanaProvisioning } from "../../dashboards";
 
@@ -20,11 +21,14 @@ export interface ObservabilityArgs {
   grafanaAdminPassword: pulumi.Input<string>;
   /** Anonymous viewer access to Grafana. */
   grafanaAnonymous: boolean;
+  /** Deploy Grafana (off where no registry serves its image). */
+  grafana: boolean;
 }
 
 export class Observability extends pulumi.ComponentResource {
   readonly prometheus: k8s.apps.v1.Deployment;
-  readonly grafana: k8s.apps.v1.Deployment;
+  /** Absent when Grafana is off. */
+  readonly grafana?: k8s.apps.v1.Deployment;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("relayminer-localnet:localnet:Observability", name, {}, opts);
@@ -56,6 +60,7 @@ export class Observability extends pulumi.ComponentResource {
           template: {
             metadata: { labels: promLabels, annotations: { [configHashAnnotation]: contentHash(promYaml) } },
             spec: {
+              securityContext: podSecurityContext("prometheus"),
               containers: [
                 {
                   name: "prometheus",
@@ -65,7 +70,7 @@ export class Observability extends pulumi.ComponentResource {
                   ports: [{ name: "http", containerPort: promPort }],
                   readinessProbe: httpProbe("/-/ready", promPort),
                   livenessProbe: httpProbe("/-/healthy", promPort, { initialDelaySeconds: 10, periodSeconds: 10 }),
-                  resources: resources("100m", "256Mi", "1", "1Gi"),
+                  resources: resources("50m", "256Mi", "1", "1Gi"),
                   volumeMounts: [
                     { name: "config", mountPath: "/etc/prometheus", readOnly: true },
                     { name: "data", mountPath: "/prometheus" },
@@ -91,7 +96,16 @@ export class Observability extends pulumi.ComponentResource {
       child,
     );
 
-    // Grafana
+    if (args.grafana) this.grafana = this.deployGrafana(name, args);
+    this.registerOutputs({});
+  }
+
+  private deployGrafana(name: string, args: ObservabilityArgs): k8s.apps.v1.Deployment {
+    const ns = args.scrape.namespace;
+    const pullPolicy = { imagePullPolicy: args.imagePullPolicy };
+    const child = { parent: this };
+    const prom = serviceNames.prometheus;
+    const promPort = containerPorts.prometheus.http;
     const graf = serviceNames.grafana;
     const grafPort = containerPorts.grafana.http;
     const grafLabels = labelsFor(graf, "observability");
@@ -136,7 +150,7 @@ export class Observability extends pulumi.ComponentResource {
     );
 
     const anonymous = args.grafanaAnonymous;
-    this.grafana = new k8s.apps.v1.Deployment(
+    const deployment = new k8s.apps.v1.Deployment(
       `${name}-grafana`,
       {
         metadata: { name: graf, namespace: ns, labels: grafLabels },
@@ -149,6 +163,7 @@ export class Observability extends pulumi.ComponentResource {
               annotations: { [configHashAnnotation]: contentHash({ ...dashboards, ...provisioning }) },
             },
             spec: {
+              securityContext: podSecurityContext("grafana"),
               containers: [
                 {
                   name: "grafana",
@@ -167,7 +182,7 @@ export class Observability extends pulumi.ComponentResource {
                   ports: [{ name: "http", containerPort: grafPort }],
                   readinessProbe: httpProbe("/api/health", grafPort, { initialDelaySeconds: 3 }),
                   livenessProbe: httpProbe("/api/health", grafPort, { initialDelaySeconds: 20, periodSeconds: 10 }),
-                  resources: resources("50m", "128Mi", "1", "512Mi"),
+                  resources: resources("25m", "128Mi", "1", "512Mi"),
                   volumeMounts: [
                     { name: "datasources", mountPath: "/etc/grafana/provisioning/datasources", readOnly: true },
                     { name: "providers", mountPath: "/etc/grafana/provisioning/dashboards", readOnly: true },
@@ -194,7 +209,6 @@ export class Observability extends pulumi.ComponentResource {
       },
       child,
     );
-
-    this.registerOutputs({});
+    return deployment;
   }
 }

@@ -83,6 +83,8 @@ export interface ForwardTopology {
   redisCommanderEnabled: boolean;
   backendEnabled: boolean;
   observabilityEnabled: boolean;
+  /** Grafana beside Prometheus (read only with observability on). */
+  grafanaEnabled: boolean;
 }
 
 /** Every host forward of a topology, in a stable order. */
@@ -125,7 +127,7 @@ export function planForwards(t: ForwardTopology): HostForward[] {
   }
   if (t.observabilityEnabled) {
     svc("prometheus", serviceNames.prometheus, containerPorts.prometheus.http, "http");
-    svc("grafana", serviceNames.grafana, containerPorts.grafana.http, "http");
+    if (t.grafanaEnabled) svc("grafana", serviceNames.grafana, containerPorts.grafana.http, "http");
   }
   return out;
 }
