@@ -108,7 +108,8 @@ describe("default stack: the seed topology", async () => {
   test("dependency order: relayers → miners → Redis + validator", () => {
     const deps = (type: string) => run.captured.find((c) => c.type === type)?.dependsOn ?? [];
     assert.deepEqual(new Set(deps("relayminer-localnet:localnet:RelayerSet")), new Set(["namespace", "miners", "backend"]));
-    assert.deepEqual(new Set(deps("relayminer-localnet:localnet:MinerSet")), new Set(["namespace", "redis", "validator"]));
+    // Redis is ready when its servers are: the exporter and Redis Commander beside them are not waited for.
+    assert.deepEqual(new Set(deps("relayminer-localnet:localnet:MinerSet")), new Set(["namespace", "redis-statefulset", "validator"]));
     const parts = run.captured.filter((c) => c.type.startsWith("relayminer-localnet:localnet:"));
     assert.ok(parts.length >= 6 && parts.every((c) => c.parent === "localnet"), "every part is a child of RelayMinerLocalnet");
     const relayerChildren = run.captured.filter((c) => c.parent === "relayers").map((c) => c.type);
@@ -272,6 +273,8 @@ describe("variants", () => {
     assert.deepEqual(create.command, ["sh", "/scripts/cluster-create.sh"]);
     assert.equal(envOf(create).REPLICAS_PER_SHARD, "1");
     assert.equal(envOf(create).REDIS_HOSTS.split(" ").length, 6);
+    const minerDeps = run.captured.find((c) => c.type === "relayminer-localnet:localnet:MinerSet")!.dependsOn;
+    assert.ok(minerDeps.includes("redis-cluster-create"), `miners wait for the formed cluster (${minerDeps.join(", ")})`);
     assert.match(configYaml(run, "relayer-config").redis.url, /^redis-cluster:\/\/redis-0\.redis\..*,redis-5\.redis\./);
     assert.match(configYaml(run, "miner-config").redis.url, /^redis-cluster:\/\//);
     assert.equal(envOf(podSpec(run.named(k.statefulSet, "relayer")).initContainers[1]).REDIS_CLUSTER, "true");

@@ -52,7 +52,10 @@ export class Redis extends pulumi.ComponentResource {
   readonly service: k8s.core.v1.Service;
   /** The Job that forms the cluster (cluster mode only). */
   readonly clusterJob?: k8s.batch.v1.Job;
-  /** What dependents list in `dependsOn`: this component, ready once every child is. */
+  /**
+   * What dependents list in `dependsOn`: the servers (in cluster mode the Job that formed them),
+   * not the exporter or Redis Commander beside them.
+   */
   readonly ready: pulumi.Resource;
 
   constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -184,7 +187,7 @@ export class Redis extends pulumi.ComponentResource {
     if (args.exporter) this.exporter(name, args, hosts[0], port, ready);
     if (args.commander) this.commander(name, args, hosts[0], port, ready);
 
-    this.ready = this;
+    this.ready = this.clusterJob ?? this.statefulSet;
     this.registerOutputs({ url: this.url, nodeCount: this.nodeCount });
   }
 

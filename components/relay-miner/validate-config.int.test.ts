@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { generatedSupplierKeys } from "../../test/support/genesis-fixtures";
 
 const dir = mkdtempSync(join(tmpdir(), "rml-validate-config-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,12 +30,13 @@ function run(keysFile: string, opts: { asUser?: number } = {}) {
 }
 
 describe("validate-config.sh (first init container of miners and relayers)", () => {
-  test("readable keys: counts them, then runs `<role> validate --config=<file>`", () => {
+  test("the generated supplier-keys.yaml: counts its keys, then runs `<role> validate --config=<file>`", () => {
     const f = join(dir, "good.yaml");
-    writeFileSync(f, `keys:\n  - ${key("a")}\n  - ${key("b")}\n`);
+    const generated = generatedSupplierKeys();
+    writeFileSync(f, generated);
     const r = run(f);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /supplier keys readable: 2 key\(s\)/);
+    assert.match(r.out, new RegExp(`supplier keys readable: ${generated.split("\n").filter((l) => l.startsWith("  - ")).length} key\\(s\\)`));
     assert.match(r.out, /^relay-miner miner validate --config=\/etc\/relayminer\/config\/config\.yaml$/m);
   });
 

@@ -16,9 +16,10 @@ if [ ! -r "$KEYS_FILE" ]; then
   echo "cannot read the supplier keys $KEYS_FILE as uid $(id -u), gid $(id -g) ($(ls -ln "$KEYS_FILE" 2>&1)): the pod's runAsUser/fsGroup must let the relay-miner's user read its keys" >&2
   exit 1
 fi
-if ! grep -Eq '^[[:space:]]*-[[:space:]]*"?[0-9a-fA-F]{64}"?[[:space:]]*$' "$KEYS_FILE"; then
+key_line='^[[:space:]]*-[[:space:]]*"?[0-9a-fA-F]{64}"?([[:space:]]|$)'
+if ! grep -Eq "$key_line" "$KEYS_FILE"; then
   echo "no supplier key in $KEYS_FILE (expected a keys: list of 64-hex-digit private keys)" >&2
   exit 1
 fi
-echo "supplier keys readable: $(grep -Ec '^[[:space:]]*-[[:space:]]*"?[0-9a-fA-F]{64}' "$KEYS_FILE") key(s) in $KEYS_FILE"
+echo "supplier keys readable: $(grep -Ec "$key_line" "$KEYS_FILE") key(s) in $KEYS_FILE"
 exec "${RELAYMINER:-pocket-relay-miner}" "$ROLE" validate --config="$CONFIG_FILE"
