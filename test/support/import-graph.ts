@@ -87,7 +87,8 @@ export const allowedImports: Readonly<Record<string, readonly string[]>> = {
   genesis: [],
   dashboards: [],
   "services/backend": [],
-  scripts: ["components/config", "components/topology", "genesis", "dashboards"],
+  // `npm run forward` follows the pods through the same kubectl watch `pulumi up` uses.
+  scripts: ["components/config", "components/topology", "components/k8s", "genesis", "dashboards"],
   // tools/images tags the images it builds with the same content hash the localnet uses.
   tools: ["genesis", "components/images"],
 };
