@@ -14,6 +14,10 @@ const coinPattern = /^([0-9]+)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/;
 
 export const coinFormatHelp = 'an integer amount followed by a denom, e.g. "1000000upokt"';
 
+/** Cosmos SDK integers (sdk.Int) hold at most 256 bits; a bigger amount cannot be on chain. */
+export const MAX_AMOUNT = 2n ** 256n - 1n;
+export const maxAmountHelp = "2^256 - 1, the largest Cosmos SDK integer";
+
 export function parseCoin(text: string): Coin | undefined {
   const match = coinPattern.exec(text.trim());
   if (!match) return undefined;

@@ -2,6 +2,7 @@
  * Input errors of the genesis generator. Every check collects `Problem`s instead of throwing at the
  * first one, so a user fixing a YAML file sees all of its mistakes in one run.
  */
+import { terminalSafe } from "./text-input";
 
 export interface Problem {
   /** Where in the YAML, e.g. `suppliers[3].services[0].revShare`. Empty for the document root. */
@@ -22,9 +23,13 @@ export class GenesisInputError extends Error {
   }
 }
 
+/** Problems printed in full; the rest are counted, so 100,000 duplicates do not flood a terminal. */
+export const SHOWN_PROBLEMS = 50;
+
 export function formatProblems(source: string, problems: readonly Problem[]): string {
-  const head = problems.length === 1 ? `invalid genesis input ${source}:` : `invalid genesis input ${source} (${problems.length} problems):`;
-  const lines = problems.map((p) => `  - ${p.path === "" ? "(root)" : p.path}: ${p.message}`);
+  const head = problems.length === 1 ? `invalid genesis input ${terminalSafe(source)}:` : `invalid genesis input ${terminalSafe(source)} (${problems.length} problems):`;
+  const lines = problems.slice(0, SHOWN_PROBLEMS).map((p) => terminalSafe(`  - ${p.path === "" ? "(root)" : p.path}: ${p.message}`));
+  if (problems.length > SHOWN_PROBLEMS) lines.push(`  … and ${problems.length - SHOWN_PROBLEMS} more`);
   return [head, ...lines].join("\n");
 }
 

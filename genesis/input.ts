@@ -2,7 +2,7 @@
  * Reading a genesis YAML: YAML syntax, then the schema (types, unknown keys), then defaults, then the
  * semantic and chain-rule checks of validate.ts. Every stage reports all of its problems at once.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import YAML from "yaml";
 import type { z } from "zod";
 import type { Coin } from "./coins";
@@ -11,21 +11,29 @@ import { keyringOf } from "./keyring";
 import { mergeParams } from "./params";
 import { type GenesisDocument, type SupplierServiceDoc, genesisDocumentSchema } from "./schema";
 import type { GenesisInput, SupplierServiceInput } from "./types";
+import { MAX_YAML_ALIASES, bytesProblem, sizeProblem, textProblem } from "./text-input";
 import { checkInput } from "./validate";
 
 export function loadGenesisInput(path: string): GenesisInput {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, "utf8");
+    const tooBig = sizeProblem(statSync(path).size);
+    if (tooBig) throw new GenesisInputError(path, [tooBig]);
+    bytes = readFileSync(path);
   } catch (err) {
+    if (err instanceof GenesisInputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (err as Error).message;
     throw new GenesisInputError(path, [{ path: "", message: `cannot read the file: ${reason}` }]);
   }
-  return parseGenesisInput(text, path);
+  const problem = bytesProblem(bytes);
+  if (problem) throw new GenesisInputError(path, [problem]);
+  return parseGenesisInput(bytes.toString("utf8"), path);
 }
 
 export function parseGenesisInput(yamlText: string, sourceName = "<genesis yaml>"): GenesisInput {
+  const problem = textProblem(yamlText);
+  if (problem) throw new GenesisInputError(sourceName, [problem]);
   const raw = parseYaml(yamlText, sourceName);
   const parsed = genesisDocumentSchema.safeParse(raw);
   if (!parsed.success) throw new GenesisInputError(sourceName, schemaProblems(parsed.error, raw));
@@ -47,7 +55,18 @@ function parseYaml(text: string, source: string): unknown {
       })),
     );
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (err) {
+    // yaml throws a ReferenceError once aliases expand past the limit: the "billion laughs" attack.
+    if (err instanceof ReferenceError) {
+      throw new GenesisInputError(source, [
+        { path: "", message: `YAML aliases expand past ${MAX_YAML_ALIASES} (an alias bomb); a genesis description needs no aliases (*name), write the values out` },
+      ]);
+    }
+    throw err;
+  }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new GenesisInputError(source, [{ path: "", message: `expected a YAML mapping (chainId, accounts, validator, ...), got ${showValue(value)}` }]);
   }

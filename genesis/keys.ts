@@ -97,10 +97,19 @@ export function accountAddress(publicKey: Uint8Array): string {
   return toBech32(bech32Prefix.account, rawSecp256k1PubkeyToRawAddress(publicKey));
 }
 
+// Every program run derives the same dozen accounts (2048 PBKDF2 rounds each); a process that runs
+// the program many times (the mock tests, an Automation API program) derives each mnemonic once.
+const derived = new Map<string, AccountKey>();
+
 export function deriveAccountKey(mnemonic: string): AccountKey {
-  const privateKey = derivePrivateKey(mnemonicToSeed(mnemonic), cosmosHubPath);
-  const publicKey = compressedPublicKey(privateKey);
-  return { privateKey, publicKey, address: accountAddress(publicKey) };
+  let key = derived.get(mnemonic);
+  if (!key) {
+    const privateKey = derivePrivateKey(mnemonicToSeed(mnemonic), cosmosHubPath);
+    const publicKey = compressedPublicKey(privateKey);
+    derived.set(mnemonic, (key = { privateKey, publicKey, address: accountAddress(publicKey) }));
+  }
+  // Copies: a caller that zeroes or edits its key must not change the next caller's.
+  return { privateKey: Buffer.from(key.privateKey), publicKey: Buffer.from(key.publicKey), address: key.address };
 }
 
 /** Re-encodes an account address under another prefix (same 20 bytes), e.g. the valoper address. */

@@ -4,7 +4,7 @@
  */
 import { addressProblem } from "./keys";
 import { bondDenom, chainIdMaxLength, minSelfDelegation, moduleAccountAddresses, monikerMaxLength } from "./chain";
-import { formatCoin } from "./coins";
+import { type Coin, MAX_AMOUNT, formatCoin, maxAmountHelp } from "./coins";
 import { decToScaled, ONE_DEC } from "./decimal";
 import type { Problem } from "./errors";
 import { accountMnemonicProblem, type Keyring } from "./keyring";
@@ -31,6 +31,7 @@ export function checkInput(input: GenesisInput, keyring: Keyring): Problem[] {
   if (dupDenoms.length > 0) add("denoms", `lists ${dupDenoms.map((d) => `"${d}"`).join(", ")} more than once`);
 
   checkAccounts(input, keyring, add);
+  checkSupply(input, add);
   checkValidator(input, keyring, add);
   problems.push(...checkActors(input));
 
@@ -86,6 +87,17 @@ function checkAccounts(input: GenesisInput, keyring: Keyring, add: Add): void {
       if (seenDenoms.has(coin.denom)) add(`${account.at}.balance`, `account "${account.name}": denom "${coin.denom}" appears more than once`);
       seenDenoms.add(coin.denom);
     }
+  }
+}
+
+/** Bank supply is the sum of every balance and stake; it must fit a Cosmos SDK integer too. */
+function checkSupply(input: GenesisInput, add: Add): void {
+  const totals = new Map<string, bigint>();
+  const count = (coins: readonly Coin[]) => coins.forEach((c) => totals.set(c.denom, (totals.get(c.denom) ?? 0n) + c.amount));
+  input.accounts.forEach((a) => count(a.balance));
+  for (const actor of [...input.applications, ...input.gateways, ...input.suppliers]) count([actor.stake]);
+  for (const [denom, total] of totals) {
+    if (total > MAX_AMOUNT) add("accounts", `the total supply of ${denom} (balances plus stakes) would be ${total.toString().length} digits long, above ${maxAmountHelp}`);
   }
 }
 

@@ -3,7 +3,8 @@
  * says what is allowed: unknown keys list the allowed keys, coins show the expected format.
  */
 import { z } from "zod";
-import { type Coin, coinFormatHelp, parseCoin, parseCoins } from "./coins";
+import { type Coin, MAX_AMOUNT, coinFormatHelp, maxAmountHelp, parseCoin, parseCoins } from "./coins";
+import { showValue } from "./errors";
 
 /** An object that rejects unknown keys and names the allowed ones in its error. */
 export function strict<T extends z.ZodRawShape>(shape: T) {
@@ -21,7 +22,11 @@ export function strict<T extends z.ZodRawShape>(shape: T) {
 export const coin = z.string({ error: `expected a string: ${coinFormatHelp}` }).transform((text, ctx): Coin => {
   const parsed = parseCoin(text);
   if (!parsed) {
-    ctx.addIssue({ code: "custom", message: `${JSON.stringify(text)} is not a coin; expected ${coinFormatHelp}` });
+    ctx.addIssue({ code: "custom", message: `${showValue(text)} is not a coin; expected ${coinFormatHelp}` });
+    return z.NEVER;
+  }
+  if (parsed.amount > MAX_AMOUNT) {
+    ctx.addIssue({ code: "custom", message: `${showValue(text)} has an amount above ${maxAmountHelp}` });
     return z.NEVER;
   }
   return parsed;
@@ -32,8 +37,12 @@ export const coins = z.string({ error: `expected a string: ${coinFormatHelp}, se
   if (!parsed) {
     ctx.addIssue({
       code: "custom",
-      message: `${JSON.stringify(text)} is not a coin list; expected ${coinFormatHelp}, several separated by commas`,
+      message: `${showValue(text)} is not a coin list; expected ${coinFormatHelp}, several separated by commas`,
     });
+    return z.NEVER;
+  }
+  if (parsed.some((c) => c.amount > MAX_AMOUNT)) {
+    ctx.addIssue({ code: "custom", message: `${showValue(text)} has an amount above ${maxAmountHelp}` });
     return z.NEVER;
   }
   return parsed;

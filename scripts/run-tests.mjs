@@ -1,16 +1,34 @@
 #!/usr/bin/env node
 // Finds the test files of one tier and runs them with node's own test runner (through tsx).
-// Tiers: "unit" = *.test.ts (no cluster, no Go binaries), "real" = *.real.test.ts (needs `npm run tools:build`),
-// "pods" = *.pods.test.ts (a real node on this machine: root, Debian, `npm run tools:build`).
-// Node 20's --test does not expand globs, so the file list is built here.
-import { readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+// Tiers:
+//   unit         *.test.ts: in-process code and mocks, no child process, no server (seconds;
+//                scripts/test-tiers.test.ts holds unit files to that)
+//   integration  *.int.test.ts: real Redis, Prometheus, Starlark, the backend over sockets, our
+//                scripts and CLIs as processes
+//   test         unit + integration (`npm test`), after the set-up step that provisions the
+//                programs integration needs (tools/programs; cached, so a second run costs nothing)
+//   real         *.real.test.ts (needs `npm run tools:build`)
+//   pods         *.pods.test.ts (a real node on this machine: root, Debian, `npm run tools:build`)
+//   setup        only the set-up step
+// Usage: node scripts/run-tests.mjs TIER [path-substring ...]   files of TIER whose path contains one
+//        node scripts/run-tests.mjs TIER -- FILE ...             exactly these files
+// Node 20's --test does not expand globs, so the file list is built here. Each file runs in its own
+// process, so one that crashes or hangs cannot hide the others' results: a crash fails that file,
+// and a test running longer than TEST_TIMEOUT_MS (default 300000; none for real and pods) fails
+// with a timeout instead of stalling the run.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { delimiter, join, relative } from "node:path";
 import { spawnSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
 
 const root = new URL("..", import.meta.url).pathname;
 const tier = process.argv[2] ?? "unit";
-const filters = process.argv.slice(3);
+const rest = process.argv.slice(3);
+const explicit = rest[0] === "--" ? rest.slice(1) : undefined;
+const filters = explicit ? [] : rest;
 const skipDirs = new Set(["node_modules", ".git", ".pulumi", ".cache", ".tools", "bin", "out"]);
+const tiers = ["unit", "integration", "test", "real", "pods", "setup"];
 
 function walk(dir, found) {
   for (const entry of readdirSync(dir)) {
@@ -22,24 +40,57 @@ function walk(dir, found) {
   return found;
 }
 
-const tierOf = (f) => (f.endsWith(".real.test.ts") ? "real" : f.endsWith(".pods.test.ts") ? "pods" : "unit");
-if (!["unit", "real", "pods"].includes(tier)) {
-  console.error(`unknown tier "${tier}" (known: unit, real, pods)`);
+const tierOf = (f) => (f.endsWith(".real.test.ts") ? "real" : f.endsWith(".pods.test.ts") ? "pods" : f.endsWith(".int.test.ts") ? "integration" : "unit");
+if (!tiers.includes(tier)) {
+  console.error(`unknown tier "${tier}" (known: ${tiers.join(", ")})`);
   process.exit(2);
 }
-const files = walk(root, [])
-  .filter((f) => f.endsWith(".test.ts"))
-  .filter((f) => tierOf(f) === tier)
-  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
-  .sort();
+const wanted = tier === "test" ? ["unit", "integration"] : [tier];
+const files =
+  explicit ??
+  walk(root, [])
+    .filter((f) => f.endsWith(".test.ts"))
+    .filter((f) => wanted.includes(tierOf(f)))
+    .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+    .sort();
 
-if (files.length === 0) {
+if (tier !== "setup" && files.length === 0) {
   console.error(`no ${tier} test files found${filters.length ? ` matching ${filters.join(", ")}` : ""}`);
   process.exit(1);
 }
 
-// A real node is one per machine: its test files run one after another.
-const serial = tier === "pods" ? ["--test-concurrency=1"] : [];
-const args = ["--import", "tsx", "--test", ...serial, "--test-reporter", "spec", ...files];
-const result = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit" });
-process.exit(result.status ?? 1);
+const seconds = (from) => ((performance.now() - from) / 1000).toFixed(1);
+const started = performance.now();
+const env = { ...process.env };
+let setupStatus = 0;
+let setupSeconds;
+
+// The set-up step: provision what integration tests run, and put it first on their PATH.
+if (tier === "setup" || files.some((f) => tierOf(f) === "integration")) {
+  const t0 = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), "rml-setup-"));
+  const pathFile = join(dir, "path.json");
+  const r = spawnSync(process.execPath, ["--import", "tsx", "tools/programs/setup.ts", "--path-file", pathFile], { cwd: root, stdio: "inherit" });
+  setupStatus = r.status ?? 1;
+  setupSeconds = seconds(t0);
+  try {
+    const { pathDirs } = JSON.parse(readFileSync(pathFile, "utf8"));
+    env.PATH = [...pathDirs, env.PATH ?? ""].join(delimiter);
+  } catch {
+    console.error("set-up wrote no PATH: the tests that need its programs will say what is missing");
+  }
+  rmSync(dir, { recursive: true, force: true });
+  if (tier === "setup") process.exit(setupStatus);
+}
+
+// Files run in parallel: much of their time is spent waiting on child servers and sockets, so
+// more files than cores keeps both cores busy. The real tiers share one control plane or one
+// node per machine: their files run one after another.
+const concurrency = tier === "pods" || tier === "real" ? 1 : Math.max(2, availableParallelism() * 3);
+const timeout = tier === "real" || tier === "pods" ? [] : [`--test-timeout=${Number(process.env.TEST_TIMEOUT_MS) || 300_000}`];
+const args = ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, ...timeout, "--test-reporter", "spec", ...files];
+const result = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env });
+const status = result.status ?? 1;
+const setupNote = setupSeconds === undefined ? "" : `set-up ${setupSeconds} s${setupStatus ? " (some programs NOT set up, see above)" : ""}, `;
+console.log(`\n== ${tier} tier: ${files.length} files, ${setupNote}wall time ${seconds(started)} s, ${status === 0 && setupStatus === 0 ? "passed" : "FAILED"}`);
+process.exit(status || setupStatus);

@@ -1,11 +1,12 @@
 /**
  * `npm run status`: what the HA relay-miner keeps in Redis, for standalone or cluster Redis.
- * Failures print one line on stderr (no stack trace): exit 1 when Redis is unreachable or a read
- * fails, exit 2 for bad arguments.
+ * Failures print one line on stderr (no stack trace): exit 1 when Redis is unreachable, not Redis,
+ * or in the other mode than asked; exit 2 for bad arguments; exit 3 when the report printed but some
+ * keys could not be read (each is named in it).
  */
 import { parseArgs, redactUrl, usage, UsageError } from "./status/args";
 import { collect } from "./status/collect";
-import { connect, RedisUnavailable } from "./status/connect";
+import { connect, RedisModeMismatch, RedisUnavailable } from "./status/connect";
 import { renderText } from "./status/render";
 
 async function main(argv: string[]): Promise<number> {
@@ -18,7 +19,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const snapshot = await collect(conn, { url: redactUrl(args.redisUrl), mode: args.redis.mode, blockWaitMs: args.blockWaitMs });
     console.log(args.json ? JSON.stringify(snapshot, null, 2) : renderText(snapshot));
-    return 0;
+    return snapshot.problems.length > 0 ? 3 : 0;
   } finally {
     conn.close();
   }
@@ -28,6 +29,10 @@ function report(e: unknown): number {
   if (e instanceof UsageError) {
     console.error(`status: ${e.message} (see --help)`);
     return 2;
+  }
+  if (e instanceof RedisModeMismatch) {
+    console.error(`status: ${e.message}`);
+    return 1;
   }
   if (e instanceof RedisUnavailable) {
     console.error(`status: ${e.message}. Is the localnet up and \`npm run forward\` running? Or pass --redis <url>.`);

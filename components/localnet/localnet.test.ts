@@ -87,7 +87,7 @@ describe("default stack: the seed topology", async () => {
     const backend = run.named(k.deployment, "backend");
     assert.deepEqual(container(backend, "backend").readinessProbe.httpGet, { path: "/ready", port: 8545 });
     assert.equal(podSpec(backend).securityContext.runAsNonRoot, true);
-    assert.equal(parse(run.named(k.configMap, "backend-config").inputs.data["config.yaml"]).workers, 2);
+    assert.equal(parse(run.named(k.configMap, "backend-config").inputs.data["config.yaml"]).workers, 1, "one process: fits the memory request");
   });
 
   test("start-up gates: miners wait for Redis and block 1, relayers for a leader", () => {

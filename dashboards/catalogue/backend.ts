@@ -1,7 +1,7 @@
 /**
  * The demo backend's metrics (services/backend/src/metrics.ts), served on :9095. `fault` is the
  * injected fault's kind (`none`, `latency`, `http_status`, `jsonrpc_error`, `reset`, ...); `outcome`
- * is ok | client_error | injected | cancelled. backend-scrape.test.ts checks these names, types
+ * is ok | client_error | injected | cancelled. backend-scrape.int.test.ts checks these names, types
  * and labels against a real running backend's /metrics.
  */
 import { counter, gauge, histogram, type MetricCatalogue } from "./types";

@@ -39,7 +39,8 @@ leases, relay streams with the ha-miners consumer group, the latest block event,
   --json               Print one JSON document instead of text.
   -h, --help           This text.
 
-Exit codes: 0 shown, 1 Redis unreachable or failing, 2 bad arguments.`;
+Exit codes: 0 shown, 1 Redis unreachable (or not Redis, or cluster/standalone mismatch),
+2 bad arguments, 3 shown but some keys could not be read (named in the report).`;
 
 function hostPort(text: string, flag: string, url: string): { host: string; port: number } {
   const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s/]+)(?::(\d+))?$/.exec(text);

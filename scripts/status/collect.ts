@@ -5,6 +5,7 @@
 import { Cluster, type Redis } from "ioredis";
 import type { Connection } from "./connect";
 import { indexedSupplierOf, instanceOf, keys, leasedSupplierOf, sessionStateOf, streamSupplierOf } from "./keys";
+import { KeyReader, type KeyProblem } from "./read";
 
 export interface LeaderStatus {
   /** Instance id in the lock (`<hostname>-<pid>`). */
@@ -55,6 +56,8 @@ export interface BlockEvent {
 
 export interface StatusSnapshot {
   redis: { url: string; mode: "standalone" | "cluster" };
+  /** Keys that could not be read (wrong type, refused, empty): the rest of the snapshot is still filled. */
+  problems: KeyProblem[];
   leader: LeaderStatus | null;
   miners: MinerStatus[];
   leases: LeaseStatus[];
@@ -85,37 +88,52 @@ function pairs(reply: unknown): Record<string, unknown> {
   return out;
 }
 
-async function leaderOf(client: Client): Promise<LeaderStatus | null> {
-  const [holder, ttl] = await Promise.all([client.get(keys.leaderLock), ttlOf(client, keys.leaderLock)]);
-  return holder === null || ttl === undefined ? null : { holder, ttlMs: ttl };
+/** A string key with its TTL; null when missing or unreadable (the reader recorded why). */
+async function stringWithTtl(r: KeyReader, client: Client, key: string, what: string): Promise<{ value: string; ttl: number | null } | null> {
+  const got = await r.read(key, "string", what, () => Promise.all([client.get(key), ttlOf(client, key)]), [null, undefined] as const);
+  const [value, ttl] = got;
+  return value === null || ttl === undefined ? null : { value, ttl };
 }
 
-async function leasesOf(conn: Connection): Promise<LeaseStatus[]> {
-  const found = await conn.scan(keys.supplierLeasePattern, "string");
+async function leaderOf(r: KeyReader, client: Client): Promise<LeaderStatus | null> {
+  const lock = await stringWithTtl(r, client, keys.leaderLock, "the leader lock");
+  if (!lock) return null;
+  if (lock.value.trim() === "") {
+    r.note(keys.leaderLock, "holds an empty value, not a miner instance id");
+    return null;
+  }
+  return { holder: lock.value, ttlMs: lock.ttl };
+}
+
+async function leasesOf(r: KeyReader, conn: Connection): Promise<LeaseStatus[]> {
+  const found = await r.scan(keys.supplierLeasePattern, () => conn.scan(keys.supplierLeasePattern));
   const leases = await Promise.all(
     found.map(async (key) => {
       const supplier = leasedSupplierOf(key);
-      const [owner, ttl] = await Promise.all([conn.client.get(key), ttlOf(conn.client, key)]);
-      return supplier && owner !== null && ttl !== undefined ? { supplier, owner, ttlMs: ttl } : undefined;
+      const lease = supplier ? await stringWithTtl(r, conn.client, key, "a supplier lease") : null;
+      return supplier && lease ? { supplier, owner: lease.value, ttlMs: lease.ttl } : undefined;
     }),
   );
   return leases.filter((l): l is LeaseStatus => l !== undefined).sort(byKey((l) => l.supplier));
 }
 
-async function minersOf(conn: Connection, leader: LeaderStatus | null, leases: LeaseStatus[], now: number): Promise<MinerStatus[]> {
-  const [registered, heartbeatKeys] = await Promise.all([conn.client.smembers(keys.activeSet), conn.scan(keys.instancePattern)]);
+async function minersOf(r: KeyReader, conn: Connection, leader: LeaderStatus | null, leases: LeaseStatus[], now: number): Promise<MinerStatus[]> {
+  const [registered, heartbeatKeys] = await Promise.all([
+    r.read(keys.activeSet, "set", "the active miner set", () => conn.client.smembers(keys.activeSet), [] as string[]),
+    r.scan(keys.instancePattern, () => conn.scan(keys.instancePattern)),
+  ]);
   const ids = new Set([...registered, ...heartbeatKeys.map(instanceOf).filter((id): id is string => id !== undefined)]);
   const miners = await Promise.all(
     [...ids].map(async (id) => {
-      const [beat, ttl] = await Promise.all([conn.client.get(keys.instance(id)), ttlOf(conn.client, keys.instance(id))]);
+      const beat = await stringWithTtl(r, conn.client, keys.instance(id), "a miner heartbeat");
       // The heartbeat holds unix nanoseconds; older builds may write seconds or ms, so scale by size.
-      const n = beat === null ? NaN : Number(beat);
+      const n = beat === null ? NaN : Number(beat.value);
       const ms = n > 1e17 ? n / 1e6 : n > 1e14 ? n / 1e3 : n > 1e11 ? n : n * 1000;
       return {
         id,
         registered: registered.includes(id),
         heartbeatAgeMs: Number.isFinite(ms) ? Math.max(0, Math.round(now - ms)) : null,
-        heartbeatTtlMs: ttl ?? null,
+        heartbeatTtlMs: beat?.ttl ?? null,
         leader: leader?.holder === id,
         leases: leases.filter((l) => l.owner === id).length,
       };
@@ -124,13 +142,16 @@ async function minersOf(conn: Connection, leader: LeaderStatus | null, leases: L
   return miners.sort(byKey((m) => m.id));
 }
 
-async function streamsOf(conn: Connection): Promise<StreamStatus[]> {
-  const found = await conn.scan(keys.relayStreamPattern, "stream");
+async function streamsOf(r: KeyReader, conn: Connection): Promise<StreamStatus[]> {
+  const found = await r.scan(keys.relayStreamPattern, () => conn.scan(keys.relayStreamPattern));
   const streams = await Promise.all(
     found.map(async (key): Promise<StreamStatus | undefined> => {
       const supplier = streamSupplierOf(key);
       if (!supplier) return undefined;
-      const [length, groups] = await Promise.all([conn.client.xlen(key), conn.client.xinfo("GROUPS", key) as Promise<unknown[]>]);
+      const read = () => Promise.all([conn.client.xlen(key), conn.client.xinfo("GROUPS", key) as Promise<unknown[]>]);
+      const got = await r.read(key, "stream", "a relay stream", read, undefined);
+      if (!got) return undefined;
+      const [length, groups] = got;
       const group = groups.map(pairs).find((g) => g.name === keys.relayConsumerGroup);
       return {
         supplier,
@@ -150,22 +171,28 @@ async function streamsOf(conn: Connection): Promise<StreamStatus[]> {
   return streams.filter((s): s is StreamStatus => s !== undefined).sort(byKey((s) => s.supplier));
 }
 
-async function sessionsOf(conn: Connection): Promise<SessionStatus[]> {
-  const [indexKeys, stateKeys] = await Promise.all([conn.scan(keys.sessionIndexPattern, "set"), conn.scan(keys.sessionStatePattern, "set")]);
+async function sessionsOf(r: KeyReader, conn: Connection): Promise<SessionStatus[]> {
+  const [indexKeys, stateKeys] = await Promise.all([
+    r.scan(keys.sessionIndexPattern, () => conn.scan(keys.sessionIndexPattern)),
+    r.scan(keys.sessionStatePattern, () => conn.scan(keys.sessionStatePattern)),
+  ]);
   const bySupplier = new Map<string, SessionStatus>();
   const entry = (supplier: string) => {
     let s = bySupplier.get(supplier);
     if (!s) bySupplier.set(supplier, (s = { supplier, total: 0, byState: {} }));
     return s;
   };
+  const count = (key: string, what: string) => r.read(key, "set", what, () => conn.client.scard(key), undefined);
   await Promise.all([
     ...indexKeys.map(async (key) => {
       const supplier = indexedSupplierOf(key);
-      if (supplier) entry(supplier).total = await conn.client.scard(key);
+      const n = supplier ? await count(key, "a session index") : undefined;
+      if (supplier && n !== undefined) entry(supplier).total = n;
     }),
     ...stateKeys.map(async (key) => {
       const parsed = sessionStateOf(key);
-      if (parsed) entry(parsed.supplier).byState[parsed.state] = await conn.client.scard(key);
+      const n = parsed ? await count(key, "a session state set") : undefined;
+      if (parsed && n !== undefined) entry(parsed.supplier).byState[parsed.state] = n;
     }),
   ]);
   return [...bySupplier.values()].map((s) => ({ ...s, byState: Object.fromEntries(Object.entries(s.byState).sort(byKey(([k]) => k))) })).sort(byKey((s) => s.supplier));
@@ -218,8 +245,13 @@ export async function waitForBlock(conn: Connection, ms: number): Promise<BlockE
 }
 
 export async function collect(conn: Connection, opts: { url: string; mode: "standalone" | "cluster"; blockWaitMs: number; now?: () => number }): Promise<StatusSnapshot> {
-  const block = waitForBlock(conn, opts.blockWaitMs);
-  const [leader, leases, streams, sessions] = await Promise.all([leaderOf(conn.client), leasesOf(conn), streamsOf(conn), sessionsOf(conn)]);
-  const miners = await minersOf(conn, leader, leases, (opts.now ?? Date.now)());
-  return { redis: { url: opts.url, mode: opts.mode }, leader, miners, leases, streams, sessions, latestBlock: await block, blockWaitMs: opts.blockWaitMs };
+  const r = new KeyReader(conn.client);
+  const block = waitForBlock(conn, opts.blockWaitMs).catch((e: unknown) => {
+    r.note(keys.blockEventsChannel, `could not be subscribed to: ${e instanceof Error ? e.message : String(e)}`);
+    return null;
+  });
+  const [leader, leases, streams, sessions] = await Promise.all([leaderOf(r, conn.client), leasesOf(r, conn), streamsOf(r, conn), sessionsOf(r, conn)]);
+  const miners = await minersOf(r, conn, leader, leases, (opts.now ?? Date.now)());
+  const latestBlock = await block;
+  return { redis: { url: opts.url, mode: opts.mode }, problems: r.sorted(), leader, miners, leases, streams, sessions, latestBlock, blockWaitMs: opts.blockWaitMs };
 }

@@ -1,5 +1,6 @@
 /** The text form of a status snapshot: short sections, one line per thing, empty states said out loud. */
 import type { StatusSnapshot } from "./collect";
+import { keys } from "./keys";
 
 function duration(ms: number | null): string {
   if (ms === null) return "no expiry";
@@ -17,7 +18,19 @@ function table(rows: string[][]): string[] {
 export function renderText(s: StatusSnapshot): string {
   const out: string[] = [`Redis ${s.redis.url} (${s.redis.mode})`, ""];
 
-  out.push(s.leader ? `Leader: ${s.leader.holder} (lock expires in ${duration(s.leader.ttlMs)})` : "Leader: none (no miner holds the leader lock)");
+  if (s.problems.length > 0) {
+    out.push(`Unreadable keys (${s.problems.length}); the sections below leave them out:`);
+    out.push(...s.problems.map((p) => `  ${p.key}: ${p.problem}`), "");
+  }
+
+  const leaderProblem = s.problems.some((p) => p.key === keys.leaderLock);
+  out.push(
+    s.leader
+      ? `Leader: ${s.leader.holder} (${s.leader.ttlMs === null ? "the lock has no expiry; miners always set one, so something else wrote it" : `lock expires in ${duration(s.leader.ttlMs)}`})`
+      : leaderProblem
+        ? `Leader: unknown (${keys.leaderLock} is unreadable, see above)`
+        : "Leader: none (no miner holds the leader lock)",
+  );
 
   out.push("", `Miners (${s.miners.length}):`);
   if (s.miners.length === 0) out.push("  none registered");

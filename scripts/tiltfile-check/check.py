@@ -14,8 +14,8 @@ import sys
 try:
     import starlark as sl
 except ImportError:
-    print("tiltfile-check: the Python module 'starlark' is missing; install it with: "
-          "python3 -m venv .cache/tiltfile-venv && .cache/tiltfile-venv/bin/pip install -r scripts/tiltfile-check/requirements.txt",
+    print("tiltfile-check: the Python module 'starlark' is missing; run it with the venv that "
+          "`npm run test:setup` makes (node --import tsx tools/programs/setup.ts path starlark-python)",
           file=sys.stderr)
     sys.exit(2)
 

@@ -89,8 +89,9 @@ export const allowedImports: Readonly<Record<string, readonly string[]>> = {
   "services/backend": [],
   // `npm run forward` follows the pods through the same kubectl watch `pulumi up` uses.
   scripts: ["components/config", "components/topology", "components/k8s", "genesis", "dashboards"],
-  // tools/images tags the images it builds with the same content hash the localnet uses.
-  tools: ["genesis", "components/images"],
+  // tools/images tags the images it builds with the same content hash the localnet uses;
+  // tools/programs builds the Prometheus release the config schema deploys (PROMETHEUS_VERSION).
+  tools: ["genesis", "components/images", "components/config"],
 };
 
 /** Outside services/backend, only its public entry may be imported. */

@@ -1,22 +1,20 @@
 /**
  * Runs the real Prometheus binaries for tests: promtool to check configs, and a Prometheus server
- * on 127.0.0.1 (free port, temp TSDB dir) to evaluate queries and scrape real targets. A missing
- * binary is a test failure with the package to install, never a skip: CI installs it.
+ * on 127.0.0.1 (free port, temp TSDB dir) to evaluate queries and scrape real targets. Both are
+ * the release the localnet deploys, provisioned by `npm test`'s set-up step; a missing binary is a
+ * test failure saying what to install or run, never a skip.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { stopProcess } from "./process";
 import { freePort } from "./ports";
+import { program } from "./programs";
 
 /** Absolute path of a Prometheus binary, or an Error telling how to get it. */
 export function prometheusBinary(name: "promtool" | "prometheus"): string {
-  for (const dir of ["/usr/bin", ...(process.env.PATH ?? "").split(delimiter)]) {
-    const path = join(dir, name);
-    if (dir && existsSync(path)) return path;
-  }
-  throw new Error(`${name} not found on PATH or in /usr/bin; install it with: apt-get update && apt-get install -y --no-install-recommends prometheus`);
+  return program(name);
 }
 
 /** Runs `promtool check config` on YAML text; returns its exit code and output. */

@@ -7,13 +7,14 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { program } from "./programs";
 import { requireRedisBinaries } from "./redis-server";
 
 const started: { child: ChildProcess; dir: string }[] = [];
 
 /** redis-cli against host:port; its trimmed stdout. */
 export function redisCli(host: string, port: number, ...args: string[]): string {
-  return spawnSync("redis-cli", ["-h", host, "-p", String(port), ...args], { encoding: "utf8" }).stdout.trim();
+  return spawnSync(program("redis-cli"), ["-h", host, "-p", String(port), ...args], { encoding: "utf8" }).stdout.trim();
 }
 
 /** Starts redis-server with `conf`; command-line options keep it on `host` and in a temp dir. */
@@ -22,7 +23,7 @@ export async function startRedisNode(conf: string, host: string, port: number, e
   const dir = mkdtempSync(join(tmpdir(), "rml-redis-"));
   const confPath = join(dir, "redis.conf");
   writeFileSync(confPath, conf);
-  const child = spawn("redis-server", [confPath, "--bind", host, "--port", String(port), "--dir", dir, ...extra], { stdio: "ignore" });
+  const child = spawn(program("redis-server"), [confPath, "--bind", host, "--port", String(port), "--dir", dir, ...extra], { stdio: "ignore" });
   started.push({ child, dir });
   for (let i = 0; i < 100; i++) {
     if (redisCli(host, port, "ping") === "PONG") return child;

@@ -1,27 +1,26 @@
 /**
  * Real redis-server processes for tests: one standalone node, or a 3-primary Redis Cluster, on
  * 127.0.0.1 with free ports and a temp dir each; `stop()` kills them and removes the dirs.
- * A missing redis-server is a test failure with the install command, never a skip.
+ * A missing redis-server is a test failure saying what to install or run, never a skip.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
+import { after, before } from "node:test";
 import { freePort } from "./ports";
+import { program } from "./programs";
 
 export interface RedisServers {
   ports: number[];
   stop(): Promise<void>;
 }
 
-/** Throws a readable error when the binaries are not installed. */
+/** Throws one line saying what to install or run when the binaries are not provisioned. */
 export function requireRedisBinaries(): void {
-  for (const bin of ["redis-server", "redis-cli"]) {
-    if (spawnSync(bin, ["--version"], { stdio: "ignore" }).error) {
-      throw new Error(`${bin} is not on PATH; the status tests need a real Redis. Install it: apt-get install -y redis-server (CI's .ci/run does)`);
-    }
-  }
+  program("redis-server");
+  program("redis-cli");
 }
 
 async function waitForPing(port: number, proc: ChildProcess, log: () => string): Promise<void> {
@@ -71,7 +70,7 @@ async function startNodes(count: number, cluster: boolean): Promise<RedisServers
         args.push("--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--cluster-port", String(await freePort()));
       }
       let output = "";
-      const proc = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+      const proc = spawn(program("redis-server"), args, { stdio: ["ignore", "pipe", "pipe"] });
       proc.stdout?.on("data", (d) => (output = (output + d).slice(-2000)));
       proc.stderr?.on("data", (d) => (output = (output + d).slice(-2000)));
       procs.push(proc);
@@ -93,7 +92,7 @@ export function startStandalone(): Promise<RedisServers> {
 export async function startCluster(): Promise<RedisServers> {
   const servers = await startNodes(3, true);
   try {
-    const create = spawnSync("redis-cli", ["--cluster", "create", ...servers.ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes"], {
+    const create = spawnSync(program("redis-cli"), ["--cluster", "create", ...servers.ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes"], {
       encoding: "utf8",
       timeout: 20_000,
     });
@@ -115,4 +114,26 @@ export async function startCluster(): Promise<RedisServers> {
     await servers.stop();
     throw e;
   }
+}
+
+/** A standalone redis-server for one describe block (started before its tests, stopped after) with a client of it. */
+export interface StandaloneSuite {
+  servers: RedisServers;
+  url: string;
+  writer: Redis;
+}
+
+export function standaloneForSuite(prepare?: (s: StandaloneSuite) => Promise<unknown>): StandaloneSuite {
+  const suite = {} as StandaloneSuite;
+  before(async () => {
+    suite.servers = await startStandalone();
+    suite.url = `redis://127.0.0.1:${suite.servers.ports[0]}`;
+    suite.writer = new Redis({ host: "127.0.0.1", port: suite.servers.ports[0] });
+    await prepare?.(suite);
+  });
+  after(async () => {
+    suite.writer?.disconnect();
+    await suite.servers?.stop();
+  });
+  return suite;
 }

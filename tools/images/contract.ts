@@ -9,6 +9,8 @@
  * (`notes` say where ours differs, and what could not be confirmed).
  */
 
+import { PROMETHEUS_VERSION } from "../../components/config/schema";
+
 /**
  * The `images.*` config keys, the sandbox image the node itself needs, and the base images the
  * backend's Dockerfile builds on (its build arguments) when a test builds it with Docker.
@@ -232,7 +234,7 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
   },
   prometheus: {
     key: "prometheus",
-    publicRef: "prom/prometheus:v3.5.0",
+    publicRef: `prom/prometheus:v${PROMETHEUS_VERSION}`,
     publicBase: "quay.io/prometheus/busybox + /bin/prometheus, /bin/promtool",
     base: "busybox",
     entrypoint: ["/bin/prometheus"],
@@ -249,7 +251,10 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
       { path: "/prometheus", kind: "dir", uid: 65534 },
     ],
     shell: true,
-    notes: ["Built from the Go module without the web UI's compiled assets: the API and /-/ready work, the UI pages do not."],
+    notes: [
+      "Built from the Go module without the web UI's compiled assets: the API and /-/ready work, the UI pages do not.",
+      "Service discovery: static, DNS, file and HTTP only (the localnet's scrape config uses static targets and DNS).",
+    ],
   },
   backend: {
     key: "backend",

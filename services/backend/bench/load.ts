@@ -1,8 +1,8 @@
 /**
- * The load generator, run as its own process so it never shares an event loop with the server.
- *   node --import tsx load.ts http <url> <connections> <seconds>
- *   node --import tsx load.ts ws <url> <connections> <seconds>
- * Prints one JSON line with the result.
+ * Load generators that run as their own process, so they never share an event loop with a server:
+ *   node --import tsx load.ts http <url> <connections> <seconds> <GET|POST> [body]   (autocannon)
+ *   node --import tsx load.ts pingpong <ws-url> <connections> <seconds>
+ * Each prints one JSON line with its result.
  */
 import WebSocket from "ws";
 
@@ -10,57 +10,51 @@ import WebSocket from "ws";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require("autocannon") as (opts: object) => Promise<any>;
 
-const [mode, url, conns, secs] = process.argv.slice(2);
+const [mode, url, conns, secs, method, body] = process.argv.slice(2);
 const connections = Number(conns);
 const duration = Number(secs);
 
 async function http(): Promise<void> {
   const r = await autocannon({
     url,
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_call", params: [{ to: "0x0000000000000000000000000000000000000001", data: "0x" }, "latest"] }),
+    method: method ?? "POST",
+    headers: body ? { "content-type": "application/json" } : {},
+    body: body || undefined,
     connections,
     duration,
   });
-  process.stdout.write(
-    `${JSON.stringify({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, total: r.requests.total })}\n`,
-  );
+  const result = { rps: r.requests.average, requests: r.requests.total, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-/** Each connection asks for bursts of 1000 frames and immediately re-asks when a burst is done. */
-async function ws(): Promise<void> {
-  let frames = 0;
-  const sockets: WebSocket[] = [];
-  const ask = (s: WebSocket) => s.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "sub", params: [{ repeat_count: 1000 }] }));
-  await Promise.all(
+/** Each connection sends one JSON-RPC message, waits for its answer, and sends the next. */
+async function pingpong(): Promise<void> {
+  let answered = 0;
+  let running = true;
+  const message = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping", params: [] });
+  const sockets = await Promise.all(
     Array.from(
       { length: connections },
       () =>
-        new Promise<void>((resolve, reject) => {
-          const s = new WebSocket(url);
-          sockets.push(s);
-          let inBurst = 0;
+        new Promise<WebSocket>((resolve, reject) => {
+          const s = new WebSocket(url, { perMessageDeflate: false });
           s.on("message", () => {
-            frames++;
-            if (++inBurst === 1000) {
-              inBurst = 0;
-              ask(s);
-            }
+            answered++;
+            if (running) s.send(message);
           });
-          s.on("open", () => resolve());
+          s.on("open", () => resolve(s));
           s.on("error", reject);
         }),
     ),
   );
   const start = performance.now();
-  const startFrames = frames;
-  for (const s of sockets) ask(s);
+  for (const s of sockets) s.send(message);
   await new Promise((r) => setTimeout(r, duration * 1000));
+  running = false;
   const elapsed = (performance.now() - start) / 1000;
-  process.stdout.write(`${JSON.stringify({ msgs_per_s: (frames - startFrames) / elapsed })}\n`);
+  process.stdout.write(`${JSON.stringify({ rps: answered / elapsed, requests: answered })}\n`);
   for (const s of sockets) s.terminate();
   process.exit(0);
 }
 
-void (mode === "ws" ? ws() : http());
+void (mode === "pingpong" ? pingpong() : http());

@@ -1,93 +1,222 @@
 /**
- * `npm run bench:backend`: JSON-RPC POST load on 127.0.0.1 against
- *   - the backend's lean node:http path with 1 worker and with `workers: auto`,
- *   - the same echo written with express.json() + res.json (bench/express-server.ts),
- * at several concurrency levels for a fixed short duration each, plus WebSocket frame throughput.
- * Load comes from a separate process (autocannon). Env: BENCH_SECONDS (5), BENCH_RUNS (1; with
- * more, the median run is reported), BENCH_CONNECTIONS (16,64,256).
+ * `npm run bench:backend`: our backend (as the image runs it: compiled, one worker) under load
+ * from a separate process, per level: req/s, p50/p99, CPU µs per request and RSS. Scenarios:
+ * JSON-RPC POST at several connection counts, /health and /ready, WebSocket ping-pong; then the
+ * RSS of the default pod's process and of the 2-worker option.
+ *
+ * With BENCH_REFERENCE_BIN=<a locally built reference demo backend> the same runs go against it
+ * too, interleaved (ours, reference, ours, ...), BENCH_ROUNDS rounds (3), and the medians are
+ * printed side by side with the ratio and the goal. The reference binds every interface: run the
+ * comparison in a network namespace of its own, e.g.
+ *   sudo unshare -n sh -c 'ip link set lo up && BENCH_REFERENCE_BIN=… npm run bench:backend'
+ *
+ * Equal CPU: with 2+ CPUs each server is pinned to CPU 0 and the load generator to CPU 1
+ * (taskset; BENCH_PIN=0 turns it off). A run during which something else used more than 15% of
+ * CPU 0 is repeated (up to 3 times); each round prints `uptime` and the top CPU users.
+ * Load: wrk when installed (`apt-get install -y wrk`), else autocannon (slower, so lower ceilings).
+ * Env: BENCH_SECONDS (5), BENCH_ROUNDS (3 with a reference, else 1), BENCH_CONNECTIONS (16,64,256).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { coreBusySeconds, treeCpuSeconds, treeRssMb } from "./proc";
+import { buildOurs, startOurs, startReference, type Target } from "./targets";
+import { hasWrk, httpLoad, type HttpResult } from "./wrk";
+import { pingpong } from "./pingpong";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const runs = Number(process.env.BENCH_RUNS ?? 1);
+const referenceBin = process.env.BENCH_REFERENCE_BIN;
+const rounds = Number(process.env.BENCH_ROUNDS ?? (referenceBin ? 3 : 1));
 const levels = (process.env.BENCH_CONNECTIONS ?? "16,64,256").split(",").map(Number);
-const here = __dirname;
-const node = (script: string, args: string[] = []) =>
-  spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: join(here, "..", "..", ".."), stdio: ["ignore", "pipe", "inherit"] });
+const pin = process.env.BENCH_PIN !== "0" && availableParallelism() >= 2;
+const serverCpu = pin ? "0" : undefined;
+const loadCpu = pin ? "1" : undefined;
+const useWrk = hasWrk();
+const MAX_INTERFERENCE = 0.15;
 
-async function startTarget(kind: "lean" | "express", workers: number): Promise<{ child: ChildProcess; port: number }> {
-  let child: ChildProcess;
-  if (kind === "express") child = node(join(here, "express-server.ts"));
-  else {
-    const cfg = join(mkdtempSync(join(tmpdir(), "bench-")), "config.yaml");
-    writeFileSync(cfg, `host: 127.0.0.1\nhttp_port: 0\nadmin_port: 0\ngrpc_port: 0\nmetrics_port: 0\nworkers: ${workers}\nlog_level: info\nbackend_id: bench\n`);
-    child = node(join(here, "..", "src", "main.ts"), ["--config", cfg]);
+const RPC_BODY = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_call", params: [{ to: "0x0000000000000000000000000000000000000001", data: "0x" }, "latest"] });
+
+interface Measure extends HttpResult {
+  cpuUsPerReq: number;
+  rssMb: number;
+}
+
+interface Scenario {
+  key: string;
+  label: string;
+  run(t: Target): Promise<HttpResult>;
+}
+
+const scenarios: Scenario[] = [
+  ...levels.map((c) => ({
+    key: `rpc-${c}`,
+    label: `JSON-RPC POST, ${c} conns`,
+    run: (t: Target) => httpLoad({ url: `http://127.0.0.1:${t.http}/`, method: "POST", body: RPC_BODY, connections: c, seconds, cpus: loadCpu }, useWrk),
+  })),
+  {
+    key: "health",
+    label: "GET /health, 64 conns",
+    run: (t: Target) => httpLoad({ url: `http://127.0.0.1:${t.http}/health`, method: "GET", connections: 64, seconds, cpus: loadCpu }, useWrk),
+  },
+  {
+    key: "ready",
+    label: "GET /ready, 64 conns",
+    // The reference has no /ready; its /health is the probe to compare with.
+    run: (t: Target) =>
+      httpLoad({ url: `http://127.0.0.1:${t.http}/${t.name.startsWith("reference") ? "health" : "ready"}`, method: "GET", connections: 64, seconds, cpus: loadCpu }, useWrk),
+  },
+  { key: "ws", label: "WebSocket ping-pong, 16 conns", run: (t: Target) => pingpong(`ws://127.0.0.1:${t.http}/ws`, 16, seconds, loadCpu) },
+];
+
+/** One scenario against one target, with its CPU and RSS; repeated while CPU 0 was shared. */
+async function measure(t: Target, s: Scenario): Promise<Measure> {
+  for (let attempt = 1; ; attempt++) {
+    const cpu0 = coreBusySeconds(0);
+    const cpu = treeCpuSeconds(t.child.pid!);
+    const start = performance.now();
+    const r = await s.run(t);
+    const elapsed = (performance.now() - start) / 1000;
+    const used = treeCpuSeconds(t.child.pid!) - cpu;
+    const other = pin ? (coreBusySeconds(0) - cpu0 - used) / elapsed : 0;
+    const m = { ...r, cpuUsPerReq: (used / r.requests) * 1e6, rssMb: treeRssMb(t.child.pid!) };
+    if (!(other > MAX_INTERFERENCE) || attempt === 3) {
+      if (other > MAX_INTERFERENCE) console.log(`    (${s.key}: CPU 0 was ${Math.round(other * 100)}% busy with other work on every attempt; kept)`);
+      return m;
+    }
+    console.log(`    (${s.key}: CPU 0 was ${Math.round(other * 100)}% busy with other work; again)`);
   }
-  let out = "";
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const line = out.split("\n").find((l) => l.includes('"msg":"listening"'));
-      if (line) resolve(JSON.parse(line).http);
-    });
-    child.on("exit", (code) => reject(new Error(`target exited ${code}`)));
-  });
-  child.stdout!.resume();
-  return { child, port };
 }
 
-async function load(mode: "http" | "ws", url: string, connections: number): Promise<any> {
-  const c = node(join(here, "load.ts"), [mode, url, String(connections), String(seconds)]);
-  let out = "";
-  c.stdout.on("data", (d) => (out += d));
-  await once(c, "exit");
-  return JSON.parse(out.trim().split("\n").at(-1)!);
+function machineLoad(): string {
+  const up = execFileSync("uptime", { encoding: "utf8" })
+    .trim()
+    .replace(/^.*load average/, "load average");
+  const top = execFileSync("ps", ["-eo", "pcpu,comm", "--sort=-pcpu"], { encoding: "utf8" })
+    .split("\n")
+    .slice(1, 4)
+    .map((l) => l.trim())
+    .join("; ");
+  return `${up}; top: ${top}`;
 }
 
-const median = <T>(xs: T[], key: (x: T) => number): T => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)];
-const pad = (s: string | number, n: number) => String(s).padStart(n);
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : "?");
+const pad = (s: string, n: number) => s.padStart(n);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function main(): Promise<void> {
-  const cpus = availableParallelism();
-  console.log(`backend benchmark: ${seconds}s per level, ${runs} run(s) per level (median shown), ${cpus} CPU(s), load from a separate autocannon process`);
-  console.log(`JSON-RPC POST eth_call echo on 127.0.0.1\n`);
-  console.log(`${"target".padEnd(26)}${pad("conns", 7)}${pad("req/s", 10)}${pad("p50 ms", 8)}${pad("p99 ms", 8)}${pad("errors", 8)}`);
-  const targets: Array<{ name: string; kind: "lean" | "express"; workers: number }> = [
-    { name: "lean node:http, 1 worker", kind: "lean", workers: 1 },
-    { name: `lean node:http, ${cpus} workers`, kind: "lean", workers: cpus },
-    { name: "express json, 1 process", kind: "express", workers: 1 },
-  ];
-  for (const t of targets) {
-    if (t.kind === "lean" && t.workers === 1 && cpus === 1 && t !== targets[0]) continue;
-    const { child, port } = await startTarget(t.kind, t.workers);
+function printRow(name: string, label: string, m: Measure): void {
+  console.log(
+    `  ${name.padEnd(16)}${label.padEnd(30)}${pad(fmt(m.rps), 9)}${pad(fmt(m.p50Ms, 2), 9)}${pad(fmt(m.p99Ms, 2), 9)}${pad(fmt(m.cpuUsPerReq, 1), 9)}${pad(fmt(m.rssMb), 7)}${pad(String(m.errors ?? 0), 7)}`,
+  );
+}
+
+type Results = Map<string, Map<string, Measure[]>>;
+
+async function runTarget(results: Results, start: () => Promise<Target>): Promise<void> {
+  const t = await start();
+  try {
+    // Warm-up: JIT and connection setup stay out of the first level.
+    await httpLoad({ url: `http://127.0.0.1:${t.http}/`, method: "POST", body: RPC_BODY, connections: 16, seconds: 2, cpus: loadCpu }, useWrk);
+    const byScenario = results.get(t.name) ?? new Map<string, Measure[]>();
+    results.set(t.name, byScenario);
+    for (const s of scenarios) {
+      const m = await measure(t, s);
+      byScenario.set(s.key, [...(byScenario.get(s.key) ?? []), m]);
+      printRow(t.name, s.label, m);
+    }
+  } finally {
+    await t.stop();
+  }
+}
+
+function medianOf(ms: Measure[]): Measure {
+  const pick = (f: (m: Measure) => number) => median(ms.map(f));
+  return {
+    rps: pick((m) => m.rps),
+    requests: pick((m) => m.requests),
+    p50Ms: pick((m) => m.p50Ms),
+    p99Ms: pick((m) => m.p99Ms),
+    errors: pick((m) => m.errors),
+    cpuUsPerReq: pick((m) => m.cpuUsPerReq),
+    rssMb: pick((m) => m.rssMb),
+  };
+}
+
+interface Goal {
+  scenario: string;
+  metric: string;
+  value: (m: Measure) => number;
+  /** ours / reference must be at most (max) or at least (min) this. */
+  bound: { max?: number; min?: number };
+}
+
+const goals: Goal[] = [
+  ...levels.map((c) => ({ scenario: `rpc-${c}`, metric: `CPU µs/req, JSON-RPC ${c} conns`, value: (m: Measure) => m.cpuUsPerReq, bound: { max: 1.1 } })),
+  { scenario: "health", metric: "req/s, /health", value: (m) => m.rps, bound: { min: 0.8 } },
+  { scenario: "ready", metric: "req/s, /ready (ref: /health)", value: (m) => m.rps, bound: { min: 0.8 } },
+  { scenario: `rpc-${Math.max(...levels)}`, metric: `p99 ms, JSON-RPC ${Math.max(...levels)} conns`, value: (m) => m.p99Ms, bound: { max: 2 } },
+  { scenario: "ws", metric: "round trips/s, WebSocket ping-pong", value: (m) => m.rps, bound: { min: 1 } },
+];
+
+function printComparison(results: Results, ours: string, ref: string): void {
+  console.log(`\nMedians of ${rounds} rounds, ours vs reference (${pin ? "each pinned to CPU 0, load on CPU 1" : "unpinned"}):`);
+  console.log(`  ${"metric".padEnd(40)}${pad("ours", 10)}${pad("reference", 11)}${pad("ratio", 8)}  goal`);
+  for (const g of goals) {
+    const o = results.get(ours)?.get(g.scenario);
+    const r = results.get(ref)?.get(g.scenario);
+    if (!o || !r) continue;
+    const [a, b] = [g.value(medianOf(o)), g.value(medianOf(r))];
+    const ratio = a / b;
+    const ok = (g.bound.max === undefined || ratio <= g.bound.max) && (g.bound.min === undefined || ratio >= g.bound.min);
+    const goal = g.bound.max !== undefined ? `<= ${g.bound.max}x` : `>= ${g.bound.min}x`;
+    console.log(`  ${g.metric.padEnd(40)}${pad(fmt(a, 1), 10)}${pad(fmt(b, 1), 11)}${pad(fmt(ratio, 2), 8)}  ${goal} ${ok ? "met" : "NOT met"}`);
+  }
+  for (const [name, key] of [
+    [ours, "rpc-64"],
+    [ref, "rpc-64"],
+  ] as const) {
+    const m = results.get(name)?.get(key);
+    if (m) console.log(`  RSS after JSON-RPC 64 conns, ${name}: ${fmt(medianOf(m).rssMb)} MB`);
+  }
+}
+
+/** RSS of the default pod's process (backend.workers 1) and of the 2-worker option (a primary + 2). */
+async function podMemory(): Promise<void> {
+  for (const [name, workers] of [
+    ["default pod (1 process)", 1],
+    ["backend.workers = 2 (primary + 2 workers)", 2],
+  ] as const) {
+    const t = await startOurs(name, workers);
     try {
-      // Short warm-up so JIT and connection setup do not land in the first level.
-      await load("http", `http://127.0.0.1:${port}/`, 16);
-      for (const c of levels) {
-        const results = [];
-        for (let i = 0; i < runs; i++) results.push(await load("http", `http://127.0.0.1:${port}/`, c));
-        const r = median(results, (x) => x.rps);
-        console.log(`${t.name.padEnd(26)}${pad(c, 7)}${pad(Math.round(r.rps), 10)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.errors + r.non2xx, 8)}`);
-      }
+      await new Promise((r) => setTimeout(r, 1000));
+      const idle = treeRssMb(t.child.pid!);
+      const r = await httpLoad({ url: `http://127.0.0.1:${t.http}/`, method: "POST", body: RPC_BODY, connections: 64, seconds, cpus: loadCpu }, useWrk);
+      console.log(`${name}, unpinned: RSS ${fmt(idle)} MB idle, ${fmt(treeRssMb(t.child.pid!))} MB after ${seconds} s of JSON-RPC at 64 conns (${fmt(r.rps)} req/s)`);
     } finally {
-      child.kill("SIGTERM");
-      await once(child, "exit");
+      await t.stop();
     }
   }
-  const { child, port } = await startTarget("lean", cpus);
-  try {
-    const results = [];
-    for (let i = 0; i < runs; i++) results.push(await load("ws", `ws://127.0.0.1:${port}/ws`, 16));
-    const r = median(results, (x) => x.msgs_per_s);
-    console.log(`\nWebSocket: 16 connections x repeat_count 1000 bursts, ${cpus} workers: ${Math.round(r.msgs_per_s)} frames/s received`);
-  } finally {
-    child.kill("SIGTERM");
-    await once(child, "exit");
-  }
+  console.log("(compare with the backend pod's memory request in components/backend/backend.ts)");
 }
 
-void main();
+async function main(): Promise<void> {
+  buildOurs();
+  const ours = "ours (1 worker)";
+  console.log(
+    `backend benchmark: ${seconds} s per run, ${rounds} round(s), ${availableParallelism()} CPUs, load from ${useWrk ? "wrk" : "autocannon (install wrk for higher ceilings: apt-get install -y wrk)"}`,
+  );
+  console.log(pin ? "each server pinned to CPU 0, the load generator to CPU 1 (taskset)" : "not pinned");
+  console.log(`  ${"target".padEnd(16)}${"scenario".padEnd(30)}${pad("req/s", 9)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("CPU µs", 9)}${pad("RSS MB", 7)}${pad("errors", 7)}`);
+  const results: Results = new Map();
+  for (let round = 1; round <= rounds; round++) {
+    console.log(`round ${round}: ${machineLoad()}`);
+    await runTarget(results, () => startOurs(ours, 1, serverCpu));
+    if (referenceBin) await runTarget(results, () => startReference(referenceBin, serverCpu));
+  }
+  if (referenceBin) printComparison(results, ours, "reference (Go)");
+  console.log("");
+  await podMemory();
+}
+
+void main().catch((e: unknown) => {
+  console.error(`bench: ${(e as Error).message}`);
+  process.exit(1);
+});

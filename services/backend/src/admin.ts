@@ -5,23 +5,37 @@
  */
 import express, { type Express, type Request, type Response } from "express";
 import { z } from "zod";
+import { AdminBadRequest, adminJsonBody } from "./admin-body";
 import { faultRuleSchema, faultRulesSchema, formatZodError, legacySettingsSchema } from "./config";
 import type { Control } from "./control";
 import { nameRules } from "./faults";
 import type { JournalFilter } from "./journal";
 
-class BadRequest extends Error {}
-
-function validate<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  const r = schema.safeParse(body);
-  if (!r.success) throw new BadRequest(`invalid ${what}:\n${formatZodError(r.error, body)}`);
-  return r.data;
+class BadRequest extends AdminBadRequest {
+  constructor(message: string) {
+    super(400, message);
+  }
 }
 
+/** `expected` describes the body for the "nothing was sent" case, e.g. `{"seed": <integer>}`. */
+function validate<T>(schema: z.ZodType<T>, body: unknown, what: string, expected: string): T {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  if (body === undefined) throw new BadRequest(`invalid ${what}: no JSON body; send ${expected} with Content-Type: application/json`);
+  throw new BadRequest(`invalid ${what}:\n${formatZodError(r.error, body)}`);
+}
+
+/** An integer in [min, max] whose error names the range. */
+const intIn = (min: number, max: number) => {
+  const error = `must be an integer from ${min} to ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+
+const MAX_QUERY_INT = 1_000_000_000;
 const intParam = (v: unknown, name: string): number | undefined => {
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new BadRequest(`${name} must be a non-negative integer (got ${JSON.stringify(v)})`);
+  const n = typeof v === "string" && /^[0-9]{1,10}$/.test(v) ? Number(v) : NaN;
+  if (!(n <= MAX_QUERY_INT)) throw new BadRequest(`${name} must be a decimal integer from 0 to ${MAX_QUERY_INT} (got ${JSON.stringify(v).slice(0, 80)})`);
   return n;
 };
 
@@ -41,20 +55,20 @@ function journalFilter(q: Request["query"]): JournalFilter {
 }
 
 const settingsPatch = legacySettingsSchema.partial();
-const advanceBody = z.strictObject({ blocks: z.number().int().min(-1_000_000).max(1_000_000).default(1) });
-const heightBody = z.strictObject({ height: z.number().int().min(0) });
-const seedBody = z.strictObject({
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 32 - 1),
-});
+const MAX_ADVANCE = 1_000_000;
+// Heights stay exact JavaScript integers; going back is PUT /chain/height.
+const advanceBody = z.strictObject({ blocks: intIn(1, MAX_ADVANCE).default(1) });
+const heightBody = z.strictObject({ height: intIn(0, Number.MAX_SAFE_INTEGER - MAX_ADVANCE) });
+const seedBody = z.strictObject({ seed: intIn(0, 2 ** 32 - 1) });
+
+/** Admin bodies are small; the limit keeps one careless PUT from holding megabytes. */
+const ADMIN_BODY_BYTES = 1024 * 1024;
+const ADMIN_JSON_DEPTH = 32;
 
 export function createAdminApp(control: Control): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.use(express.json({ limit: "1mb" }));
+  app.use(adminJsonBody(ADMIN_BODY_BYTES, ADMIN_JSON_DEPTH));
   app.use((_req, res, next) => {
     res.setHeader("x-backend-id", control.backendId());
     next();
@@ -71,7 +85,7 @@ export function createAdminApp(control: Control): Express {
   app.put(
     "/rules",
     h(async (req, res) => {
-      const rules = validate(faultRulesSchema, req.body, "rules");
+      const rules = validate(faultRulesSchema, req.body, "rules", "a JSON array of fault rules");
       nameRulesOrThrow(rules);
       await control.apply({ op: "rules", rules });
       res.json(control.rules());
@@ -80,7 +94,7 @@ export function createAdminApp(control: Control): Express {
   app.post(
     "/rules",
     h(async (req, res) => {
-      const rule = validate(faultRuleSchema, req.body, "rule");
+      const rule = validate(faultRuleSchema, req.body, "rule", "one fault rule as a JSON object");
       const rules = [...control.rules(), rule];
       nameRulesOrThrow(rules);
       await control.apply({ op: "rules", rules });
@@ -116,7 +130,7 @@ export function createAdminApp(control: Control): Express {
   app.patch(
     "/settings",
     h(async (req, res) => {
-      const patch = validate(settingsPatch, req.body ?? {}, "settings");
+      const patch = validate(settingsPatch, req.body ?? {}, "settings", "a JSON object of settings");
       await control.apply({ op: "settings", settings: { ...control.settings(), ...patch } });
       res.json(control.settings());
     }),
@@ -124,7 +138,7 @@ export function createAdminApp(control: Control): Express {
   app.post(
     "/seed",
     h(async (req, res) => {
-      const { seed } = validate(seedBody, req.body, "seed");
+      const { seed } = validate(seedBody, req.body, "seed", '{"seed": <integer>}');
       await control.apply({ op: "seed", seed });
       res.json({ seed });
     }),
@@ -134,14 +148,14 @@ export function createAdminApp(control: Control): Express {
   app.post(
     "/chain/advance",
     h(async (req, res) => {
-      const { blocks } = validate(advanceBody, req.body ?? {}, "advance request");
+      const { blocks } = validate(advanceBody, req.body ?? {}, "advance request", '{"blocks": <integer>}');
       res.json({ ...control.chain(), height: await control.moveChain(blocks) });
     }),
   );
   app.put(
     "/chain/height",
     h(async (req, res) => {
-      const { height } = validate(heightBody, req.body, "height request");
+      const { height } = validate(heightBody, req.body, "height request", '{"height": <integer>}');
       res.json({ ...control.chain(), height: await control.moveChain(height, true) });
     }),
   );
@@ -168,9 +182,8 @@ export function createAdminApp(control: Control): Express {
   );
 
   app.use((_req, res) => void res.status(404).json({ error: "not found; see services/backend/README.md for the admin API" }));
-  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: express.NextFunction) => {
-    if (err instanceof BadRequest) return void res.status(400).json({ error: err.message });
-    if (err.type === "entity.parse.failed") return void res.status(400).json({ error: `body is not valid JSON: ${err.message}` });
+  app.use((err: Error & { status?: number }, _req: Request, res: Response, _next: express.NextFunction) => {
+    if (err instanceof AdminBadRequest) return void res.status(err.status).json({ error: err.message });
     res.status(err.status ?? 500).json({ error: err.message });
   });
   return app;

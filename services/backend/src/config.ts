@@ -160,6 +160,10 @@ export const backendConfigSchema = strict({
     .min(1)
     .max(256 * 1024 * 1024)
     .default(1024 * 1024),
+  /** JSON (bodies, batches, frames, admin writes) nested deeper than this is refused, not echoed. */
+  max_json_depth: z.number().int().min(1).max(1000).default(100),
+  /** Calls per JSON-RPC batch; more is refused (geth's default limit). */
+  max_batch_size: z.number().int().min(1).max(100_000).default(1000),
   /** SIGTERM: stop accepting, end streams, wait this long for in-flight requests, then exit. */
   shutdown_grace_ms: ms.default(10_000),
   log_level: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

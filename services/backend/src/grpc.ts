@@ -83,13 +83,25 @@ function sendIdentity(rt: Runtime, call: AnyCall): void {
   call.sendMetadata(md);
 }
 
-/** An internal error as the gRPC status a client reads. */
-const internal = (err: Error) => ({ code: grpc.status.INTERNAL, details: `internal error: ${err.message}` });
+/** A handler that throws answers INTERNAL for that call; the server keeps serving. */
+function failed(rt: Runtime, method: string, answer: (e: { code: grpc.status; details: string }) => void) {
+  return (err: unknown) => {
+    rt.log.error("grpc call failed", { method, error: err instanceof Error ? err.message : String(err) });
+    answer({ code: grpc.status.INTERNAL, details: "internal error" });
+  };
+}
 
 function unary<Req, Res>(rt: Runtime, method: string, answer: (req: Req) => Res): grpc.handleUnaryCall<Req, Res> {
-  // grpc-js ignores a handler's promise: a rejection would go unhandled and end the process.
-  return (call, callback) => void handle(call, callback).catch((err: Error) => callback(internal(err)));
-  async function handle(call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) {
+  return (call, callback) => {
+    let answered = false;
+    const once: grpc.sendUnaryData<Res> = (err, value) => {
+      if (answered) return;
+      answered = true;
+      callback(err, value);
+    };
+    run(call, once).catch(failed(rt, method, (e) => once(e)));
+  };
+  async function run(call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>): Promise<void> {
     const start = performance.now();
     sendIdentity(rt, call);
     const d = await decide(rt, method, call);
@@ -110,8 +122,8 @@ export function createGrpcServer(rt: Runtime): grpc.Server {
   const identity = (call: AnyCall) => sendIdentity(rt, call);
 
   const streamBlocks: grpc.handleServerStreamingCall<{ start_height: number }, BlockMsg> = (call) =>
-    void handleStreamBlocks(call).catch((err: Error) => call.emit("error", internal(err)));
-  const handleStreamBlocks = async (call: grpc.ServerWritableStream<{ start_height: number }, BlockMsg>) => {
+    void runStream(call).catch(failed(rt, "StreamBlocks", (e) => call.emit("error", e)));
+  const runStream = async (call: grpc.ServerWritableStream<{ start_height: number }, BlockMsg>): Promise<void> => {
     const start = performance.now();
     identity(call);
     const d = await decide(rt, "StreamBlocks", call);

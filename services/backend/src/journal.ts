@@ -36,7 +36,10 @@ export interface JournalFilter {
   limit?: number;
 }
 
-export type NewJournalEntry = Omit<JournalEntry, "seq" | "time" | "worker">;
+const MAX_NAME_LENGTH = 256;
+
+/** A new entry; `body` may be the raw bytes (converted only up to the journal's limit). */
+export type NewJournalEntry = Omit<JournalEntry, "seq" | "time" | "worker" | "body"> & { body?: string | Buffer };
 
 /** Flattens Node's header object (arrays joined) into plain strings. */
 export function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -48,8 +51,23 @@ export function flattenHeaders(h: Record<string, string | string[] | undefined>)
   return out;
 }
 
+/**
+ * The first `maxBytes` of a client value as a string of its own. A plain `slice` of a string can
+ * keep the whole original alive, so a ring of 1000 entries could pin 1000 megabyte bodies.
+ */
+export function clipped(value: string | Buffer, maxBytes: number): string {
+  if (typeof value === "string") {
+    if (value.length <= maxBytes) return value;
+    value = Buffer.from(value.slice(0, maxBytes), "utf8");
+  }
+  return value.toString("utf8", 0, Math.min(value.length, maxBytes));
+}
+
+/** What the ring holds: the time as a number, turned into ISO text only when queried. */
+type Stored = Omit<JournalEntry, "time"> & { timeMs: number };
+
 export class Journal {
-  private buf: Array<JournalEntry | undefined>;
+  private buf: Array<Stored | undefined>;
   private next = 0;
   private seq = 0;
 
@@ -59,13 +77,26 @@ export class Journal {
     private readonly enabled: boolean,
     private readonly worker?: number,
   ) {
-    this.buf = new Array<JournalEntry | undefined>(enabled ? capacity : 0);
+    this.buf = new Array<Stored | undefined>(enabled ? capacity : 0);
   }
 
   record(e: NewJournalEntry): void {
     if (!this.enabled) return;
-    const body = e.body !== undefined && e.body.length > this.maxBodyBytes ? e.body.slice(0, this.maxBodyBytes) : e.body;
-    this.buf[this.next] = { seq: ++this.seq, time: new Date().toISOString(), ...e, body, worker: this.worker };
+    // Method and path come from clients too, so they are bounded like the body.
+    const stored: Stored = {
+      seq: ++this.seq,
+      timeMs: Date.now(),
+      protocol: e.protocol,
+      method: clipped(e.method, MAX_NAME_LENGTH),
+      path: clipped(e.path, MAX_NAME_LENGTH),
+      headers: e.headers,
+      fault: e.fault,
+    };
+    if (e.body !== undefined) stored.body = clipped(e.body, this.maxBodyBytes);
+    if (e.status !== undefined) stored.status = e.status;
+    if (e.rule !== undefined) stored.rule = e.rule;
+    if (this.worker !== undefined) stored.worker = this.worker;
+    this.buf[this.next] = stored;
     this.next = (this.next + 1) % this.capacity;
   }
 
@@ -74,7 +105,10 @@ export class Journal {
     const out: JournalEntry[] = [];
     for (let i = 0; i < this.buf.length; i++) {
       const e = this.buf[(this.next + i) % this.buf.length];
-      if (e && matches(e, f)) out.push(e);
+      if (e && matches(e, f)) {
+        const { timeMs, ...rest } = e;
+        out.push({ ...rest, time: new Date(timeMs).toISOString() });
+      }
     }
     return f.limit !== undefined ? out.slice(Math.max(0, out.length - f.limit)) : out;
   }
@@ -84,12 +118,12 @@ export class Journal {
   }
 
   reset(): void {
-    this.buf = new Array<JournalEntry | undefined>(this.enabled ? this.capacity : 0);
+    this.buf = new Array<Stored | undefined>(this.enabled ? this.capacity : 0);
     this.next = 0;
   }
 }
 
-export function matches(e: JournalEntry, f: JournalFilter): boolean {
+export function matches(e: Omit<JournalEntry, "time">, f: JournalFilter): boolean {
   return (
     (f.protocol === undefined || e.protocol === f.protocol) &&
     (f.method === undefined || e.method === f.method) &&

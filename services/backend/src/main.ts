@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import { startBackend } from "./app";
 import { runPrimary, runWorker } from "./cluster";
 import { BackendConfigError, loadConfig, type BackendConfig } from "./config";
+import { installProcessGuard } from "./guard";
 import { createLogger } from "./log";
 
 export const EXIT_CONFIG = 2;
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const log = createLogger(config.log_level, cluster.isWorker ? { worker: Number(process.env.BACKEND_WORKER_ID) } : {});
+  installProcessGuard(log);
   if (cluster.isWorker) return runWorker(config, log);
 
   const workers = workerCount(config);

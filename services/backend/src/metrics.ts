@@ -4,39 +4,34 @@
  * faults from real relayer errors.
  *
  * JSON-RPC method names come from clients, so the `method` label is capped per protocol: past
- * MAX_METHODS distinct values new ones are counted as `other` instead of growing the series set.
+ * MAX_METHODS distinct values (or past MAX_METHOD_LENGTH characters) new ones are counted as `other`
+ * instead of growing the series set.
  */
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Gauge, Registry, type Metric } from "prom-client";
+import { FastCounter, FastHistogram } from "./request-series";
 import type { Protocol } from "./config";
 
 /** ok | client_error (bad request from the client) | injected (a fault fired) | cancelled (client left) */
 export type Outcome = "ok" | "client_error" | "injected" | "cancelled";
 
 const MAX_METHODS = 200;
+/** Longer names are client garbage, not methods; as labels they would hold megabytes per series. */
+const MAX_METHOD_LENGTH = 100;
 
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<"protocol" | "method" | "outcome" | "fault">;
-  private readonly duration: Histogram<"protocol" | "method" | "outcome">;
+  private readonly requests = new FastCounter("demo_requests_total", "Requests handled, by protocol, method, outcome and injected fault");
+  private readonly duration = new FastHistogram("demo_request_duration_seconds", "Time from request to last byte (streams: until they end)");
   readonly activeStreams: Gauge<"protocol">;
   readonly chainHeight: Gauge;
   private methods = new Map<string, Set<string>>();
-  /** Cache of bound children: labels() hashes its arguments on every call. */
-  private children = new Map<string, { c: Counter.Internal; h: Histogram.Internal<string> }>();
+  /** Series by label values, so a request costs one map lookup. */
+  private children = new Map<string, { c: ReturnType<FastCounter["child"]>; h?: ReturnType<FastHistogram["child"]> }>();
 
   constructor() {
-    this.requests = new Counter({
-      name: "demo_requests_total",
-      help: "Requests handled, by protocol, method, outcome and injected fault",
-      labelNames: ["protocol", "method", "outcome", "fault"],
-      registers: [this.registry],
-    });
-    this.duration = new Histogram({
-      name: "demo_request_duration_seconds",
-      help: "Time from request to last byte (streams: until they end)",
-      labelNames: ["protocol", "method", "outcome"],
-      registers: [this.registry],
-    });
+    // prom-client formats and aggregates them like its own metrics.
+    this.registry.registerMetric(this.requests as unknown as Metric);
+    this.registry.registerMetric(this.duration as unknown as Metric);
     this.activeStreams = new Gauge({
       name: "demo_active_streams",
       help: "Open SSE/NDJSON/gRPC streams and WebSocket connections",
@@ -56,7 +51,7 @@ export class Metrics {
     let set = this.methods.get(protocol);
     if (!set) this.methods.set(protocol, (set = new Set()));
     if (set.has(method)) return method;
-    if (set.size >= MAX_METHODS) return "other";
+    if (set.size >= MAX_METHODS || method.length > MAX_METHOD_LENGTH) return "other";
     set.add(method);
     return method;
   }
@@ -67,11 +62,14 @@ export class Metrics {
     const key = `${protocol}\u0000${m}\u0000${outcome}\u0000${fault}`;
     let child = this.children.get(key);
     if (!child) {
-      child = { c: this.requests.labels(protocol, m, outcome, fault), h: this.duration.labels(protocol, m, outcome) };
+      child = { c: this.requests.child(key, { protocol, method: m, outcome, fault }) };
       this.children.set(key, child);
     }
-    child.c.inc();
-    if (seconds !== undefined) child.h.observe(seconds);
+    child.c.value++;
+    if (seconds === undefined) return;
+    // Made on the first duration, as prom-client does: a count alone leaves no histogram series.
+    child.h ??= this.duration.child(`${protocol}\u0000${m}\u0000${outcome}`, { protocol, method: m, outcome });
+    this.duration.observe(child.h, seconds);
   }
 }
 

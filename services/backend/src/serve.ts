@@ -6,7 +6,7 @@
 import type { Server as GrpcServer } from "@grpc/grpc-js";
 import { once } from "node:events";
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Server as NetServer } from "node:net";
 import { bindGrpc, createGrpcServer, shutdownGrpc } from "./grpc";
 import { createHttpServer, type HttpPort } from "./http/server";
 import type { Runtime } from "./runtime";
@@ -20,7 +20,7 @@ export interface Serving {
   drain(graceMs?: number): Promise<void>;
 }
 
-export async function listen(server: Server, host: string, port: number): Promise<number> {
+export async function listen(server: Server | NetServer, host: string, port: number): Promise<number> {
   server.listen(port, host);
   await once(server, "listening");
   return (server.address() as AddressInfo).port;
@@ -41,10 +41,31 @@ export async function closeServer(server: Server, graceMs: number): Promise<void
   }
 }
 
+/**
+ * Drains the public port: stop accepting, close idle connections on both fronts, let requests in
+ * flight finish (up to the grace), then cut what is left.
+ */
+async function closeHttpPort(http: HttpPort, graceMs: number): Promise<void> {
+  const stopped = new Promise<void>((resolve) => http.listener.close(() => resolve()));
+  http.fast.closeIdle();
+  const sweep = setInterval(() => {
+    http.fast.closeIdle();
+    http.server.closeIdleConnections();
+  }, 50);
+  const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), graceMs).unref());
+  const outcome = await Promise.race([stopped, timeout]);
+  clearInterval(sweep);
+  if (outcome === "timeout") {
+    http.fast.closeAll();
+    http.server.closeAllConnections();
+    await stopped;
+  }
+}
+
 export async function startServing(rt: Runtime): Promise<Serving> {
   const http = createHttpServer(rt);
   const grpc = createGrpcServer(rt);
-  const httpPort = await listen(http.server, rt.config.host, rt.config.http_port);
+  const httpPort = await listen(http.listener, rt.config.host, rt.config.http_port);
   const grpcPort = await bindGrpc(grpc, rt.config.host, rt.config.grpc_port);
   rt.metrics.chainHeight.set(rt.chain.height());
   const chainGauge = rt.chain.onBlock((h) => rt.metrics.chainHeight.set(h));
@@ -55,7 +76,7 @@ export async function startServing(rt: Runtime): Promise<Serving> {
       for (const stop of [...rt.streams]) stop();
       chainGauge();
       rt.chain.stop();
-      await Promise.all([closeServer(http.server, graceMs), shutdownGrpc(grpc, graceMs)]);
+      await Promise.all([closeHttpPort(http, graceMs), shutdownGrpc(grpc, graceMs)]);
       http.ws.close();
     })());
   return { http, grpc, httpPort, grpcPort, drain };

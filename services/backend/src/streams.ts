@@ -63,7 +63,7 @@ export async function handleStream(rt: Runtime, req: IncomingMessage, res: Serve
     batches = await batchesOf(rt, req, url);
   } catch (e) {
     if (e instanceof BodyTooLarge) {
-      sendTooLarge(res, rt.backendId, e.limit);
+      sendTooLarge(res, rt.backendId, e);
       done("client_error", "none", 413);
     } else req.socket.destroy();
     return;

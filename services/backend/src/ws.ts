@@ -10,10 +10,11 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import { WebSocketServer, type WebSocket } from "ws";
 import type { FaultAction } from "./config";
 import { faultLabel, type FaultDecision } from "./faults";
 import { chainResult } from "./http/jsonrpc";
+import { nestingExceeds, tooDeepMessage } from "./json-limits";
 import { sampleLatency, sleep } from "./latency";
 import { since, type Outcome } from "./metrics";
 import type { Runtime } from "./runtime";
@@ -21,6 +22,13 @@ import type { Runtime } from "./runtime";
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const errorFrame = (id: unknown, code: number, message: string, data?: unknown) =>
   JSON.stringify({ error: data === undefined ? { code, message } : { code, message, data }, id: id ?? null, jsonrpc: "2.0" });
+
+/** Bytes queued for a client before we stop sending and stop reading from it. */
+const SEND_HIGH_WATER = 1024 * 1024;
+/** Messages answered at once per connection (repeat streams and delays keep them open). */
+const MAX_IN_FLIGHT = 64;
+/** Cap on the `delay_ms` directive (timers past 2^31 ms would silently fire after 1 ms). */
+const MAX_DELAY_MS = 3_600_000;
 
 export interface WsHandler {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -69,7 +77,11 @@ export function createWsHandler(rt: Runtime): WsHandler {
   }
 
   return {
-    handleUpgrade: (req, socket, head) => void handleUpgrade(req, socket, head),
+    handleUpgrade: (req, socket, head) =>
+      void handleUpgrade(req, socket, head).catch((err: unknown) => {
+        rt.log.error("websocket handshake failed", { error: err instanceof Error ? err.message : String(err) });
+        socket.destroy();
+      }),
     close: () => {
       for (const c of wss.clients) c.terminate();
       wss.close();
@@ -80,12 +92,17 @@ export function createWsHandler(rt: Runtime): WsHandler {
 function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: Duplex): void {
   const subs = new Map<string, () => void>();
   let closed = false;
+  let onClosed: () => void = () => undefined;
+  const closedSignal = new Promise<void>((resolve) => (onClosed = resolve));
+  /** A pause that ends early when the connection closes, so no loop outlives its client. */
+  const pause = (ms: number) => Promise.race([sleep(ms), closedSignal]);
   rt.metrics.activeStreams.inc({ protocol: "websocket" });
   const stop = () => ws.close(1001, "server shutting down");
   rt.streams.add(stop);
   ws.on("error", (err) => rt.log.debug("websocket protocol error", { error: err.message }));
   ws.on("close", () => {
     closed = true;
+    onClosed();
     rt.streams.delete(stop);
     for (const unsub of subs.values()) unsub();
     subs.clear();
@@ -98,13 +115,62 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
   /** Cut the connection after the frame just sent is flushed (FIN, no close frame). */
   const drop = () => socket.destroy();
 
-  const onMessage = async (data: RawData, isBinary: boolean) => {
+  // Messages being answered on this connection. Past the cap, or while the client is not reading
+  // what we send, the socket is paused: TCP pushes back instead of our memory growing.
+  let inFlight = 0;
+  let waitingForDrain = false;
+  const throttle = () => {
+    const congested = ws.bufferedAmount > SEND_HIGH_WATER;
+    if (congested && !waitingForDrain) {
+      waitingForDrain = true;
+      socket.once("drain", () => {
+        waitingForDrain = false;
+        throttle();
+      });
+    }
+    const hold = inFlight >= MAX_IN_FLIGHT || congested;
+    if (hold && !ws.isPaused) ws.pause();
+    else if (!hold && ws.isPaused) ws.resume();
+  };
+  /** Resolves once the send buffer is below the high-water mark (or the socket closed). */
+  const writable = () =>
+    ws.bufferedAmount <= SEND_HIGH_WATER || closed
+      ? undefined
+      : new Promise<void>((resolve) => {
+          const done = () => {
+            socket.off("drain", done);
+            socket.off("close", done);
+            resolve();
+          };
+          socket.on("drain", done);
+          socket.on("close", done);
+        });
+
+  ws.on("message", (data) => {
+    inFlight++;
+    throttle();
+    onMessage(data as Buffer)
+      .catch((err: unknown) => {
+        rt.log.error("websocket message failed", { error: err instanceof Error ? err.message : String(err) });
+        send(errorFrame(null, -32603, "Internal error"));
+      })
+      .finally(() => {
+        inFlight--;
+        throttle();
+      });
+  });
+
+  async function onMessage(data: Buffer): Promise<void> {
     const start = performance.now();
-    const text = isBinary ? Buffer.from(data as Buffer).toString("utf8") : (data as Buffer).toString();
+    const text = data.toString("utf8");
     const done = (method: string, outcome: Outcome, fault: string, rule?: string) => {
       rt.metrics.observe("websocket", method, outcome, fault, since(start));
-      rt.journal.record({ protocol: "websocket", method, path: req.url ?? "/ws", headers: req.headers as Record<string, string>, body: text, fault, rule });
+      rt.journal.record({ protocol: "websocket", method, path: req.url ?? "/ws", headers: req.headers as Record<string, string>, body: data, fault, rule });
     };
+    if (nestingExceeds(data, rt.config.max_json_depth)) {
+      send(errorFrame(null, -32600, `Invalid request: ${tooDeepMessage(rt.config.max_json_depth)}`));
+      return done("too_deep", "client_error", "none");
+    }
     let msg: unknown;
     try {
       msg = JSON.parse(text);
@@ -125,7 +191,7 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
     }
     const fault = faultLabel(d);
     const outcome: Outcome = fault === "none" ? "ok" : "injected";
-    if (d && d.ttfbMs > 0) await sleep(d.ttfbMs);
+    if (d && d.ttfbMs > 0) await pause(d.ttfbMs);
     if (closed) return done(method, "cancelled", fault, d?.rule);
     const a: FaultAction = d?.action ?? { type: "none" };
     const disconnectAfter = a.type === "disconnect" ? a.after_events : undefined;
@@ -196,22 +262,16 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
     const rc = Number(directive.repeat_count ?? 1);
     const total = Number.isInteger(rc) && rc >= 1 ? Math.min(rc, rt.config.websocket.max_repeat_count) : 1;
     const dm = Number(directive.delay_ms ?? 0);
-    const delay = Number.isFinite(dm) && dm > 0 ? dm : 0;
+    const delay = Number.isFinite(dm) && dm > 0 ? Math.min(dm, MAX_DELAY_MS) : 0;
     const params = msg.params ?? null;
     for (let seq = 1; seq <= total && !closed; seq++) {
       const result = { backend_id: rt.backendId, method, params, sequence: seq, status: "ok", total };
       const last = disconnectAfter !== undefined && seq >= disconnectAfter;
       send(JSON.stringify({ id, jsonrpc: "2.0", result }), last ? drop : undefined);
       if (last) break;
-      if (seq < total) await sleep(d?.interval ? sampleLatency(d.interval, rt.rng) : delay);
+      await writable();
+      if (seq < total) await pause(d?.interval ? sampleLatency(d.interval, rt.rng) : delay);
     }
     done(method, closed ? "cancelled" : outcome, fault, d?.rule);
-  };
-  // ws ignores a listener's promise: a rejection would go unhandled and end the process.
-  ws.on("message", (data, isBinary) => {
-    onMessage(data, isBinary).catch((err: Error) => {
-      rt.log.error("websocket message failed", { error: err.message });
-      ws.close(1011, "internal error");
-    });
-  });
+  }
 }

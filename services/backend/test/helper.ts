@@ -123,6 +123,23 @@ export function readStream(url: string, init: RequestInit = {}): Promise<{ statu
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Polls `probe` until it returns true: for effects that land "soon" (a gauge going back to 0 after
+ * a client leaves), where a fixed sleep is either slow or, on a loaded machine, too short.
+ */
+export async function waitFor(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** The backend's /metrics text on `metricsPort`. */
+export async function metricsText(metricsPort: number): Promise<string> {
+  return (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+}
+
 /** Promisified unary gRPC call. */
 export function grpcCall<T>(client: any, method: string, req: unknown, metadata = new grpc.Metadata()): Promise<T> {
   return new Promise((resolve, reject) => client[method](req, metadata, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));

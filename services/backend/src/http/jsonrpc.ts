@@ -13,7 +13,9 @@ import { faultLabel, type FaultDecision } from "../faults";
 import { sleep } from "../latency";
 import { since, type Outcome } from "../metrics";
 import type { Runtime } from "../runtime";
+import { nestingExceeds, tooDeepMessage } from "../json-limits";
 import { BodyTooLarge, readBody, sendTooLarge } from "./body";
+import type { FastAnswer, FastRequest } from "./fast-path";
 import { applyTransportFault, injectedText, isTransportFault } from "./transport-faults";
 
 const INVALID_CONTENT_TYPE = Buffer.from('{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid request"}}');
@@ -54,16 +56,92 @@ export function handleJsonRpc(rt: Runtime, req: IncomingMessage, res: ServerResp
     finish(rt, req, start, [{ method: "invalid_content_type", outcome: "client_error", fault: "none" }], 200, undefined);
     return;
   }
-  readBody(req, rt.config.max_body_bytes).then(
-    (buf) => respond(rt, req, res, buf, start),
-    (err: unknown) => {
-      if (err instanceof BodyTooLarge) {
-        sendTooLarge(res, rt.backendId, err.limit);
-        finish(rt, req, start, [{ method: "body_too_large", outcome: "client_error", fault: "none" }], 413, undefined);
-      } else req.socket.destroy();
-    },
-  );
+  readBody(req, rt.config.max_body_bytes)
+    .then(
+      (buf) => respond(rt, req, res, buf, start),
+      (err: unknown) => {
+        if (err instanceof BodyTooLarge) {
+          sendTooLarge(res, rt.backendId, err);
+          finish(rt, req, start, [{ method: "body_too_large", outcome: "client_error", fault: "none" }], 413, undefined);
+        } else req.socket.destroy();
+      },
+    )
+    .catch((err: unknown) => internalError(rt, req, res, err));
 }
+
+/** Anything the checks above did not foresee: one 500 for this request, the process keeps serving. */
+function internalError(rt: Runtime, req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  rt.log.error("request failed", { path: req.url, error: err instanceof Error ? err.message : String(err) });
+  rt.metrics.observe("http", "internal_error", "client_error", "none");
+  if (res.headersSent) req.socket.destroy();
+  else send(rt, res, 500, Buffer.from(JSON.stringify(errorBody(null, -32603, "Internal error"))));
+}
+
+/** Responses bigger than this are refused (fat_payload_bytes times a batch could reach gigabytes). */
+const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+/** A body that is refused before any call is answered: HTTP 400 with this JSON-RPC error. */
+interface Refusal {
+  ok: false;
+  body: Buffer;
+  method: string;
+}
+type ParsedCalls = { ok: true; calls: unknown[]; isBatch: boolean } | Refusal;
+
+const refusal = (code: number, message: string, method: string): Refusal => ({ ok: false, body: Buffer.from(JSON.stringify(errorBody(null, code, message))), method });
+
+/** Bounds, syntax and shape of a JSON-RPC body, shared by both HTTP paths. */
+export function parseCalls(rt: Runtime, buf: Buffer): ParsedCalls {
+  const maxDepth = rt.config.max_json_depth;
+  if (nestingExceeds(buf, maxDepth)) return refusal(-32600, `Invalid request: ${tooDeepMessage(maxDepth)}`, "too_deep");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(buf.toString("utf8"));
+  } catch {
+    return refusal(-32700, "Parse error", "parse_error");
+  }
+  const isBatch = Array.isArray(parsed);
+  if ((isBatch && (parsed as unknown[]).length === 0) || (!isBatch && !isObject(parsed))) return refusal(-32600, "Invalid request", "invalid_request");
+  const calls = (isBatch ? parsed : [parsed]) as unknown[];
+  const maxBatch = rt.config.max_batch_size;
+  if (calls.length > maxBatch) return refusal(-32600, `Invalid request: batch of ${calls.length} calls exceeds ${maxBatch} (max_batch_size)`, "batch_too_large");
+  if (rt.filler !== undefined && calls.length * rt.filler.length > MAX_RESPONSE_BYTES) {
+    return refusal(
+      -32600,
+      `Invalid request: ${calls.length} calls with fat_payload_bytes ${rt.filler.length} would exceed a ${MAX_RESPONSE_BYTES}-byte response`,
+      "response_too_large",
+    );
+  }
+  return { ok: true, calls, isBatch };
+}
+
+/** One answer per call (with its fault decision, if any) and the serialized response body. */
+export function answerCalls(rt: Runtime, calls: unknown[], isBatch: boolean, decisions?: ReadonlyArray<FaultDecision | null>): { answers: Answer[]; body: Buffer } {
+  const answers = calls.map((c, i) => answer(rt, c, decisions?.[i] ?? null));
+  return { answers, body: Buffer.from(JSON.stringify(isBatch ? answers.map((a) => a.body) : answers[0].body)) };
+}
+
+/**
+ * The lean front's JSON-RPC (http/fast-path.ts): requests with nothing to inject are answered
+ * here, synchronously; anything else (fault rules, legacy knobs, another Content-Type) returns
+ * undefined and goes through the full path above.
+ */
+export function answerPlainJsonRpc(rt: Runtime, r: FastRequest): FastAnswer | undefined {
+  const s = rt.settings;
+  const ct = r.headers["content-type"];
+  if (!rt.faults.empty || s.delay_ms > 0 || s.error_rate > 0 || s.broken_compression || ct === undefined || !ct.toLowerCase().startsWith("application/json")) return undefined;
+  const parsed = parseCalls(rt, r.body);
+  if (!parsed.ok) {
+    recordOutcome(rt, r.target, r.headers, r.start, [{ method: parsed.method, outcome: "client_error", fault: "none" }], 400, r.body);
+    return { status: 400, headers: jsonHeaders(rt), body: parsed.body };
+  }
+  const { answers, body } = answerCalls(rt, parsed.calls, parsed.isBatch);
+  recordOutcome(rt, r.target, r.headers, r.start, answers, 200, r.body);
+  return { status: 200, headers: jsonHeaders(rt), body };
+}
+
+/** Header lines of a JSON answer on the lean front. */
+const jsonHeaders = (rt: Runtime) => `Content-Type: application/json\r\nX-Backend-Id: ${rt.backendId}\r\n`;
 
 async function respond(rt: Runtime, req: IncomingMessage, res: ServerResponse, buf: Buffer, start: number): Promise<void> {
   const s = rt.settings;
@@ -76,21 +154,13 @@ async function respond(rt: Runtime, req: IncomingMessage, res: ServerResponse, b
     return;
   }
 
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(buf.toString("utf8"));
-  } catch {
-    send(rt, res, 400, Buffer.from(JSON.stringify(errorBody(null, -32700, "Parse error"))));
-    finish(rt, req, start, [{ method: "parse_error", outcome: "client_error", fault: "none" }], 400, buf);
+  const parsed = parseCalls(rt, buf);
+  if (!parsed.ok) {
+    send(rt, res, 400, parsed.body);
+    finish(rt, req, start, [{ method: parsed.method, outcome: "client_error", fault: "none" }], 400, buf);
     return;
   }
-  const isBatch = Array.isArray(parsed);
-  if ((isBatch && (parsed as unknown[]).length === 0) || (!isBatch && !isObject(parsed))) {
-    send(rt, res, 400, Buffer.from(JSON.stringify(errorBody(null, -32600, "Invalid request"))));
-    finish(rt, req, start, [{ method: "invalid_request", outcome: "client_error", fault: "none" }], 400, buf);
-    return;
-  }
-  const calls = (isBatch ? parsed : [parsed]) as unknown[];
+  const { calls, isBatch } = parsed;
 
   // One decision per call; the first transport fault in a batch decides the whole HTTP response.
   const decisions = new Array<FaultDecision | null>(calls.length).fill(null);
@@ -114,8 +184,9 @@ async function respond(rt: Runtime, req: IncomingMessage, res: ServerResponse, b
     if (!transport && isTransportFault(d.action)) transport = d;
   }
 
-  const answers = calls.map((c, i) => answer(rt, c, decisions[i]));
-  let body = Buffer.from(JSON.stringify(isBatch ? answers.map((a) => a.body) : answers[0].body));
+  const answered = answerCalls(rt, calls, isBatch, decisions);
+  const answers = answered.answers;
+  let body = answered.body;
   if (ttfb > 0) await sleep(ttfb);
   if (req.socket.destroyed) {
     finish(
@@ -204,18 +275,23 @@ function finish(
   body: Buffer | undefined,
   rule?: string,
 ): void {
+  recordOutcome(rt, req.url ?? "/", req.headers as Record<string, string>, start, answers, status, body, rule);
+}
+
+/** Metrics and journal of one JSON-RPC request, whichever path answered it. */
+function recordOutcome(
+  rt: Runtime,
+  path: string,
+  headers: Record<string, string>,
+  start: number,
+  answers: Array<Pick<Answer, "method" | "outcome" | "fault">>,
+  status: number | undefined,
+  body: Buffer | undefined,
+  rule?: string,
+): void {
   const seconds = since(start);
   for (const a of answers) rt.metrics.observe("http", a.method, a.outcome, a.fault, seconds);
   if (!rt.config.journal.enabled) return;
   const fault = answers.find((a) => a.fault !== "none")?.fault ?? "none";
-  rt.journal.record({
-    protocol: "http",
-    method: answers.length === 1 ? answers[0].method : "batch",
-    path: req.url ?? "/",
-    headers: req.headers as Record<string, string>,
-    body: body?.toString("utf8"),
-    status,
-    fault,
-    rule,
-  });
+  rt.journal.record({ protocol: "http", method: answers.length === 1 ? answers[0].method : "batch", path, headers, body, status, fault, rule });
 }

@@ -1,11 +1,13 @@
 /**
- * The express side of the public HTTP port: health, readiness and the echo endpoint. Low-traffic
- * routes where express's routing and body parsing are worth their cost; the JSON-RPC hot path
- * never enters express (see server.ts).
+ * The express side of the public HTTP port: the echo endpoint, a low-traffic route where express's
+ * routing and query parsing are worth their cost. The JSON-RPC hot path and the probes never enter
+ * express (see server.ts).
  */
 import express, { type Express } from "express";
 import { flattenHeaders } from "../journal";
+import { nestingExceeds, tooDeepMessage } from "../json-limits";
 import type { Runtime } from "../runtime";
+import { BodyTooLarge, readBody, sendTooLarge } from "./body";
 
 export function createRoutes(rt: Runtime): Express {
   const app = express();
@@ -16,28 +18,30 @@ export function createRoutes(rt: Runtime): Express {
     next();
   });
 
-  // Liveness: the process answers. Body and newline exactly as the reference.
-  app.get("/health", (_req, res) => {
-    res.type("application/json").send(`${JSON.stringify({ status: "healthy", service: "demo-backend" })}\n`);
-  });
-  // Readiness: 503 while draining so Kubernetes stops sending traffic before connections close.
-  app.get("/ready", (_req, res) => {
-    res.status(rt.draining ? 503 : 200).json({ ready: !rt.draining, backend_id: rt.backendId });
-  });
-
   // Echo: reflects what arrived (method, path, query, headers, body) so tests can see what a
   // relayer forwarded; also journaled as protocol `echo`.
-  app.all(/^\/echo(\/.*)?$/, express.raw({ type: () => true, limit: rt.config.max_body_bytes }), (req, res) => {
-    const raw = Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "";
+  app.all(/^\/echo(\/.*)?$/, async (req, res) => {
+    let buf: Buffer;
+    try {
+      buf = await readBody(req, rt.config.max_body_bytes);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) return sendTooLarge(res, rt.backendId, e);
+      throw e;
+    }
+    const raw = buf.toString("utf8");
+    const headers = flattenHeaders(req.headers);
     let json: unknown;
     if (raw !== "" && /json/i.test(req.headers["content-type"] ?? "")) {
+      if (nestingExceeds(buf, rt.config.max_json_depth)) {
+        rt.metrics.observe("http", "echo", "client_error", "none");
+        return void res.status(400).json({ error: `body not echoed: ${tooDeepMessage(rt.config.max_json_depth)}` });
+      }
       try {
         json = JSON.parse(raw);
       } catch {
         json = undefined;
       }
     }
-    const headers = flattenHeaders(req.headers);
     rt.journal.record({ protocol: "echo", method: req.method, path: req.originalUrl, headers, body: raw, status: 200, fault: "none" });
     rt.metrics.observe("http", "echo", "ok", "none");
     res.json({
@@ -56,10 +60,10 @@ export function createRoutes(rt: Runtime): Express {
     });
   });
 
-  // Errors from body parsing (e.g. 413) as JSON, never an HTML stack page.
+  // Anything unforeseen as JSON, never an HTML stack page.
   app.use((err: { status?: number; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const status = err.status ?? 500;
-    res.status(status).json({ error: status === 413 ? `request body exceeds ${rt.config.max_body_bytes} bytes` : (err.message ?? "error") });
+    rt.log.error("echo failed", { error: err.message });
+    res.status(err.status ?? 500).json({ error: err.message ?? "error" });
   });
   return app;
 }

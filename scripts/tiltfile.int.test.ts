@@ -1,20 +1,18 @@
 /**
  * The Tiltfile, evaluated for real as Starlark by scripts/tiltfile-check/check.py (Tilt's
- * built-ins replaced by recorders). Needs the checker's venv:
- *   python3 -m venv .cache/tiltfile-venv && .cache/tiltfile-venv/bin/pip install -r scripts/tiltfile-check/requirements.txt
+ * built-ins replaced by recorders), with the Starlark venv `npm test`'s set-up step provisions
  * (or TILTFILE_PYTHON pointing at a python3 that has the `starlark` module).
  */
 import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { program } from "../test/support/programs";
 
 const root = join(__dirname, "..");
 const checker = join(root, "scripts/tiltfile-check/check.py");
-const venvPython = join(root, ".cache/tiltfile-venv/bin/python");
-const setup = "python3 -m venv .cache/tiltfile-venv && .cache/tiltfile-venv/bin/pip install -r scripts/tiltfile-check/requirements.txt";
 
 interface Report {
   tiltfile: string;
@@ -24,14 +22,12 @@ interface Report {
 }
 
 function python(): string {
-  const chosen = process.env.TILTFILE_PYTHON ?? venvPython;
-  if (!existsSync(chosen)) assert.fail(`no Python for the Tiltfile checker at ${chosen}; create it with: ${setup}`);
-  return chosen;
+  return program("starlark-python");
 }
 
 function check(tiltfile?: string): { code: number | null; report: Report; stderr: string } {
   const r = spawnSync(python(), [checker, ...(tiltfile ? [tiltfile] : [])], { cwd: root, encoding: "utf8", timeout: 30_000 });
-  if (r.status === 2) assert.fail(`the Tiltfile checker could not run: ${r.stderr.trim()} (set up with: ${setup})`);
+  if (r.status === 2) assert.fail(`the Tiltfile checker could not run: ${r.stderr.trim()} (npm run test:setup provisions its venv)`);
   let report: Report;
   try {
     report = JSON.parse(r.stdout) as Report;

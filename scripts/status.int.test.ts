@@ -12,7 +12,7 @@ import { collect, parseBlockEvent, type StatusSnapshot } from "./status/collect"
 import { connect, type Connection } from "./status/connect";
 import { renderText } from "./status/render";
 import { keys } from "./status/keys";
-import { startCluster, startStandalone, type RedisServers } from "../test/support/redis-server";
+import { standaloneForSuite, startCluster, type RedisServers } from "../test/support/redis-server";
 import { fixture, writeRelayMinerState } from "../test/support/relayminer-state";
 
 const root = join(__dirname, "..");
@@ -47,16 +47,22 @@ function assertFixture(s: StatusSnapshot): void {
       ["miner-9-3", false, true, 0, true],
     ],
   );
+  // Ages grow and TTLs shrink by the time between writing the fixture and reading it back: the
+  // fixture's values bound them on one side exactly, the other side allows a loaded machine a minute.
   for (const m of s.miners.filter((x) => x.heartbeatAgeMs !== null)) {
-    assert.ok(Math.abs((m.heartbeatAgeMs ?? 0) - fixture.heartbeatAgeMs) < 5000, `heartbeat age ${m.heartbeatAgeMs}`);
-    assert.ok((m.heartbeatTtlMs ?? 0) > 80_000);
+    const age = m.heartbeatAgeMs ?? 0;
+    assert.ok(age >= fixture.heartbeatAgeMs - 1000 && age < fixture.heartbeatAgeMs + 60_000, `heartbeat age ${age}`);
+    assert.ok((m.heartbeatTtlMs ?? 0) > 30_000 && (m.heartbeatTtlMs ?? 0) <= 90_000, `heartbeat TTL ${m.heartbeatTtlMs}`);
   }
 
   assert.deepEqual(
     s.leases.map((l) => [l.supplier, l.owner]),
     Object.entries(fixture.leases).sort(),
   );
-  assert.ok(s.leases.every((l) => l.ttlMs !== null && l.ttlMs > 80_000 && l.ttlMs <= 90_000));
+  assert.ok(
+    s.leases.every((l) => l.ttlMs !== null && l.ttlMs > 30_000 && l.ttlMs <= 90_000),
+    JSON.stringify(s.leases),
+  );
 
   assert.deepEqual(
     s.streams.map((st) => [st.supplier, st.length, st.group?.pending ?? null, st.group?.consumers ?? null]),
@@ -74,38 +80,26 @@ function assertFixture(s: StatusSnapshot): void {
 }
 
 describe("status against a standalone redis-server", () => {
-  let servers: RedisServers;
-  let writer: Redis;
-  let url: string;
-  before(async () => {
-    servers = await startStandalone();
-    url = `redis://127.0.0.1:${servers.ports[0]}`;
-    writer = new Redis({ host: "127.0.0.1", port: servers.ports[0] });
-    await writeRelayMinerState(writer);
-  });
-  after(async () => {
-    writer?.disconnect();
-    await servers?.stop();
-  });
+  const redis = standaloneForSuite((s) => writeRelayMinerState(s.writer));
 
   test("reports leader, miners, leases, streams, sessions and the latest block event", async () => {
-    const conn = await connect(parseRedisUrl(url));
+    const conn = await connect(parseRedisUrl(redis.url));
     try {
-      assertFixture(await collectWithBlocks(conn, writer, url, "standalone"));
+      assertFixture(await collectWithBlocks(conn, redis.writer, redis.url, "standalone"));
     } finally {
       conn.close();
     }
   });
 
   test("the CLI prints the same as JSON and as text", () => {
-    const json = cli("--redis", url, "--json", "--block-wait", "0");
+    const json = cli("--redis", redis.url, "--json", "--block-wait", "0");
     assert.equal(json.code, 0, json.stderr);
     const s = JSON.parse(json.stdout) as StatusSnapshot;
     assert.equal(s.leader?.holder, fixture.leader);
     assert.equal(s.latestBlock, null);
     assert.equal(s.streams.length, 2);
 
-    const text = cli("--redis", url, "--block-wait", "0");
+    const text = cli("--redis", redis.url, "--block-wait", "0");
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^Leader: miner-0-17 \(lock expires in \d+s\)$/m);
     assert.match(text.stdout, /^ {2}miner-9-3 +standby +missing \(stale\) +0 +yes$/m);
@@ -115,16 +109,16 @@ describe("status against a standalone redis-server", () => {
   });
 
   test("an empty Redis says so instead of printing empty tables", async () => {
-    await writer.flushall();
-    const conn = await connect(parseRedisUrl(url));
+    await redis.writer.flushall();
+    const conn = await connect(parseRedisUrl(redis.url));
     try {
-      const text = renderText(await collect(conn, { url, mode: "standalone", blockWaitMs: 100 }));
+      const text = renderText(await collect(conn, { url: redis.url, mode: "standalone", blockWaitMs: 100 }));
       assert.match(text, /Leader: none/);
       assert.match(text, /Relay streams \(0\):\n {2}none/);
       assert.match(text, /Latest block event: none within 100ms/);
     } finally {
       conn.close();
-      await writeRelayMinerState(writer);
+      await writeRelayMinerState(redis.writer);
     }
   });
 });

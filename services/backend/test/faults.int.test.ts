@@ -104,7 +104,10 @@ test("per-rule TTFB latency over the socket: fixed is a floor, uniform stays in 
   let t0 = performance.now();
   await call("slow");
   const slow = performance.now() - t0;
-  assert.ok(slow >= 148 && slow < 400, `fixed 150 took ${slow}`);
+  // Load only adds time, so the floors are exact; the ceilings are loose enough for a busy machine
+  // and still catch a unit mistake (seconds for milliseconds). The drawn values themselves are
+  // checked exactly, with a seeded generator, in src/latency.test.ts.
+  assert.ok(slow >= 148 && slow < 150 + 2000, `fixed 150 took ${slow}`);
   const times: number[] = [];
   for (let i = 0; i < 25; i++) {
     t0 = performance.now();
@@ -112,12 +115,15 @@ test("per-rule TTFB latency over the socket: fixed is a floor, uniform stays in 
     times.push(performance.now() - t0);
   }
   assert.ok(
-    times.every((t) => t >= 39 && t < 200),
-    times.join(","),
+    times.every((t) => t >= 39),
+    `every call waits at least min_ms: ${times.join(",")}`,
   );
+  const sorted = [...times].sort((a, b) => a - b);
+  // U(40,80): the mean of 25 draws is 60 (sd 2.3), so a mean above 52 shows the delays spread over
+  // the window rather than sitting at min_ms; the median stays far below a 10x mistake (600 ms).
   const mean = times.reduce((a, x) => a + x, 0) / times.length;
-  // U(40,80): mean 60, sd of the mean 11.5/5 = 2.3; allow scheduling overhead on top.
-  assert.ok(mean > 52 && mean < 80, `mean ${mean}`);
+  assert.ok(mean > 52, `mean ${mean}`);
+  assert.ok(sorted[12] < 80 + 500, `median ${sorted[12]}`);
 });
 
 test("stream faults: disconnect after K events, http_status before the stream, interval pacing", async () => {

@@ -1,7 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
 import assert from "node:assert/strict";
 import { after, before, beforeEach, test } from "node:test";
-import { grpcCall, startTestBackend, type TestBackend } from "./helper";
+import { grpcCall, metricsText, startTestBackend, waitFor, type TestBackend } from "./helper";
 
 let b: TestBackend;
 let client: any;
@@ -47,9 +47,7 @@ test("StreamBlocks: consecutive blocks from start_height; stops when the client 
     [7, 8, 9],
   );
   assert.equal(error?.code, grpc.status.CANCELLED);
-  await new Promise((r) => setTimeout(r, 80));
-  const m = await (await fetch(`http://127.0.0.1:${b.ports.metrics}/metrics`)).text();
-  assert.match(m, /demo_active_streams\{protocol="grpc"\} 0/);
+  await waitFor("the gRPC stream gauge back to 0", async () => /demo_active_streams\{protocol="grpc"\} 0/.test(await metricsText(b.ports.metrics)));
 });
 
 test("unknown methods get UNIMPLEMENTED, not a hang", async () => {

@@ -5,7 +5,7 @@
 import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { localnetOutputs } from "../components/topology/outputs";
@@ -93,7 +93,13 @@ describe("forward supervisor", () => {
       ],
       { signal: stop.signal, log: (l) => lines.push(l), delayMs: () => 20 },
     );
-    await new Promise((r) => setTimeout(r, 600));
+    // Until the dying forward was restarted 3 times and the steady one runs (a fixed wait is too
+    // short on a loaded machine).
+    const restarts = () => lines.filter((l) => /^\[redis\] .* stopped \(exit 1\); restarting/.test(l)).length;
+    const deadline = Date.now() + 20_000;
+    while ((restarts() < 3 || !existsSync(join(dir, "pids"))) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     stop.abort();
     const stats = await running;
     assert.ok(stats[0].starts >= 3, `the dying forward was started ${stats[0].starts} times`);

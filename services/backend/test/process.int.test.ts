@@ -2,43 +2,15 @@
  * The real entry point as a child process: config errors, graceful SIGTERM, cluster mode.
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { rawPost, readStream } from "./helper";
+import { metricsText, rawPost, readStream, waitFor } from "./helper";
+import { ephemeral, runBackend as run } from "./spawn";
 
-const root = join(__dirname, "..", "..", "..");
-const main = join(__dirname, "..", "src", "main.ts");
 const dir = mkdtempSync(join(tmpdir(), "backend-proc-"));
-const ephemeral = "host: 127.0.0.1\nhttp_port: 0\nadmin_port: 0\ngrpc_port: 0\nmetrics_port: 0\nshutdown_grace_ms: 3000\n";
-
-function run(configText: string | null, env: Record<string, string> = {}) {
-  const args = ["--import", "tsx", main];
-  if (configText !== null) {
-    const p = join(dir, `c${Math.random().toString(16).slice(2)}.yaml`);
-    writeFileSync(p, configText);
-    args.push("--config", p);
-  }
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  const exited = once(child, "exit").then(([code]) => ({ code: code as number | null, stdout, stderr }));
-  const listening = new Promise<any>((resolve, reject) => {
-    child.stdout.on("data", () => {
-      const line = stdout.split("\n").find((l) => l.includes('"msg":"listening"'));
-      if (line) resolve(JSON.parse(line));
-    });
-    void exited.then((r) => reject(new Error(`exited ${r.code}: ${r.stderr}`)));
-  });
-  // Tests that expect an early exit never await `listening`.
-  listening.catch(() => undefined);
-  return { child, exited, listening };
-}
 
 const stop = async (child: ChildProcess) => {
   if (child.exitCode === null) child.kill("SIGKILL");
@@ -63,7 +35,9 @@ test("SIGTERM drains: in-flight request completes, streams end cleanly, exit 0",
     const ports = await listening;
     const stream = readStream(`http://127.0.0.1:${ports.http}/stream/sse`);
     const slow = rawPost(ports.http, '{"id":1,"method":"slow"}');
-    await new Promise((r) => setTimeout(r, 250));
+    // Both are in flight once the stream is counted (the POST was sent with it and waits 400 ms).
+    await waitFor("the SSE stream to be open", async () => /demo_active_streams\{protocol="sse"\} 1/.test(await metricsText(ports.metrics)));
+    await new Promise((r) => setTimeout(r, 100));
     child.kill("SIGTERM");
     const [s, r, e] = await Promise.all([stream, slow, exited]);
     assert.equal(r.status, 200, "the request in flight at SIGTERM is answered");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { after, before, test } from "node:test";
-import { readStream, sleep, startTestBackend, type TestBackend } from "./helper";
+import { readStream, startTestBackend, waitFor, type TestBackend } from "./helper";
 
 let b: TestBackend;
 before(async () => {
@@ -32,10 +32,10 @@ test("SSE: reference headers, 200 ms cadence, ?batches=N ends cleanly", async ()
       [3, "update"],
     ],
   );
-  assert.ok(Math.abs(evs[0].timestamp - Date.now() / 1000) < 5);
+  assert.ok(Math.abs(evs[0].timestamp - Date.now() / 1000) < 60, "stamped with the wall clock (seconds)");
   assert.match(s.text, /^data: \{"sequence":1,"timestamp":\d+,"type":"update"\}\n\n/);
-  // Events at ~200, 400, 600 ms.
-  assert.ok(s.times.at(-1)! >= 590 && s.times.at(-1)! < 900, `last event at ${s.times.at(-1)}`);
+  // Events at ~200, 400, 600 ms: load only delays them, and the ceiling still tells 200 ms from 1 s.
+  assert.ok(s.times.at(-1)! >= 590 && s.times.at(-1)! < 2900, `last event at ${s.times.at(-1)}`);
 });
 
 test("SSE: batches from the JSON body (what `relay stream --batches` sends); query wins", async () => {
@@ -74,8 +74,7 @@ test("an endless stream stops ticking when the client leaves", async () => {
     });
     req.end();
   });
-  await sleep(150);
-  assert.equal(await metrics(), "0");
+  await waitFor("the NDJSON stream gauge back to 0", async () => (await metrics()) === "0");
   const m = await (await fetch(`http://127.0.0.1:${b.ports.metrics}/metrics`)).text();
   assert.match(m, /demo_requests_total\{protocol="ndjson",method="stream",outcome="cancelled",fault="none"\} 1/);
 });

@@ -70,4 +70,14 @@ describe("genesis CLI", () => {
     assert.match(cli("-o", "/tmp/x", "--bogus").stderr, /error: Unknown option '--bogus'/);
     assert.match(cli("-o", "/tmp/x", "--namespace", "Bad_NS").stderr, /--namespace "Bad_NS" is not a Kubernetes namespace name/);
   });
+
+  it("prints a binary file's refusal in one clean line, no control byte echoed", () => {
+    const binary = join(mkdtempSync(join(tmpdir(), "genesis-cli-")), "cli-binary.yaml");
+    writeFileSync(binary, Buffer.from([0x1b, 0x5b, 0x33, 0x31, 0x6d, 0x00, 0xff]));
+    const r = cli("-c", binary, "-o", join(tmpdir(), "genesis-cli-never-written"));
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^error: invalid genesis input .*cli-binary\.yaml:\n {2}- \(root\): is a binary file \(a NUL byte at offset 5\); expected YAML text\n$/);
+    // eslint-disable-next-line no-control-regex -- no control byte may reach the terminal
+    assert.doesNotMatch(r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
 });
