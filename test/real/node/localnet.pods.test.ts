@@ -10,7 +10,6 @@
  * skipped, NOT VERIFIED.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -20,69 +19,17 @@ import { relayerEndpointUrl, validatorP2pAddress } from "../../../components/top
 import { containerPorts } from "../../../components/topology/ports";
 import { scrapeJobs } from "../../../dashboards";
 import { relayMinerBinary } from "../../../tools/images/sources";
-import { nodeBinary } from "../../../tools/node/paths";
 import { getJson, httpGet, repoRoot, run, Scratch, tool, waitFor, type Proc } from "../support";
-import { NAMESPACE, startLocalnetNode, type LocalnetNode, type PodView, type UpRecord } from "./localnet";
+import { NAMESPACE, podsNow, startLocalnetNode, upTimed, workloadOf, type LocalnetNode, type UpRecord } from "./localnet";
 
 const NOT_VERIFIED_RELAY = "NOT VERIFIED: no relay-miner binary (set RELAYMINER_TOOLS_BIN to a directory holding pocket-relay-miner): no miner, relayer or relay on the real node";
 
-/** Workload of a pod: its StatefulSet/Deployment name (pod name minus the replica or hash suffix). */
-const workloadOf = (p: PodView) => p.labels["app.kubernetes.io/name"] ?? p.name.replace(/-(\d+|[a-z0-9]{8,10}-[a-z0-9]{5})$/, "");
-
-/** Pods, read without blocking the event loop (the inline program's language server runs in this process). */
-function podsAsync(l: LocalnetNode): Promise<PodView[]> {
-  return new Promise((resolve) =>
-    execFile(nodeBinary("kubectl"), ["--kubeconfig", l.node.kubeconfig, "get", "pods", "-n", NAMESPACE, "-o", "json"], { maxBuffer: 32 << 20 }, (err, stdout) => {
-      if (err) return resolve([]);
-      try {
-        resolve(
-          (JSON.parse(stdout).items as any[]).map((p) => ({
-            name: p.metadata.name,
-            uid: p.metadata.uid,
-            ip: p.status?.podIP ?? "",
-            phase: p.status?.phase ?? "",
-            ready: (p.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True"),
-            deleting: Boolean(p.metadata.deletionTimestamp),
-            restarts: 0,
-            labels: p.metadata.labels ?? {},
-            raw: p,
-          })),
-        );
-      } catch {
-        resolve([]);
-      }
-    }),
-  );
-}
-
-/** The first time (ms after `t0`) each workload had all its pods Ready, sampled while `up` runs. */
-function recordReady(l: LocalnetNode, t0: number): { stop(): Promise<Map<string, number>> } {
-  const firstReady = new Map<string, number>();
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const pods = await podsAsync(l);
-      const byWorkload = new Map<string, PodView[]>();
-      for (const p of pods) byWorkload.set(workloadOf(p), [...(byWorkload.get(workloadOf(p)) ?? []), p]);
-      for (const [w, ps] of byWorkload) if (!firstReady.has(w) && ps.every((p) => p.ready)) firstReady.set(w, Date.now() - t0);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      return firstReady;
-    },
-  };
-}
-
-/** Does the thing behind a forwarded URL answer in its own protocol? */
-async function answers(url: string): Promise<string | undefined> {
+/** Does the thing behind a forwarded URL answer in its own protocol? (HTTP: any status below 500, or 200 only when `health` says it is a health or metrics path.) */
+async function answers(url: string, health = false): Promise<string | undefined> {
   const u = new URL(url);
   if (u.protocol === "http:") {
     const r = await httpGet(url, 5000);
-    return r && r.status < 500 ? `HTTP ${r.status}` : undefined;
+    return r && (health ? r.status === 200 : r.status < 500) ? `HTTP ${r.status}` : undefined;
   }
   const port = Number(u.port);
   // redis: PING → +PONG; grpc: the HTTP/2 preface → the server's SETTINGS frame (type 4).
@@ -113,13 +60,7 @@ describe("the whole localnet on a real node", { timeout: 30 * 60_000 }, () => {
 
   before(async () => {
     l = await startLocalnetNode(scratch);
-    const t0 = Date.now();
-    const rec = recordReady(l, t0);
-    try {
-      firstUp = await l.up();
-    } finally {
-      readyAt = await rec.stop();
-    }
+    ({ up: firstUp, readyAt } = await upTimed(l));
     const phases: [string, number | undefined][] = [
       ["node ready (control plane + kubelet)", l.node.timings.totalMs],
       ["Redis Ready", readyAt.get("redis")],
@@ -250,7 +191,13 @@ describe("the whole localnet on a real node", { timeout: 30 * 60_000 }, () => {
     const urls = await l.urls();
     const all = Object.entries(urls).flatMap(([k, v]) => (Array.isArray(v) ? v.map((u, i) => [`${k}[${i}]`, u] as const) : [[k, v] as const]));
     assert.ok(all.length >= 10, JSON.stringify(urls));
-    const results = await Promise.all(all.map(async ([k, u]) => [k, u, await waitFor(`${k} ${u}`, () => answers(u), 30_000, 500).catch(() => undefined)] as const));
+    // Where a part has an endpoint that says it works, ask that one (the Prometheus UI is not in the test image: its API is).
+    const healthPath = (k: string) => (/Metrics/.test(k) ? "/metrics" : /^relayerHealth/.test(k) ? "/ready" : k === "prometheus" ? "/-/ready" : undefined);
+    const probe = (k: string, u: string) => {
+      const path = healthPath(k);
+      return path ? answers(`${u}${path}`, true) : answers(u);
+    };
+    const results = await Promise.all(all.map(async ([k, u]) => [k, u, await waitFor(`${k} ${u}`, () => probe(k, u), 30_000, 500).catch(() => undefined)] as const));
     console.log(`# urls: ${results.map(([k, , r]) => `${k}=${r ?? "NO ANSWER"}`).join(", ")}`);
     assert.deepEqual(
       results.filter(([, , r]) => r === undefined).map(([k, u]) => `${k} ${u}`),
@@ -342,7 +289,7 @@ describe("the whole localnet on a real node", { timeout: 30 * 60_000 }, () => {
     l.node.kubectl(["delete", "pod", "-n", NAMESPACE, old.name, "--wait=false"]);
     const fresh = await waitFor(
       "the backend's new pod Ready",
-      async () => (await podsAsync(l)).find((p) => workloadOf(p) === "backend" && p.uid !== old.uid && p.ready && !p.deleting),
+      async () => (await podsNow(l)).find((p) => workloadOf(p) === "backend" && p.uid !== old.uid && p.ready && !p.deleting),
       120_000,
       500,
     );

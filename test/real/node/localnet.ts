@@ -7,6 +7,7 @@
  * Host ports: every `ports.*` is moved to free ports (other programs on this machine may hold the
  * defaults), so `npm run forward` binds where nothing else is.
  */
+import { execFile } from "node:child_process";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { buildImages, type BuiltImage } from "../../../tools/images/build";
 import type { ImageKey } from "../../../tools/images/contract";
@@ -69,6 +70,61 @@ export interface LocalnetNode {
   /** Env for scripts/forward.ts: kubectl of this node, pointed at its kubeconfig. */
   forwardEnv(): NodeJS.ProcessEnv;
   teardown(): string[];
+}
+
+/** `kubectl get pods -o json` as PodViews. */
+function podViews(json: string): PodView[] {
+  const list = JSON.parse(json).items as any[];
+  return list.map((p) => ({
+    name: p.metadata.name,
+    uid: p.metadata.uid,
+    ip: p.status?.podIP ?? "",
+    phase: p.status?.phase ?? "",
+    ready: (p.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True"),
+    deleting: Boolean(p.metadata.deletionTimestamp),
+    restarts: [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].reduce((a: number, c: any) => a + (c.restartCount ?? 0), 0),
+    labels: p.metadata.labels ?? {},
+    raw: p,
+  }));
+}
+
+/** Workload of a pod: its StatefulSet or Deployment (the name label every part sets). */
+export const workloadOf = (p: PodView) => p.labels["app.kubernetes.io/name"] ?? p.name;
+
+/** The pods, read without blocking the event loop (the inline program's language server runs in this process); [] while unreadable. */
+export function podsNow(l: LocalnetNode): Promise<PodView[]> {
+  return new Promise((resolve) =>
+    execFile(nodeBinary("kubectl"), ["--kubeconfig", l.node.kubeconfig, "get", "pods", "-n", NAMESPACE, "-o", "json"], { maxBuffer: 32 << 20 }, (err, stdout) => {
+      try {
+        resolve(err ? [] : podViews(stdout));
+      } catch {
+        resolve([]); // cut short by a busy API server: the next sample reads it again
+      }
+    }),
+  );
+}
+
+/**
+ * `up`, sampling the pods every second meanwhile: when each workload first had all its pods
+ * Ready, in ms after `t0` (the up's start unless given).
+ */
+export async function upTimed(l: LocalnetNode, t0 = Date.now()): Promise<{ up: UpRecord; readyAt: Map<string, number> }> {
+  const readyAt = new Map<string, number>();
+  let running = true;
+  const sampling = (async () => {
+    while (running) {
+      const byWorkload = new Map<string, PodView[]>();
+      for (const p of await podsNow(l)) byWorkload.set(workloadOf(p), [...(byWorkload.get(workloadOf(p)) ?? []), p]);
+      for (const [w, ps] of byWorkload) if (!readyAt.has(w) && ps.every((p) => p.ready)) readyAt.set(w, Date.now() - t0);
+      if (running) await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+  try {
+    return { up: await l.up(), readyAt };
+  } finally {
+    running = false;
+    await sampling;
+  }
 }
 
 /** `count` consecutive free ports starting at a free one (per-replica host ports are base + index). */
@@ -147,20 +203,7 @@ export async function startLocalnetNode(scratch: Scratch, opts: { config?: Recor
       return { ms: Date.now() - start, changes: { ...r.summary.resourceChanges }, output };
     };
 
-    const pods = (): PodView[] => {
-      const list = JSON.parse(node.kubectl(["get", "pods", "-n", NAMESPACE, "-o", "json"])).items as any[];
-      return list.map((p) => ({
-        name: p.metadata.name,
-        uid: p.metadata.uid,
-        ip: p.status?.podIP ?? "",
-        phase: p.status?.phase ?? "",
-        ready: (p.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True"),
-        deleting: Boolean(p.metadata.deletionTimestamp),
-        restarts: [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].reduce((a: number, c: any) => a + (c.restartCount ?? 0), 0),
-        labels: p.metadata.labels ?? {},
-        raw: p,
-      }));
-    };
+    const pods = (): PodView[] => podViews(node.kubectl(["get", "pods", "-n", NAMESPACE, "-o", "json"]));
     const outputs = async () => await stack.outputs();
 
     return {
