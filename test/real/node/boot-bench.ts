@@ -7,7 +7,7 @@
  *   npm run bench:boot [-- --rounds 3]
  *
  * Phases, from the start of the up: Redis Ready, validator Ready (its height gate: block 1),
- * backend Ready, Prometheus Ready, miners Ready, leader elected (the relayers' wait-for-leader
+ * backend Ready, Prometheus Ready, miners Ready, leader seen (the relayers' wait-for-leader
  * gate passed, kubelet timestamps: whole seconds), relayers Ready, up returned (every rollout
  * done). Miners and relayers only with a relay-miner binary (RELAYMINER_TOOLS_BIN). Needs root,
  * Debian and `npm run tools:build`; run it under the node lock like the pods tier.
@@ -23,7 +23,7 @@ const LABELS: Record<Phase, string> = {
   backend: "backend Ready",
   prometheus: "Prometheus Ready",
   miner: "miners Ready",
-  leader: "leader elected",
+  leader: "leader seen (relayer gate)",
   relayer: "relayers Ready",
   up: "up returned (all Ready)",
 };
