@@ -43,7 +43,7 @@ describe("generated localnet: chain invariants", () => {
     assert.equal(balanceOf(moduleAddress("supplier")), stakes(app.supplier.supplierList));
     assert.equal(balanceOf(moduleAddress("gateway")), stakes(app.gateway.gatewayList));
     assert.equal(balanceOf(moduleAddress("application")), 5n * 10_000_000_000n);
-    assert.equal(balanceOf(moduleAddress("supplier")), 15n * 2_000_000n);
+    assert.equal(balanceOf(moduleAddress("supplier")), 15n * 100_000_000n);
   });
 
   it("no auth account sits at a module address; account numbers are 0..n-1; addresses are unique", () => {
@@ -259,7 +259,7 @@ describe("structural comparison with the reference genesis", () => {
     assert.deepEqual({ missing, extra }, { missing: [], extra: [] });
   });
 
-  it("default params of the poktroll modules have the reference localnet's values", () => {
+  it("default params of the poktroll modules have the reference localnet's values, but for the proof requirement localnet.yaml sets", () => {
     // Compare values, not encodings: the reference mixes numbers and strings for the same kinds.
     const norm = (v: Json): Json =>
       v !== null && typeof v === "object"
@@ -269,9 +269,11 @@ describe("structural comparison with the reference genesis", () => {
               .sort(),
           )
         : String(v);
-    for (const module of ["shared", "session", "proof", "tokenomics", "application", "gateway", "supplier", "service", "migration"]) {
+    for (const module of ["shared", "session", "tokenomics", "application", "gateway", "supplier", "service", "migration"]) {
       assert.deepEqual(norm(app[module].params), norm(referenceGenesis.app_state[module].params), module);
     }
+    const proof = { ...referenceGenesis.app_state.proof.params, proof_request_probability: 0, proof_requirement_threshold: { denom: "upokt", amount: "10000000" } };
+    assert.deepEqual(norm(app.proof.params), norm(proof));
   });
 
   it("writes 64-bit integers and coin amounts as strings", () => {

@@ -11,5 +11,6 @@ export { loadGenesisInput, parseGenesisInput } from "./input";
 export { generateGenesis, genesisFiles, type GenesisArtifacts } from "./build";
 export { GenesisInputError } from "./errors";
 export type { GenesisInput } from "./types";
+export { defaultParams, type ModuleParams } from "./params";
 export type { RpcType } from "./schema";
 export { defaultGenesisConfigPath } from "./paths";

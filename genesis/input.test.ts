@@ -50,6 +50,21 @@ describe("the default localnet.yaml", () => {
     assert.equal(input.params.shared.proof_window_close_offset_blocks, 8, "unset params keep their default");
     assert.equal(input.params.proof.proof_missing_penalty.amount, 320_000_000n);
   });
+
+  it("shared params passed by the caller apply under the file's own params, and are checked with them", () => {
+    const windows = { claim_window_close_offset_blocks: 19, proof_window_close_offset_blocks: 19, application_unbonding_period_sessions: 4 };
+    const input = parseGenesisInput(toYaml(localnetDoc()), "x.yaml", { sharedParams: windows });
+    assert.equal(input.params.shared.claim_window_close_offset_blocks, 19);
+    assert.equal(input.params.shared.application_unbonding_period_sessions, 4);
+    const doc = localnetDoc();
+    doc.params.shared = { claim_window_close_offset_blocks: 12 };
+    assert.equal(parseGenesisInput(toYaml(doc), "x.yaml", { sharedParams: windows }).params.shared.claim_window_close_offset_blocks, 12, "the file wins");
+    // Windows longer than the application unbonding period break a chain rule: reported, not passed on.
+    const msg = messageOf(() =>
+      parseGenesisInput(toYaml(localnetDoc()), "x.yaml", { sharedParams: { claim_window_close_offset_blocks: 19, proof_window_close_offset_blocks: 19 } }),
+    );
+    assert.match(msg, /application_unbonding_period_sessions/);
+  });
 });
 
 describe("bad input gets a clear error", () => {

@@ -8,13 +8,18 @@ import type { z } from "zod";
 import type { Coin } from "./coins";
 import { GenesisInputError, type Problem, formatPath, showValue } from "./errors";
 import { keyringOf } from "./keyring";
-import { mergeParams } from "./params";
+import { type ModuleParams, mergeParams } from "./params";
 import { type GenesisDocument, type SupplierServiceDoc, genesisDocumentSchema } from "./schema";
 import type { GenesisInput, SupplierServiceInput } from "./types";
 import { MAX_YAML_ALIASES, bytesProblem, sizeProblem, textProblem } from "./text-input";
 import { checkInput } from "./validate";
 
-export function loadGenesisInput(path: string): GenesisInput {
+export interface GenesisLoadOptions {
+  /** Shared params the caller derives (session windows); the file's `params.shared` still wins. */
+  sharedParams?: Partial<ModuleParams["shared"]>;
+}
+
+export function loadGenesisInput(path: string, options: GenesisLoadOptions = {}): GenesisInput {
   let bytes: Buffer;
   try {
     const tooBig = sizeProblem(statSync(path).size);
@@ -28,16 +33,16 @@ export function loadGenesisInput(path: string): GenesisInput {
   }
   const problem = bytesProblem(bytes);
   if (problem) throw new GenesisInputError(path, [problem]);
-  return parseGenesisInput(bytes.toString("utf8"), path);
+  return parseGenesisInput(bytes.toString("utf8"), path, options);
 }
 
-export function parseGenesisInput(yamlText: string, sourceName = "<genesis yaml>"): GenesisInput {
+export function parseGenesisInput(yamlText: string, sourceName = "<genesis yaml>", options: GenesisLoadOptions = {}): GenesisInput {
   const problem = textProblem(yamlText);
   if (problem) throw new GenesisInputError(sourceName, [problem]);
   const raw = parseYaml(yamlText, sourceName);
   const parsed = genesisDocumentSchema.safeParse(raw);
   if (!parsed.success) throw new GenesisInputError(sourceName, schemaProblems(parsed.error, raw));
-  const { input, problems } = resolve(parsed.data, sourceName);
+  const { input, problems } = resolve(parsed.data, sourceName, options);
   problems.push(...checkInput(input, keyringOf(input)));
   if (problems.length > 0) throw new GenesisInputError(sourceName, dedupe(problems));
   return input;
@@ -111,7 +116,7 @@ function normalizeTime(time: string): string {
 }
 
 /** Applies defaults. Missing required-by-default values become problems (and placeholder values). */
-function resolve(doc: GenesisDocument, source: string): { input: GenesisInput; problems: Problem[] } {
+function resolve(doc: GenesisDocument, source: string, options: GenesisLoadOptions): { input: GenesisInput; problems: Problem[] } {
   const problems: Problem[] = [];
   const d = doc.defaults ?? {};
   const stakeOr = (own: Coin | undefined, fallback: Coin | undefined, at: string, defaultPath: string): Coin => {
@@ -183,7 +188,7 @@ function resolve(doc: GenesisDocument, source: string): { input: GenesisInput; p
     })),
     supplierKeys: { extraAccounts: doc.supplierKeys?.extraAccounts ?? [] },
     ...(doc.authz ? { authz: { grantee: doc.authz.grantee } } : {}),
-    params: mergeParams(doc.params),
+    params: mergeParams(doc.params, options.sharedParams),
   };
   return { input, problems };
 }

@@ -138,11 +138,15 @@ export const paramOverridesSchema = strict({
 
 export type ParamOverrides = z.infer<typeof paramOverridesSchema>;
 
-export function mergeParams(overrides: ParamOverrides | undefined): ModuleParams {
+/**
+ * Defaults, then `sharedBase` (shared params a caller derives, e.g. session windows from a timing
+ * preset), then the YAML's own `params:` (an explicit choice in the file wins).
+ */
+export function mergeParams(overrides: ParamOverrides | undefined, sharedBase: Partial<ModuleParams["shared"]> = {}): ModuleParams {
   const base = defaultParams();
   const o = overrides ?? {};
   return {
-    shared: { ...base.shared, ...o.shared },
+    shared: { ...base.shared, ...sharedBase, ...o.shared },
     session: { ...base.session, ...o.session },
     proof: { ...base.proof, ...o.proof },
     tokenomics: { ...base.tokenomics, ...o.tokenomics },

@@ -5,6 +5,7 @@
  * serve_cmd, so the URLs in the stack outputs work with or without Tilt.
  */
 import { spawnSync } from "node:child_process";
+import { eachArg } from "./flags";
 import { planForwards, type PlanOptions } from "./forward/plan";
 import { UsageError } from "./usage-error";
 import { loadForwards, type ForwardSource } from "./forward/source";
@@ -32,13 +33,7 @@ function parseArgs(argv: readonly string[]): Args {
   const plan: PlanOptions = { kubectl: process.env.KUBECTL || "kubectl" };
   let dryRun = false;
   let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v === "") throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  eachArg(argv, (flag, value, arg) => {
     if (flag === "--stack") source = { kind: "stack", stack: value() };
     else if (flag === "--file") source = { kind: "file", path: value() };
     else if (flag === "--forwards") source = { kind: "inline", json: value() };
@@ -50,8 +45,8 @@ function parseArgs(argv: readonly string[]): Args {
         .filter(Boolean);
     else if (flag === "--dry-run") dryRun = true;
     else if (flag === "-h" || flag === "--help") help = true;
-    else throw new UsageError(`unknown argument ${JSON.stringify(flag)}; allowed: --stack, --file, --forwards, --context, --only, --dry-run, --help`);
-  }
+    else throw new UsageError(`unknown argument ${JSON.stringify(arg)}; allowed: --stack, --file, --forwards, --context, --only, --dry-run, --help`);
+  });
   return { source, plan, dryRun, help };
 }
 

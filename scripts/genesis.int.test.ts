@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { sessionTiming } from "../components/timing/sessions";
 import { defaultGenesisConfigPath, generateGenesis, loadGenesisInput } from "../genesis";
 import { localnetDoc, toYaml } from "../test/support/genesis-fixtures";
 
@@ -24,12 +25,13 @@ describe("genesis CLI", () => {
     assert.deepEqual(readdirSync(out).sort(), ["genesis.json", "keys.json", "node_key.json", "priv_validator_key.json", "priv_validator_state.json", "supplier-keys.yaml"]);
     assert.equal(statSync(join(out, "priv_validator_key.json")).mode & 0o777, 0o600);
     assert.equal(statSync(join(out, "supplier-keys.yaml")).mode & 0o777, 0o600);
-    const expected = generateGenesis(loadGenesisInput(defaultGenesisConfigPath), {
+    const expected = generateGenesis(loadGenesisInput(defaultGenesisConfigPath, { sharedParams: sessionTiming("fast", 2) }), {
       relayerEndpoint: "http://relayer.team-a.svc.cluster.local:8080",
       validatorP2pAddress: "validator:26656",
     });
     assert.equal(readFileSync(join(out, "genesis.json"), "utf8"), expected.publicFiles["genesis.json"]);
     assert.match(r.stdout, new RegExp(`genesis sha256  ${expected.summary.genesisSha256}`));
+    assert.equal(JSON.parse(readFileSync(join(out, "genesis.json"), "utf8")).app_state.shared.params.claim_window_close_offset_blocks, "19", "the stack's default windows");
     assert.doesNotMatch(r.stdout + r.stderr, /cd41a98ac7ac3b190c345b88e2885422d7bb553c59bca03c6e2618d49f8b1c06/, "no private key in the output");
   });
 
@@ -69,6 +71,8 @@ describe("genesis CLI", () => {
     assert.match(r.stderr, /error: missing -o <dir>\n\nUsage:/);
     assert.match(cli("-o", "/tmp/x", "--bogus").stderr, /error: Unknown option '--bogus'/);
     assert.match(cli("-o", "/tmp/x", "--namespace", "Bad_NS").stderr, /--namespace "Bad_NS" is not a Kubernetes namespace name/);
+    assert.match(cli("-o", "/tmp/x", "--timing", "slow").stderr, /--timing "slow": allowed: fast, mainnet/);
+    assert.match(cli("-o", "/tmp/x", "--block-time", "0").stderr, /--block-time "0": a whole number of seconds from 1 to 60/);
   });
 
   it("prints a binary file's refusal in one clean line, no control byte echoed", () => {

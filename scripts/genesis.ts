@@ -1,5 +1,5 @@
 /**
- * `npm run genesis -- -c genesis/localnet.yaml -o <dir> [--namespace ns]`
+ * `npm run genesis -- -c genesis/localnet.yaml -o <dir> [--namespace ns] [--timing fast|mainnet] [--block-time s]`
  *
  * Writes every artifact into <dir> (secret files with mode 0600). Files are written to a temporary
  * sibling directory that is renamed into place at the end, so a failure never leaves a half-written
@@ -10,10 +10,11 @@ import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { containerPorts } from "../components/topology/ports";
 import { defaultNamespace, relayerEndpointUrl, validatorP2pAddress } from "../components/topology/names";
+import { sessionTiming, timingPresets, type TimingPreset } from "../components/timing/sessions";
 import { defaultGenesisConfigPath, GenesisInputError, generateGenesis, loadGenesisInput } from "../genesis";
 import { UsageError } from "./usage-error";
 
-const usage = `Usage: npm run genesis -- [-c <genesis.yaml>] -o <dir> [--namespace <ns>]
+const usage = `Usage: npm run genesis -- [-c <genesis.yaml>] -o <dir> [--namespace <ns>] [--timing <preset>] [--block-time <s>]
 
 Generates the localnet genesis and key files from a genesis description.
 
@@ -21,6 +22,9 @@ Generates the localnet genesis and key files from a genesis description.
   -o, --out <dir>        output directory; replaced as a whole if it exists
       --namespace <ns>   Kubernetes namespace the stack deploys to; supplier endpoints without
                          a url point at its relayer Service (default: ${defaultNamespace})
+      --timing <preset>  session windows as the stack's validator.timing: ${timingPresets.join(", ")} (default: fast)
+      --block-time <s>   the stack's validator.blockTimeSeconds, 1..60 (default: 2): the claim and
+                         proof windows stretch at short block times to absorb a miner crash
   -h, --help             show this help
 
 Writes genesis.json, priv_validator_state.json, keys.json (public) and priv_validator_key.json,
@@ -35,6 +39,8 @@ function main(argv: string[]): number {
         config: { type: "string", short: "c" },
         out: { type: "string", short: "o" },
         namespace: { type: "string" },
+        timing: { type: "string" },
+        "block-time": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -53,7 +59,12 @@ function main(argv: string[]): number {
     throw new UsageError(`--namespace "${namespace}" is not a Kubernetes namespace name (lowercase letters, digits, -)`);
   }
 
-  const input = loadGenesisInput(args.config ?? defaultGenesisConfigPath);
+  const timing = (args.timing ?? "fast") as TimingPreset;
+  if (!timingPresets.includes(timing)) throw new UsageError(`--timing "${timing}": allowed: ${timingPresets.join(", ")}`);
+  const blockTime = Number(args["block-time"] ?? 2);
+  if (!Number.isInteger(blockTime) || blockTime < 1 || blockTime > 60) throw new UsageError(`--block-time "${args["block-time"]}": a whole number of seconds from 1 to 60`);
+
+  const input = loadGenesisInput(args.config ?? defaultGenesisConfigPath, { sharedParams: sessionTiming(timing, blockTime) });
   const artifacts = generateGenesis(input, {
     relayerEndpoint: relayerEndpointUrl(namespace, containerPorts.relayer.relay),
     validatorP2pAddress: validatorP2pAddress(containerPorts.validator.p2p),

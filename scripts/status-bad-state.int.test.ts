@@ -48,10 +48,10 @@ describe("status with wrong-typed and unreadable keys (standalone redis-server)"
   test("each wrong type is named with what it holds; everything else is still reported", async () => {
     await redis.writer.flushall();
     await writeRelayMinerState(redis.writer);
-    await redis.writer.del(keys.leaderLock, keys.instance("miner-1-17"), keys.supplierLease("pokt1supplierccc"), keys.sessionState("pokt1supplierccc", "proving"));
+    await redis.writer.del(keys.leaderLock, keys.instance("miner-miner-1-17"), keys.supplierLease("pokt1supplierccc"), keys.sessionState("pokt1supplierccc", "proving"));
     await redis.writer.rpush(keys.leaderLock, "miner-0-17");
-    await redis.writer.hset(keys.instance("miner-1-17"), "beat", "1");
-    await redis.writer.hset(keys.supplierLease("pokt1supplierccc"), "owner", "miner-0-17");
+    await redis.writer.hset(keys.instance("miner-miner-1-17"), "beat", "1");
+    await redis.writer.hset(keys.supplierLease("pokt1supplierccc"), "owner", "miner-miner-0-17");
     await redis.writer.set(keys.relayStream("pokt1supplierddd"), "not a stream");
     await redis.writer.rpush(keys.sessionState("pokt1supplierccc", "proving"), "s9");
 
@@ -61,7 +61,7 @@ describe("status with wrong-typed and unreadable keys (standalone redis-server)"
     assert.deepEqual(s.problems, [
       { key: "ha:miner:claim:pokt1supplierccc", problem: "holds a hash, expected a string (a supplier lease)" },
       { key: "ha:miner:global_leader", problem: "holds a list, expected a string (the leader lock)" },
-      { key: "ha:miner:instance:miner-1-17", problem: "holds a hash, expected a string (a miner heartbeat)" },
+      { key: "ha:miner:instance:miner-miner-1-17", problem: "holds a hash, expected a string (a miner heartbeat)" },
       { key: "ha:miner:sessions:pokt1supplierccc:state:proving", problem: "holds a list, expected a set (a session state set)" },
       { key: "ha:relays:pokt1supplierddd", problem: "holds a string, expected a stream (a relay stream)" },
     ]);
@@ -74,7 +74,7 @@ describe("status with wrong-typed and unreadable keys (standalone redis-server)"
       s.streams.map((x) => x.supplier),
       ["pokt1supplieraaa", "pokt1supplierbbb"],
     );
-    assert.equal(s.miners.find((m) => m.id === "miner-1-17")?.heartbeatAgeMs, null);
+    assert.equal(s.miners.find((m) => m.id === "miner-miner-1-17")?.heartbeatAgeMs, null);
     assert.deepEqual(s.sessions.find((x) => x.supplier === "pokt1supplieraaa")?.byState, { active: 1, claimed: 2 });
 
     const text = cli("--redis", redis.url);
@@ -99,8 +99,8 @@ describe("status with wrong-typed and unreadable keys (standalone redis-server)"
     assert.deepEqual(
       s.miners.map((m) => [m.id, m.registered]),
       [
-        ["miner-0-17", false],
-        ["miner-1-17", false],
+        ["miner-miner-0-17", false],
+        ["miner-miner-1-17", false],
       ],
     );
   });

@@ -11,7 +11,7 @@ import { parseArgs, parseRedisUrl, redactUrl } from "./status/args";
 import { collect, parseBlockEvent, type StatusSnapshot } from "./status/collect";
 import { connect, type Connection } from "./status/connect";
 import { renderText } from "./status/render";
-import { keys } from "./status/keys";
+import { redisKeyPrefixFor, relayMinerRedisKeys } from "../components/topology/names";
 import { standaloneForSuite, startCluster, type RedisServers } from "../test/support/redis-server";
 import { fixture, writeRelayMinerState } from "../test/support/relayminer-state";
 
@@ -26,7 +26,7 @@ function cli(...args: string[]) {
 /** Collects while another client publishes block events, as the leader miner would. */
 async function collectWithBlocks(conn: Connection, publisher: Redis | Cluster, url: string, mode: "standalone" | "cluster") {
   const timer = setInterval(() => {
-    publisher.publish(keys.blockEventsChannel, JSON.stringify({ height: 42, hash: "ABCD", timestamp: "2026-11-28T12:00:00Z" })).catch(() => undefined);
+    publisher.publish(conn.keys.blockEventsChannel, JSON.stringify({ height: 42, hash: "ABCD", timestamp: "2026-11-28T12:00:00Z" })).catch(() => undefined);
   }, 50);
   try {
     return await collect(conn, { url, mode, blockWaitMs: 5000 });
@@ -42,9 +42,9 @@ function assertFixture(s: StatusSnapshot): void {
   assert.deepEqual(
     s.miners.map((m) => [m.id, m.leader, m.registered, m.leases, m.heartbeatAgeMs === null]),
     [
-      ["miner-0-17", true, true, 2, false],
-      ["miner-1-17", false, true, 1, false],
-      ["miner-9-3", false, true, 0, true],
+      ["miner-miner-0-17", true, true, 2, false],
+      ["miner-miner-1-17", false, true, 1, false],
+      ["miner-miner-9-3", false, true, 0, true],
     ],
   );
   // Ages grow and TTLs shrink by the time between writing the fixture and reading it back: the
@@ -102,7 +102,7 @@ describe("status against a standalone redis-server", () => {
     const text = cli("--redis", redis.url, "--block-wait", "0");
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^Leader: miner-0-17 \(lock expires in \d+s\)$/m);
-    assert.match(text.stdout, /^ {2}miner-9-3 +standby +missing \(stale\) +0 +yes$/m);
+    assert.match(text.stdout, /^ {2}miner-miner-9-3 +standby +missing \(stale\) +0 +yes$/m);
     assert.match(text.stdout, /^ {2}pokt1supplieraaa +5 +3 +\d+ +1$/m);
     assert.match(text.stdout, /^ {2}pokt1supplierbbb +2 +- +- +no ha-miners group$/m);
     assert.match(text.stdout, /^Latest block event: not checked \(--block-wait 0\)$/m);
@@ -131,7 +131,7 @@ describe("status against a 3-node Redis Cluster", () => {
     servers = await startCluster();
     url = `redis-cluster://${servers.ports.map((p) => `127.0.0.1:${p}`).join(",")}`;
     writer = new Cluster([{ host: "127.0.0.1", port: servers.ports[0] }]);
-    await writeRelayMinerState(writer);
+    await writeRelayMinerState(writer, Date.now(), relayMinerRedisKeys(redisKeyPrefixFor("cluster")));
   });
   after(async () => {
     writer?.disconnect();

@@ -4,7 +4,8 @@
  * or in the other mode than asked; exit 2 for bad arguments; exit 3 when the report printed but some
  * keys could not be read (each is named in it).
  */
-import { parseArgs, redactUrl, usage, UsageError } from "./status/args";
+import { parseArgs, redactUrl, usage } from "./status/args";
+import { messageOf, runCommand } from "./command";
 import { collect } from "./status/collect";
 import { connect, RedisModeMismatch, RedisUnavailable } from "./status/connect";
 import { renderText } from "./status/render";
@@ -25,26 +26,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function report(e: unknown): number {
-  if (e instanceof UsageError) {
-    console.error(`status: ${e.message} (see --help)`);
-    return 2;
-  }
-  if (e instanceof RedisModeMismatch) {
-    console.error(`status: ${e.message}`);
-    return 1;
-  }
-  if (e instanceof RedisUnavailable) {
-    console.error(`status: ${e.message}. Is the localnet up and \`npm run forward\` running? Or pass --redis <url>.`);
-    return 1;
-  }
-  console.error(`status: reading Redis failed: ${e instanceof Error ? e.message : String(e)}`);
-  return 1;
+function explain(e: unknown): string {
+  if (e instanceof RedisModeMismatch) return e.message;
+  if (e instanceof RedisUnavailable) return `${e.message}. Is the localnet up and \`npm run forward\` running? Or pass --redis <url>.`;
+  return `reading Redis failed: ${messageOf(e)}`;
 }
 
-// Exit explicitly: a failed ioredis connect can leave its connect-timeout timer armed, which
-// would keep a finished command alive for seconds.
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => process.exit(report(e)),
-);
+runCommand("status", () => main(process.argv.slice(2)), explain);

@@ -47,17 +47,22 @@ describe("Tiltfile", () => {
     assert.deepEqual(failures, []);
     assert.equal(code, 0);
     assert.equal(report.tiltfile, "Tiltfile");
-    assert.equal(report.passed, 5);
+    assert.equal(report.passed, 6);
   });
 
   test("the report carries what the Tiltfile declared", () => {
     const { report } = check();
     const deployed = report.scenarios.find((s) => s.name.startsWith("deployed stack"));
     const resources = deployed?.record?.resources ?? [];
-    assert.deepEqual(
-      resources.map((r) => r.name),
-      ["localnet", "port-forwards"],
-    );
+    assert.deepEqual(resources.map((r) => r.name).slice(0, 2), ["localnet", "port-forwards"]);
+    assert.deepEqual(resources.map((r) => r.name).slice(2), [
+      "chaos kill-leader",
+      "chaos kill-miner",
+      "chaos kill-relayer",
+      "chaos pause-redis 10",
+      "chaos restart-validator",
+      "verify",
+    ]);
     assert.ok(resources[0].deps.includes("../pocket-relay-miner"));
     assert.equal(resources[1].links.length, 4);
     const down = report.scenarios.find((s) => s.name === "tilt down");

@@ -65,6 +65,20 @@ describe("stack config", () => {
     assert.deepEqual(c.miner.config, { batch_size: 10 });
   });
 
+  test("validator.timing is fast by default, mainnet on request, and nothing else", () => {
+    assert.equal(parse({}).validator.timing, "fast");
+    assert.equal(parse({ [`${P}validator.timing`]: "mainnet" }).validator.timing, "mainnet");
+    assert.match(problemsOf({ [`${P}validator.timing`]: "slow" })[0], /^validator\.timing = "slow": .*fast.*mainnet/);
+  });
+
+  test("miner failover timings the relay-miner would reject are named with the key and the floor", () => {
+    const problems = problemsOf({ [`${P}miner.config`]: JSON.stringify({ leader_election: { leader_ttl_seconds: 3 }, supplier_claiming: { renew_rate_seconds: 20 } }) });
+    assert.deepEqual(problems, ["miner.config.leader_election.leader_ttl_seconds = 3: must be an integer of at least 5"]);
+    assert.deepEqual(problemsOf({ [`${P}miner.config`]: JSON.stringify({ supplier_claiming: { renew_rate_seconds: 20 } }) }), [
+      "miner.config.supplier_claiming.renew_rate_seconds = 20: must be less than claim_ttl_seconds (15)",
+    ]);
+  });
+
   test("a flat key below a scalar is reported", () => {
     const { problems } = mergeRawConfig({ [`${P}namespace`]: "x", [`${P}namespace.sub`]: "y" });
     assert.match(problems[0].message, /namespace is "x", not an object/);

@@ -5,6 +5,7 @@
  * Owned keys (ports, URLs, keys file) are refused separately; their parents are typed here.
  */
 import { bool, int, list, mapOf, num, obj, oneOf, str, type Shape } from "./shape";
+import { relayMinerMinimums as floor } from "../timing/failover";
 
 const duration = str({ pattern: /^[0-9]+(ns|us|µs|ms|s|m|h)$/, like: '"2h" or "90s"' });
 const hostPort = str({ pattern: /^.*:[0-9]+$/, like: '"0.0.0.0:9090"' });
@@ -149,8 +150,12 @@ export const minerConfigShape: Shape = obj({
   }),
   session_lifecycle: obj({ max_concurrent_transitions: int(1) }),
   worker_pools: obj({ master_pool_size: int(0), cpu_multiplier: int(1), workers_per_supplier: int(1), query_workers: int(1), settlement_workers: int(1) }),
-  leader_election: obj({ leader_ttl_seconds: int(5), heartbeat_rate_seconds: int(1) }),
-  supplier_claiming: obj({ claim_ttl_seconds: int(15), renew_rate_seconds: int(1), rebalance_interval_seconds: int(5) }),
+  leader_election: obj({ leader_ttl_seconds: int(floor.leaderTtlSeconds), heartbeat_rate_seconds: int(floor.heartbeatRateSeconds) }),
+  supplier_claiming: obj({
+    claim_ttl_seconds: int(floor.claimTtlSeconds),
+    renew_rate_seconds: int(floor.renewRateSeconds),
+    rebalance_interval_seconds: int(floor.rebalanceIntervalSeconds),
+  }),
   deduplication_ttl_blocks: int(1),
   batch_size: int(1),
   ack_batch_size: int(1),

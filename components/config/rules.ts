@@ -8,7 +8,8 @@ import type { LocalnetConfig } from "./schema";
 import type { ConfigProblem } from "./errors";
 import { findHostPortClashes, type HostForward } from "../topology/ports";
 import { forwardsOf } from "./forwards";
-import { ownedKeysIn, ownedMinerKeys, ownedRelayerKeys } from "../relay-miner/relayminer-config";
+import { effectiveMinerHaTimings, ownedKeysIn, ownedMinerKeys, ownedRelayerKeys } from "../relay-miner/relayminer-config";
+import { haTimingProblems } from "../timing/failover";
 import { backendConfigSchema } from "../../services/backend/config-schema";
 import { backendConfigObject, ownedBackendKeys } from "../backend/config";
 import { imagesPinned } from "./image-rules";
@@ -147,6 +148,23 @@ const overridesLeaveOwnedKeys: Rule = (c) => {
   return [...owned("relayer", c.relayer.config, ownedRelayerKeys), ...owned("miner", c.miner.config, ownedMinerKeys)];
 };
 
+/**
+ * The failover timings the miner ends up with (ours from the block time, or the overrides) must fit
+ * together. A value set in miner.config below its floor is named once, by the shape check.
+ */
+const minerTimingsAccepted: Rule = (c) => {
+  const setByUser = (key: string) => getPath(c.miner.config, key) !== undefined;
+  return haTimingProblems(effectiveMinerHaTimings(c.validator.blockTimeSeconds, c.miner.config))
+    .filter((p) => !(p.message.startsWith("the relay-miner allows") && setByUser(p.key)))
+    .map((p) => ({ key: `miner.config.${p.key}`, value: p.value, message: p.message }));
+};
+
+function getPath(root: Record<string, unknown>, dotted: string): unknown {
+  let at: unknown = root;
+  for (const part of dotted.split(".")) at = at !== null && typeof at === "object" ? (at as Record<string, unknown>)[part] : undefined;
+  return at;
+}
+
 /** Overrides have the types, enums and bounds the relay-miner accepts (owned keys aside). */
 const overridesFitRelayMiner: Rule = (c) => {
   const check = (role: "relayer" | "miner", overrides: Record<string, unknown>, owned: readonly string[]) => {
@@ -192,6 +210,7 @@ const rules: Rule[] = [
   hostPortsDistinct,
   overridesLeaveOwnedKeys,
   overridesFitRelayMiner,
+  minerTimingsAccepted,
 ];
 
 export function checkRules(config: LocalnetConfig, ctx: RuleContext): ConfigProblem[] {

@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { defaultNamespace } from "../topology/names";
 import { hostPortDefaults, type HostPortName } from "../topology/ports";
+import { timingPresets } from "../timing/sessions";
 
 // Only plain decimal digits: Number() would also read "0x3" as 3 and "1e1" as 10.
 const toNumber = (v: unknown) => (typeof v === "string" && /^-?[0-9]+$/.test(v) ? Number(v) : v);
@@ -120,7 +121,13 @@ const redis = z
 const validator = z
   .strictObject({
     genesisFile: z.string().default("genesis/localnet.yaml").describe("Genesis description (YAML) the genesis is generated from."),
-    blockTimeSeconds: int(1, 60).default(2).describe("Target block time (CometBFT timeout_commit); the miners are told the same."),
+    blockTimeSeconds: int(1, 60).default(2).describe("Target block time (CometBFT timeout_commit); the miners are told the same, and their failover timings follow it."),
+    timing: z
+      .enum(timingPresets)
+      .default("fast")
+      .describe(
+        "Session and window proportions: fast (10-block sessions) or mainnet (20-block sessions, 10-block grace and windows). Claim and proof windows stretch at short block times so a miner crash never loses a session.",
+      ),
     keepState: bool()
       .default(false)
       .describe("Keep chain data on a volume across pod restarts; a changed genesis still starts a fresh chain (the pod says so). Off: every restart starts a fresh chain."),

@@ -15,7 +15,8 @@ import type { MinerSetArgs } from "../relay-miner/miner-set";
 import type { RelayerSetArgs } from "../relay-miner/relayer-set";
 import type { NodeUrls } from "../relay-miner/relayminer-config";
 import type { ObservabilityArgs } from "../observability/observability";
-import { relayerServicesOf, validatorGenesisOf } from "./genesis";
+import { redisKeyPrefixFor } from "../topology/names";
+import { relayerServicesOf, simulationIdentitiesOf, validatorGenesisOf } from "./genesis";
 
 export function providerArgs(c: LocalnetConfig): ProviderArgs {
   return { namespace: c.namespace, context: c.kube.context, kubeconfig: c.kube.kubeconfig, renderDir: c.kube.renderDir };
@@ -85,6 +86,7 @@ export function minerSetArgs(c: LocalnetConfig, i: MinerInputs): MinerSetArgs {
     imagePullPolicy: c.kube.imagePullPolicy,
     replicas: c.miner.count,
     redisUrl: i.redisUrl,
+    keyPrefix: redisKeyPrefixFor(c.redis.mode),
     node: i.node,
     chainId: i.genesis.summary.chainId,
     blockTimeSeconds: c.validator.blockTimeSeconds,
@@ -101,6 +103,7 @@ export interface RelayerInputs {
   redisUrl: string;
   node: NodeUrls;
   genesisInput: GenesisInput;
+  genesis: GenesisArtifacts;
   /** The Backend's host, or undefined when the backend is off (backend.externalHost is used). */
   backendHost: string | undefined;
   keysSecretName: pulumi.Input<string>;
@@ -116,9 +119,11 @@ export function relayerSetArgs(c: LocalnetConfig, i: RelayerInputs): RelayerSetA
     imagePullPolicy: c.kube.imagePullPolicy,
     replicas: c.relayer.count,
     redisUrl: i.redisUrl,
+    keyPrefix: redisKeyPrefixFor(c.redis.mode),
     node: i.node,
     backendHost,
     services: relayerServicesOf(i.genesisInput),
+    simulationIdentities: simulationIdentitiesOf(i.genesisInput, i.genesis),
     keysSecretName: i.keysSecretName,
     validationMode: c.relayer.validationMode,
     logLevel: c.relayer.logLevel,

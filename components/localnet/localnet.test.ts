@@ -10,7 +10,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runProgram, k, isSecret, unsecret, type ProgramRun, type Registered } from "../../test/support/mock-program";
+import { runProgram, k, isSecret, projectDir, unsecret, type ProgramRun, type Registered } from "../../test/support/mock-program";
+import { parseStackConfig } from "../config/load";
+import { localnetGenesis } from "./genesis";
 import { validatorScripts } from "../validator/scripts";
 import { gateScripts } from "../relay-miner/gates";
 
@@ -127,6 +129,8 @@ describe("default stack: the seed topology", async () => {
     assert.equal(miner.known_applications.length, 5);
     assert.equal(miner.block_time_seconds, 2);
     assert.equal(miner.pocket_node.chain_id, "pocket");
+    assert.equal(miner.redis.namespace.base_prefix, "ha");
+    assert.equal(relayer.redis.namespace.base_prefix, "ha");
   });
 
   test("Prometheus targets resolve: each pod name sits under its StatefulSet's headless Service", () => {
@@ -246,6 +250,56 @@ describe("default stack: the seed topology", async () => {
   });
 });
 
+const genesisOf = (run: ProgramRun) => JSON.parse(run.named(k.configMap, "validator-genesis").inputs.data["genesis.json"]);
+
+describe("timing, economics and simulation in the rendered files", () => {
+  test("default: miners' failover timings follow the 2 s blocks, and the chain's windows absorb a crash", async () => {
+    const run = await runProgram();
+    const miner = configYaml(run, "miner-config");
+    assert.deepEqual(miner.leader_election, { leader_ttl_seconds: 5, heartbeat_rate_seconds: 1 });
+    assert.deepEqual(miner.supplier_claiming, { claim_ttl_seconds: 15, renew_rate_seconds: 3, rebalance_interval_seconds: 5 });
+    const shared = genesisOf(run).app_state.shared.params;
+    assert.equal(shared.num_blocks_per_session, "10");
+    assert.equal(shared.claim_window_close_offset_blocks, "19");
+    assert.equal(shared.proof_window_close_offset_blocks, "19");
+    assert.equal(shared.application_unbonding_period_sessions, "4");
+  });
+
+  test("validator.timing=mainnet: 20-block sessions, 10-block grace; block time 6 s stretches the miners' leases with it", async () => {
+    const run = await runProgram({ "validator.timing": "mainnet", "validator.blockTimeSeconds": "6" });
+    const shared = genesisOf(run).app_state.shared.params;
+    assert.deepEqual([shared.num_blocks_per_session, shared.grace_period_end_offset_blocks, shared.claim_window_open_offset_blocks], ["20", "10", "11"]);
+    const miner = configYaml(run, "miner-config");
+    assert.equal(miner.block_time_seconds, 6);
+    assert.equal(miner.leader_election.leader_ttl_seconds, 12);
+  });
+
+  test("the relayer answers simulated relays for one dev identity per service, keyed by the genesis's public keys", async () => {
+    const run = await runProgram();
+    const sim = configYaml(run, "relayer-config").simulation;
+    assert.equal(sim.enabled, true);
+    assert.deepEqual(
+      sim.identities.map((i: { key_id: string }) => i.key_id),
+      ["sim-cometbft", "sim-grpc", "sim-http", "sim-stream", "sim-websocket"],
+    );
+    // The staked application of develop-http and its gateway, by the public keys genesis registers.
+    const state = genesisOf(run).app_state;
+    const pubKeyOf = (address: string) => Buffer.from(state.auth.accounts.find((a: { address: string }) => a.address === address).pub_key.key, "base64").toString("hex");
+    const app = state.application.applicationList.find((a: { service_configs: { service_id: string }[] }) => a.service_configs[0].service_id === "develop-http");
+    const http = sim.identities.find((i: { key_id: string }) => i.key_id === "sim-http");
+    assert.deepEqual(http.allowed_services, ["develop-http"]);
+    assert.equal(http.app_pubkey_hex, pubKeyOf(app.address));
+    assert.deepEqual(http.gateway_pubkeys_hex, app.delegatee_gateway_addresses.map(pubKeyOf));
+  });
+
+  test("relayer.config decides over simulation: off, or its own identities", async () => {
+    const off = await runProgram({ "relayer.config": JSON.stringify({ simulation: { enabled: false } }) });
+    assert.equal(configYaml(off, "relayer-config").simulation.enabled, false);
+    const own = await runProgram({ "relayer.config": JSON.stringify({ simulation: { identities: [] } }) });
+    assert.deepEqual(configYaml(own, "relayer-config").simulation.identities, []);
+  });
+});
+
 describe("variants", () => {
   test("relayer.count=5, flat and --path forms alike", async () => {
     const forms: Record<string, string>[] = [{ "relayer.count": "5" }, { relayer: JSON.stringify({ count: 5 }) }];
@@ -278,6 +332,11 @@ describe("variants", () => {
     assert.match(configYaml(run, "relayer-config").redis.url, /^redis-cluster:\/\/redis-0\.redis\..*,redis-5\.redis\./);
     assert.match(configYaml(run, "miner-config").redis.url, /^redis-cluster:\/\//);
     assert.equal(envOf(podSpec(run.named(k.statefulSet, "relayer")).initContainers[1]).REDIS_CLUSTER, "true");
+    // Every relay-miner key in one slot: its MULTI transactions span several keys (CROSSSLOT otherwise).
+    assert.equal(envOf(podSpec(run.named(k.statefulSet, "relayer")).initContainers[1]).LEADER_KEY, "{ha}:miner:global_leader");
+    assert.equal(configYaml(run, "relayer-config").redis.namespace.base_prefix, "{ha}");
+    assert.equal(configYaml(run, "relayer-config").relay_meter.redis_key_prefix, "{ha}");
+    assert.equal(configYaml(run, "miner-config").redis.namespace.base_prefix, "{ha}");
     const exporterEnv = container(run.named(k.deployment, "redis-exporter"), "exporter").env;
     assert.ok(exporterEnv.some((e: { name: string; value: string }) => e.name === "REDIS_EXPORTER_IS_CLUSTER" && e.value === "true"));
   });
@@ -363,9 +422,23 @@ describe("variants", () => {
   });
 
   test("relay-miner overrides are deep-merged into the rendered configs", async () => {
-    const run = await runProgram({ "miner.config": JSON.stringify({ leader_election: { leader_ttl_seconds: 15 } }) });
-    assert.equal(configYaml(run, "miner-config").leader_election.leader_ttl_seconds, 15);
+    const run = await runProgram({ "miner.config": JSON.stringify({ supplier_claiming: { renew_rate_seconds: 5 } }) });
+    assert.equal(configYaml(run, "miner-config").supplier_claiming.renew_rate_seconds, 5);
+    assert.equal(configYaml(run, "miner-config").supplier_claiming.claim_ttl_seconds, 15, "the rest of the block stays derived");
     assert.equal(configYaml(run, "miner-config").metrics.addr, "0.0.0.0:9092", "owned keys keep their values");
+  });
+
+  test("miner failover timings the session windows cannot absorb stop the program, naming what to change", () => {
+    const config = parseStackConfig({ "relayminer-localnet:miner.config": JSON.stringify({ supplier_claiming: { claim_ttl_seconds: 90 } }) }, { projectDir });
+    assert.throws(
+      () => localnetGenesis(config, projectDir),
+      (e: Error) => {
+        assert.ok(pulumi.RunError.isInstance(e));
+        assert.match(e.message, /^a miner crash could lose a session \(validator\.timing = "fast", validator\.blockTimeSeconds = 2,/);
+        assert.match(e.message, /params\.shared\.claim_window_close_offset_blocks = 19 is too short: a miner crash takes up to 101 s .* allowed: 57 or more/);
+        return true;
+      },
+    );
   });
 
   test("a broken genesis description stops the program with a readable error, not a stack trace", async () => {

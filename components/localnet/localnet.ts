@@ -135,6 +135,7 @@ export class RelayMinerLocalnet extends pulumi.ComponentResource {
           redisUrl: this.redis.url,
           node,
           genesisInput: genesis.input,
+          genesis: genesis.artifacts,
           backendHost: this.backend?.host,
           keysSecretName: this.miners.keysSecretName,
         }),

@@ -60,14 +60,16 @@ describe("start-up gates, for real", () => {
     assert.match(passed.out, /leader: miner-0-1/);
   });
 
-  test("on a Redis Cluster the gates follow redirects (redis-cli -c) to the key's node", async () => {
+  test("on a Redis Cluster the gates follow redirects (redis-cli -c) to the key's node, and wait for the hash-tagged lock", async () => {
     const cluster = await startCluster();
     cleanups.push(() => void cluster.stop());
     const url = `redis-cluster://${cluster.ports.map((p) => `127.0.0.1:${p}`).join(",")}`;
     assert.match((await runGate("wait-for-redis.sh", waitForRedisEnv(url), 5000)).out, /redis is up/);
-    const set = spawnSync("redis-cli", ["-c", "-p", String(cluster.ports[0]), "set", redisKeys.leaderLock, "miner-1-7", "EX", "30"], { encoding: "utf8" });
+    const env = waitForLeaderEnv(url);
+    assert.equal(env.LEADER_KEY, "{ha}:miner:global_leader");
+    const set = spawnSync("redis-cli", ["-c", "-p", String(cluster.ports[0]), "set", env.LEADER_KEY, "miner-1-7", "EX", "30"], { encoding: "utf8" });
     assert.equal(set.stdout.trim(), "OK");
-    const passed = await runGate("wait-for-leader.sh", waitForLeaderEnv(url), 10_000);
+    const passed = await runGate("wait-for-leader.sh", env, 10_000);
     assert.equal(passed.code, 0, passed.out);
     assert.match(passed.out, /leader: miner-1-7/);
   });

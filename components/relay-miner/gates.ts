@@ -5,7 +5,7 @@
  * scripts against real servers.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { redisKeys } from "../topology/names";
+import { redisKeyPrefixFor, relayMinerRedisKeys } from "../topology/names";
 import { resources, type ImagePullPolicy } from "../k8s/objects";
 import { envVars, readScripts, scriptCommand, scriptsVolumeMount } from "../k8s/scripts";
 
@@ -26,9 +26,10 @@ export function waitForRedisEnv(redisUrl: string): Record<string, string> {
   return { REDIS_HOST: e.host, REDIS_PORT: String(e.port), REDIS_CLUSTER: String(e.cluster) };
 }
 
-/** Environment of wait-for-leader.sh. */
+/** Environment of wait-for-leader.sh: in a cluster the lock's key carries the hash tag (`{ha}:…`). */
 export function waitForLeaderEnv(redisUrl: string): Record<string, string> {
-  return { ...waitForRedisEnv(redisUrl), LEADER_KEY: redisKeys.leaderLock };
+  const mode = redisEndpoint(redisUrl).cluster ? "cluster" : "standalone";
+  return { ...waitForRedisEnv(redisUrl), LEADER_KEY: relayMinerRedisKeys(redisKeyPrefixFor(mode)).leaderLock };
 }
 
 /** Environment of wait-for-chain.sh. */

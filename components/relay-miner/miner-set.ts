@@ -22,6 +22,8 @@ export interface MinerSetArgs {
   imagePullPolicy: ImagePullPolicy;
   replicas: number;
   redisUrl: string;
+  /** The relay-miner's Redis key prefix (hash-tagged for a Redis Cluster). */
+  keyPrefix: string;
   node: NodeUrls;
   chainId: string;
   blockTimeSeconds: number;
@@ -64,6 +66,7 @@ export class MinerSet extends pulumi.ComponentResource {
 
     this.configYaml = renderMinerConfig({
       redisUrl: args.redisUrl,
+      keyPrefix: args.keyPrefix,
       node: args.node,
       chainId: args.chainId,
       blockTimeSeconds: args.blockTimeSeconds,

@@ -9,7 +9,7 @@ import { podServiceNames, relayerEndpointUrl, serviceNames } from "../topology/n
 import { containerPorts } from "../topology/ports";
 import { labelsFor, selectorFor, type ImagePullPolicy } from "../k8s/objects";
 import { headlessService } from "../k8s/headless-service";
-import { renderRelayerConfig, type NodeUrls, type RelayerService } from "./relayminer-config";
+import { renderRelayerConfig, type NodeUrls, type RelayerService, type SimulationIdentity } from "./relayminer-config";
 import { relayMinerStatefulSet } from "./workload";
 import { gateScripts, waitForLeader } from "./gates";
 
@@ -22,11 +22,15 @@ export interface RelayerSetArgs {
   imagePullPolicy: ImagePullPolicy;
   replicas: number;
   redisUrl: string;
+  /** The relay-miner's Redis key prefix (hash-tagged for a Redis Cluster). */
+  keyPrefix: string;
   node: NodeUrls;
   /** Host relays are forwarded to (the Backend Service, or the user's own backend). */
   backendHost: string;
   /** The services the suppliers stake, with the RPC types advertised for each. */
   services: RelayerService[];
+  /** Dev identities whose simulated relays the relayer answers (localnet only: public keys). */
+  simulationIdentities: SimulationIdentity[];
   /** The Secret with supplier-keys.yaml (from the MinerSet). */
   keysSecretName: pulumi.Input<string>;
   validationMode: "eager" | "optimistic";
@@ -54,11 +58,13 @@ export class RelayerSet extends pulumi.ComponentResource {
 
     this.configYaml = renderRelayerConfig({
       redisUrl: args.redisUrl,
+      keyPrefix: args.keyPrefix,
       node: args.node,
       backendHost: args.backendHost,
       services: args.services,
       validationMode: args.validationMode,
       logLevel: args.logLevel,
+      simulationIdentities: args.simulationIdentities,
       overrides: args.overrides,
     });
 

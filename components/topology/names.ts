@@ -47,14 +47,61 @@ export function serviceUrl(scheme: string, service: string, namespace: string, p
   return `${scheme}://${serviceDns(service, namespace)}:${port}`;
 }
 
-/** Redis key prefix of the relay-miner's HA keys (leader lock, leases, relay streams). */
-export const redisKeyPrefix = "ha";
+/**
+ * Redis key prefix of the relay-miner's keys (its `redis.namespace.base_prefix`, both roles). In a
+ * Redis Cluster it is the hash tag `{ha}`: the relay-miner updates a session's hash and its index
+ * sets (and a tree's nodes and roots) in one MULTI transaction, which a cluster refuses across
+ * slots (CROSSSLOT); with the tag every key lands in one slot. The cost: one primary holds them all.
+ */
+export type RedisMode = "standalone" | "cluster";
+export const redisKeyPrefixFor = (mode: RedisMode): string => (mode === "cluster" ? "{ha}" : "ha");
+export const redisKeyPrefix = redisKeyPrefixFor("standalone");
 
-/** Redis keys and key shapes the relay-miner writes; used by the relayer gate and `npm run status`. */
-export const redisKeys = {
-  leaderLock: `${redisKeyPrefix}:miner:global_leader`,
-  relayStream: (supplier: string) => `${redisKeyPrefix}:relays:${supplier}`,
-} as const;
+/**
+ * The relay-miner's key shapes (reference §4.2, §4.3) under a prefix, so the relayer gate,
+ * `npm run status` and `npm run chaos` agree with one spelling. `*Pattern` values are SCAN globs.
+ */
+export function relayMinerRedisKeys(prefix: string) {
+  return {
+    leaderLock: `${prefix}:miner:global_leader`,
+    relayStream: (supplier: string) => `${prefix}:relays:${supplier}`,
+    /** Set of miner instance ids that registered as active. */
+    activeSet: `${prefix}:miner:active`,
+    /** Heartbeat of one miner instance: unix nanoseconds, TTL = the supplier claim TTL. */
+    instance: (instanceId: string) => `${prefix}:miner:instance:${instanceId}`,
+    instancePattern: `${prefix}:miner:instance:*`,
+    /** Supplier lease: value = owning instance id, SET NX EX <claim TTL>. */
+    supplierLease: (supplier: string) => `${prefix}:miner:claim:${supplier}`,
+    supplierLeasePattern: `${prefix}:miner:claim:*`,
+    relayStreamPattern: `${prefix}:relays:*`,
+    /** Consumer group of the miners on every relay stream. */
+    relayConsumerGroup: `${prefix}-miners`,
+    /** Session metadata (JSON). */
+    session: (supplier: string, sessionId: string) => `${prefix}:miner:sessions:${supplier}:${sessionId}`,
+    /** Set of a supplier's session ids. */
+    sessionIndex: (supplier: string) => `${prefix}:miner:sessions:${supplier}:index`,
+    sessionIndexPattern: `${prefix}:miner:sessions:*:index`,
+    /** Set of a supplier's session ids in one lifecycle state. */
+    sessionState: (supplier: string, state: string) => `${prefix}:miner:sessions:${supplier}:state:${state}`,
+    sessionStatePattern: `${prefix}:miner:sessions:*:state:*`,
+    /** Pub/sub channel of block events `{height, hash?, timestamp}`, published by the miner leader. */
+    blockEventsChannel: `${prefix}:events:blocks`,
+  } as const;
+}
+
+export type RelayMinerRedisKeys = ReturnType<typeof relayMinerRedisKeys>;
+
+/**
+ * A miner is named twice in Redis: the leader lock holds `<hostname>-<pid>`; its supplier leases
+ * and the active set hold its stream consumer name, `miner-<hostname>-<pid>` (unless miner.config
+ * sets redis.consumer_name).
+ */
+export const consumerNameOfLeader = (leaderId: string): string => `miner-${leaderId}`;
+
+/** The keys of a standalone Redis (the default topology). */
+const standaloneKeys = relayMinerRedisKeys(redisKeyPrefix);
+export const redisKeys = { leaderLock: standaloneKeys.leaderLock, relayStream: standaloneKeys.relayStream } as const;
+export const minerRedisKeys = standaloneKeys;
 
 /** Where key Secrets are mounted inside relay-miner and validator pods. */
 export const mountPaths = {
@@ -75,31 +122,3 @@ export function relayerEndpointUrl(namespace: string, relayPort: number): string
 export function validatorP2pAddress(p2pPort: number): string {
   return `${serviceNames.validator}:${p2pPort}`;
 }
-
-/**
- * The rest of the relay-miner's HA key shapes that `npm run status` reads,
- * next to `redisKeys` so every reader agrees with one spelling. `*Pattern` values are SCAN globs.
- */
-export const minerRedisKeys = {
-  /** Set of miner instance ids that registered as active. */
-  activeSet: `${redisKeyPrefix}:miner:active`,
-  /** Heartbeat of one miner instance: unix nanoseconds, TTL 90 s. */
-  instance: (instanceId: string) => `${redisKeyPrefix}:miner:instance:${instanceId}`,
-  instancePattern: `${redisKeyPrefix}:miner:instance:*`,
-  /** Supplier lease: value = owning instance id, SET NX EX 90 s. */
-  supplierLease: (supplier: string) => `${redisKeyPrefix}:miner:claim:${supplier}`,
-  supplierLeasePattern: `${redisKeyPrefix}:miner:claim:*`,
-  relayStreamPattern: `${redisKeyPrefix}:relays:*`,
-  /** Consumer group of the miners on every relay stream. */
-  relayConsumerGroup: `${redisKeyPrefix}-miners`,
-  /** Session metadata (JSON). */
-  session: (supplier: string, sessionId: string) => `${redisKeyPrefix}:miner:sessions:${supplier}:${sessionId}`,
-  /** Set of a supplier's session ids. */
-  sessionIndex: (supplier: string) => `${redisKeyPrefix}:miner:sessions:${supplier}:index`,
-  sessionIndexPattern: `${redisKeyPrefix}:miner:sessions:*:index`,
-  /** Set of a supplier's session ids in one lifecycle state. */
-  sessionState: (supplier: string, state: string) => `${redisKeyPrefix}:miner:sessions:${supplier}:state:${state}`,
-  sessionStatePattern: `${redisKeyPrefix}:miner:sessions:*:state:*`,
-  /** Pub/sub channel of block events `{height, hash?, timestamp}`, published by the miner leader. */
-  blockEventsChannel: `${redisKeyPrefix}:events:blocks`,
-} as const;

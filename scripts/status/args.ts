@@ -3,9 +3,8 @@
  * value and what is allowed; the entry point prints it as one line.
  */
 import { hostPortDefaults } from "../../components/topology/ports";
+import { eachArg } from "../flags";
 import { UsageError } from "../usage-error";
-
-export { UsageError };
 
 /** Where Redis is: one node, or the seed nodes of a Redis Cluster. */
 export type RedisTarget =
@@ -86,13 +85,7 @@ export function parseArgs(argv: readonly string[]): StatusArgs {
   let help = false;
   let redisUrl = defaultRedisUrl;
   let blockWaitMs = defaultBlockWaitMs;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === "") throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  eachArg(argv, (flag, value, arg) => {
     switch (flag) {
       case "--json":
         json = true;
@@ -113,8 +106,8 @@ export function parseArgs(argv: readonly string[]): StatusArgs {
         break;
       }
       default:
-        throw new UsageError(`unknown argument ${JSON.stringify(argv[i])}; allowed: --json, --redis <url>, --block-wait <ms>, --help`);
+        throw new UsageError(`unknown argument ${JSON.stringify(arg)}; allowed: --json, --redis <url>, --block-wait <ms>, --help`);
     }
-  }
+  });
   return { json, help, redis: parseRedisUrl(redisUrl), redisUrl, blockWaitMs };
 }

@@ -4,7 +4,8 @@
  */
 import { Cluster, type Redis } from "ioredis";
 import type { Connection } from "./connect";
-import { indexedSupplierOf, instanceOf, keys, leasedSupplierOf, sessionStateOf, streamSupplierOf } from "./keys";
+import { consumerNameOfLeader } from "../../components/topology/names";
+import { indexedSupplierOf, instanceOf, leasedSupplierOf, sessionStateOf, streamSupplierOf } from "./keys";
 import { KeyReader, type KeyProblem } from "./read";
 
 export interface LeaderStatus {
@@ -95,7 +96,8 @@ async function stringWithTtl(r: KeyReader, client: Client, key: string, what: st
   return value === null || ttl === undefined ? null : { value, ttl };
 }
 
-async function leaderOf(r: KeyReader, client: Client): Promise<LeaderStatus | null> {
+async function leaderOf(r: KeyReader, conn: Connection): Promise<LeaderStatus | null> {
+  const { client, keys } = conn;
   const lock = await stringWithTtl(r, client, keys.leaderLock, "the leader lock");
   if (!lock) return null;
   if (lock.value.trim() === "") {
@@ -106,10 +108,11 @@ async function leaderOf(r: KeyReader, client: Client): Promise<LeaderStatus | nu
 }
 
 async function leasesOf(r: KeyReader, conn: Connection): Promise<LeaseStatus[]> {
+  const keys = conn.keys;
   const found = await r.scan(keys.supplierLeasePattern, () => conn.scan(keys.supplierLeasePattern));
   const leases = await Promise.all(
     found.map(async (key) => {
-      const supplier = leasedSupplierOf(key);
+      const supplier = leasedSupplierOf(key, keys);
       const lease = supplier ? await stringWithTtl(r, conn.client, key, "a supplier lease") : null;
       return supplier && lease ? { supplier, owner: lease.value, ttlMs: lease.ttl } : undefined;
     }),
@@ -118,11 +121,12 @@ async function leasesOf(r: KeyReader, conn: Connection): Promise<LeaseStatus[]> 
 }
 
 async function minersOf(r: KeyReader, conn: Connection, leader: LeaderStatus | null, leases: LeaseStatus[], now: number): Promise<MinerStatus[]> {
+  const keys = conn.keys;
   const [registered, heartbeatKeys] = await Promise.all([
     r.read(keys.activeSet, "set", "the active miner set", () => conn.client.smembers(keys.activeSet), [] as string[]),
     r.scan(keys.instancePattern, () => conn.scan(keys.instancePattern)),
   ]);
-  const ids = new Set([...registered, ...heartbeatKeys.map(instanceOf).filter((id): id is string => id !== undefined)]);
+  const ids = new Set([...registered, ...heartbeatKeys.map((k) => instanceOf(k, keys)).filter((id): id is string => id !== undefined)]);
   const miners = await Promise.all(
     [...ids].map(async (id) => {
       const beat = await stringWithTtl(r, conn.client, keys.instance(id), "a miner heartbeat");
@@ -134,7 +138,7 @@ async function minersOf(r: KeyReader, conn: Connection, leader: LeaderStatus | n
         registered: registered.includes(id),
         heartbeatAgeMs: Number.isFinite(ms) ? Math.max(0, Math.round(now - ms)) : null,
         heartbeatTtlMs: beat?.ttl ?? null,
-        leader: leader?.holder === id,
+        leader: leader !== null && (leader.holder === id || consumerNameOfLeader(leader.holder) === id),
         leases: leases.filter((l) => l.owner === id).length,
       };
     }),
@@ -143,10 +147,11 @@ async function minersOf(r: KeyReader, conn: Connection, leader: LeaderStatus | n
 }
 
 async function streamsOf(r: KeyReader, conn: Connection): Promise<StreamStatus[]> {
+  const keys = conn.keys;
   const found = await r.scan(keys.relayStreamPattern, () => conn.scan(keys.relayStreamPattern));
   const streams = await Promise.all(
     found.map(async (key): Promise<StreamStatus | undefined> => {
-      const supplier = streamSupplierOf(key);
+      const supplier = streamSupplierOf(key, keys);
       if (!supplier) return undefined;
       const read = () => Promise.all([conn.client.xlen(key), conn.client.xinfo("GROUPS", key) as Promise<unknown[]>]);
       const got = await r.read(key, "stream", "a relay stream", read, undefined);
@@ -172,6 +177,7 @@ async function streamsOf(r: KeyReader, conn: Connection): Promise<StreamStatus[]
 }
 
 async function sessionsOf(r: KeyReader, conn: Connection): Promise<SessionStatus[]> {
+  const keys = conn.keys;
   const [indexKeys, stateKeys] = await Promise.all([
     r.scan(keys.sessionIndexPattern, () => conn.scan(keys.sessionIndexPattern)),
     r.scan(keys.sessionStatePattern, () => conn.scan(keys.sessionStatePattern)),
@@ -185,12 +191,12 @@ async function sessionsOf(r: KeyReader, conn: Connection): Promise<SessionStatus
   const count = (key: string, what: string) => r.read(key, "set", what, () => conn.client.scard(key), undefined);
   await Promise.all([
     ...indexKeys.map(async (key) => {
-      const supplier = indexedSupplierOf(key);
+      const supplier = indexedSupplierOf(key, keys);
       const n = supplier ? await count(key, "a session index") : undefined;
       if (supplier && n !== undefined) entry(supplier).total = n;
     }),
     ...stateKeys.map(async (key) => {
-      const parsed = sessionStateOf(key);
+      const parsed = sessionStateOf(key, keys);
       const n = parsed ? await count(key, "a session state set") : undefined;
       if (parsed && n !== undefined) entry(parsed.supplier).byState[parsed.state] = n;
     }),
@@ -221,6 +227,7 @@ export function parseBlockEvent(message: string): BlockEvent {
  * height" key: the leader only publishes, so listening is the way to see it.
  */
 export async function waitForBlock(conn: Connection, ms: number): Promise<BlockEvent | null> {
+  const keys = conn.keys;
   if (ms <= 0) return null;
   // Subscribing takes the connection over, so listen on a copy of it.
   const sub: Client = conn.client instanceof Cluster ? conn.client.duplicate() : conn.client.duplicate();
@@ -247,10 +254,10 @@ export async function waitForBlock(conn: Connection, ms: number): Promise<BlockE
 export async function collect(conn: Connection, opts: { url: string; mode: "standalone" | "cluster"; blockWaitMs: number; now?: () => number }): Promise<StatusSnapshot> {
   const r = new KeyReader(conn.client);
   const block = waitForBlock(conn, opts.blockWaitMs).catch((e: unknown) => {
-    r.note(keys.blockEventsChannel, `could not be subscribed to: ${e instanceof Error ? e.message : String(e)}`);
+    r.note(conn.keys.blockEventsChannel, `could not be subscribed to: ${e instanceof Error ? e.message : String(e)}`);
     return null;
   });
-  const [leader, leases, streams, sessions] = await Promise.all([leaderOf(r, conn.client), leasesOf(r, conn), streamsOf(r, conn), sessionsOf(r, conn)]);
+  const [leader, leases, streams, sessions] = await Promise.all([leaderOf(r, conn), leasesOf(r, conn), streamsOf(r, conn), sessionsOf(r, conn)]);
   const miners = await minersOf(r, conn, leader, leases, (opts.now ?? Date.now)());
   const latestBlock = await block;
   return { redis: { url: opts.url, mode: opts.mode }, problems: r.sorted(), leader, miners, leases, streams, sessions, latestBlock, blockWaitMs: opts.blockWaitMs };

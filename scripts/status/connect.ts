@@ -4,6 +4,7 @@
  * that says "unreachable" in two seconds.
  */
 import { Cluster, Redis, type RedisOptions } from "ioredis";
+import { redisKeyPrefixFor, relayMinerRedisKeys, type RelayMinerRedisKeys } from "../../components/topology/names";
 import type { RedisTarget } from "./args";
 import { identifyEndpoint } from "./probe";
 
@@ -21,6 +22,8 @@ export interface Connection {
   client: Redis | Cluster;
   /** Keys matching a glob on every primary (SCAN is per node, so a cluster is walked node by node). */
   scan(pattern: string, type?: string): Promise<string[]>;
+  /** The relay-miner's key spelling for this mode (hash-tagged in a Redis Cluster). */
+  keys: RelayMinerRedisKeys;
   close(): void;
 }
 
@@ -158,7 +161,7 @@ export async function connect(target: RedisTarget): Promise<Connection> {
         `${where(target)} is a Redis Cluster node, but --redis asked for a standalone Redis; use --redis redis-cluster://${where(target)} (any nodes of the cluster, comma-separated)`,
       );
     }
-    return { client, scan: (p, t) => scanNode(client, p, t), close: () => client.disconnect() };
+    return { client, scan: (p, t) => scanNode(client, p, t), keys: relayMinerRedisKeys(redisKeyPrefixFor("standalone")), close: () => client.disconnect() };
   }
 
   const cluster = new Cluster(target.nodes, {
@@ -187,6 +190,7 @@ export async function connect(target: RedisTarget): Promise<Connection> {
       const perNode = await Promise.all(cluster.nodes("master").map((n) => scanNode(n, pattern, type)));
       return [...new Set(perNode.flat())];
     },
+    keys: relayMinerRedisKeys(redisKeyPrefixFor("cluster")),
     close: () => cluster.disconnect(),
   };
 }

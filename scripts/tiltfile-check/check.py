@@ -34,6 +34,8 @@ def evaluate(tiltfile_text, scenario):
         module.add_callable(name, getattr(rec, name))
     module.add_callable("_getenv", rec.getenv)
     module["_subcommand"] = rec.subcommand
+    module["TRIGGER_MODE_AUTO"] = "auto"
+    module["TRIGGER_MODE_MANUAL"] = "manual"
     # Tilt's dialect: top-level if/for allowed; struct for the os/config namespaces.
     dialect = sl.Dialect.extended()
     globals_ = sl.Globals.extended_by([sl.LibraryExtension.StructType])
@@ -56,6 +58,8 @@ class Checks:
 
 
 CONFIG_GET = "pulumi config get*build.relayminerSource*"
+CONFIG_REDIS_MODE = "pulumi config get*redis.mode*"
+CHAOS = ["kill-leader", "kill-miner", "kill-relayer", "pause-redis 10", "restart-validator"]
 # The shape of the stack output `urls`: strings, and lists for per-replica URLs.
 URLS = {"grafana": "http://127.0.0.1:3000", "redis": "redis://127.0.0.1:6379", "relayers": ["http://127.0.0.1:8180", "http://127.0.0.1:8181"]}
 URL_LINKS = [
@@ -71,9 +75,23 @@ def by_name(rec):
     return {r["name"]: r for r in rec.resources}
 
 
-def check_common(c, rec, stack):
+def check_buttons(c, rec, stack, chaos):
     res = by_name(rec)
-    c.eq("resources", sorted(res), ["localnet", "port-forwards"])
+    c.eq("manual resources", sorted(n for n in res if n not in ("localnet", "port-forwards")), sorted(["chaos " + a for a in chaos] + ["verify"]))
+    for action in chaos:
+        r = res.get("chaos " + action, {})
+        c.eq("chaos %s cmd" % action, r.get("cmd"), "npm run chaos -- %s --stack %s" % (action, stack))
+    v = res.get("verify", {})
+    c.eq("verify cmd", v.get("cmd"), "npm run verify -- --stack %s" % stack)
+    for name in ["chaos " + a for a in chaos] + ["verify"]:
+        r = res.get(name, {})
+        c.eq("%s is a button (manual, not run at start)" % name, [r.get("trigger_mode"), r.get("auto_init")], ["manual", False])
+        c.eq("%s waits for the port-forwards" % name, r.get("resource_deps"), ["port-forwards"])
+
+
+def check_common(c, rec, stack, chaos=CHAOS):
+    res = by_name(rec)
+    check_buttons(c, rec, stack, chaos)
     up = res.get("localnet", {})
     steps = up.get("cmd", "").split(" && ")
     c.eq("first step of localnet", steps[0] if steps else None, "pulumi up --stack %s --yes --skip-preview" % stack)
@@ -126,6 +144,10 @@ def scenario_other_stack(c, rec):
     check_common(c, rec, "dev")
 
 
+def scenario_cluster(c, rec):
+    check_common(c, rec, "local", CHAOS + ["kill-redis-primary"])
+
+
 def scenario_down(c, rec):
     destroys = [x for x in rec.local_calls if "destroy" in x["command"]]
     c.eq("tilt down runs pulumi destroy once", [x["command"] for x in destroys], ["pulumi destroy --stack local --yes --skip-preview"])
@@ -139,6 +161,7 @@ SCENARIOS = [
     ("RELAYMINER_SOURCE wins over pulumi config",
      {"env": {"RELAYMINER_SOURCE": "/src/relay-miner"}, "local": [[CONFIG_GET, "../pocket-relay-miner\n"]]}, scenario_env_source),
     ("PULUMI_STACK selects another stack", {"env": {"PULUMI_STACK": "dev"}}, scenario_other_stack),
+    ("redis.mode=cluster adds kill-redis-primary", {"local": [[CONFIG_REDIS_MODE, "cluster\n"]]}, scenario_cluster),
     ("tilt down", {"subcommand": "down"}, scenario_down),
 ]
 

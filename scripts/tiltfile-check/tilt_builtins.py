@@ -67,6 +67,7 @@ class Recorder:
             "name": name, "cmd": cmd, "serve_cmd": serve_cmd, "deps": list(deps or []),
             "ignore": list(ignore or []), "resource_deps": list(resource_deps or []),
             "links": list(links or []), "labels": list(labels or []), "env": dict(env or {}),
+            "trigger_mode": trigger_mode or "auto", "auto_init": auto_init,
         })
 
     def record(self):

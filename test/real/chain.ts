@@ -5,11 +5,11 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { defaultGenesisConfigPath, generateGenesis, loadGenesisInput, type GenesisArtifacts, type GenesisInput } from "../../genesis";
-import { relayerEndpointUrl, validatorP2pAddress } from "../../components/topology/names";
-import { containerPorts } from "../../components/topology/ports";
+import type { GenesisArtifacts, GenesisInput } from "../../genesis";
+import { parseStackConfig } from "../../components/config/load";
+import { localnetGenesis } from "../../components/localnet/genesis";
 import { configureEnv, configureScriptPath } from "../../components/validator/scripts";
-import { freePorts, getJson, run, waitFor, type Proc, type Scratch } from "./support";
+import { freePorts, getJson, repoRoot, run, waitFor, type Proc, type Scratch } from "./support";
 
 export interface GeneratedGenesis {
   input: GenesisInput;
@@ -20,14 +20,13 @@ export interface GeneratedGenesis {
   keysDir: string;
 }
 
-/** Generates the default localnet genesis (what `pulumi up` deploys) into `dir`. */
-export function writeGenesis(dir: string, configPath = defaultGenesisConfigPath): GeneratedGenesis {
-  const input = loadGenesisInput(configPath);
-  // The endpoint suppliers advertise in the default namespace, as the stack generates it.
-  const artifacts = generateGenesis(input, {
-    relayerEndpoint: relayerEndpointUrl("relayminer-localnet", containerPorts.relayer.relay),
-    validatorP2pAddress: validatorP2pAddress(containerPorts.validator.p2p),
-  });
+/**
+ * Generates the genesis `pulumi up` deploys for a stack config (keys without the project prefix,
+ * e.g. { "validator.blockTimeSeconds": "2" }) into `dir`: the same code path, so the same windows.
+ */
+export function writeGenesis(dir: string, stackConfig: Record<string, string> = {}): GeneratedGenesis {
+  const raw = Object.fromEntries(Object.entries(stackConfig).map(([k, v]) => [`relayminer-localnet:${k}`, v]));
+  const { input, artifacts } = localnetGenesis(parseStackConfig(raw, { projectDir: repoRoot }), repoRoot);
   const genesisDir = join(dir, "genesis");
   const keysDir = join(dir, "keys");
   mkdirSync(genesisDir, { recursive: true });
@@ -68,15 +67,15 @@ export async function chainHeight(rpcUrl: string): Promise<number> {
   return Number(s.result.sync_info.latest_block_height);
 }
 
-export async function startChain(scratch: Scratch, pocketd: string, opts: { blockTimeSeconds?: number } = {}): Promise<RunningChain> {
+export async function startChain(scratch: Scratch, pocketd: string, opts: { blockTimeSeconds?: number; stackConfig?: Record<string, string> } = {}): Promise<RunningChain> {
   const dir = scratch.dir("chain");
-  const genesis = writeGenesis(dir);
+  const blockTimeSeconds = opts.blockTimeSeconds ?? 1;
+  const genesis = writeGenesis(dir, { ...opts.stackConfig, "validator.blockTimeSeconds": String(blockTimeSeconds) });
   const home = join(dir, "home");
   const [p2p, rpc, grpc, rest, metrics, pprof, proxyApp] = (await freePorts(7)) as [number, number, number, number, number, number, number];
   const ports: ChainPorts = { p2p, rpc, grpc, rest, metrics, pprof, proxyApp };
 
   run(pocketd, ["init", genesis.input.validator.moniker, "--chain-id", genesis.input.chainId, "--default-denom", "upokt", "--home", home]);
-  const blockTimeSeconds = opts.blockTimeSeconds ?? 1;
   const configureOutput = configure(home, genesis, ports, blockTimeSeconds);
   const rpcUrl = `http://127.0.0.1:${rpc}`;
   const chain: RunningChain = {

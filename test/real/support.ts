@@ -60,6 +60,7 @@ export async function freePorts(count: number): Promise<number[]> {
 export class Scratch {
   readonly dirs: string[] = [];
   private readonly procs: Proc[] = [];
+  private readonly stops: (() => Promise<void>)[] = [];
   private cleaned = false;
 
   constructor() {
@@ -83,6 +84,11 @@ export class Scratch {
     return proc;
   }
 
+  /** Something started outside `start` (with its own stop) that cleanup must end too. */
+  onCleanup(stop: () => Promise<void>): void {
+    this.stops.push(stop);
+  }
+
   private killAllSync(): void {
     for (const p of this.procs) p.signal("SIGKILL");
   }
@@ -90,7 +96,7 @@ export class Scratch {
   async cleanup(): Promise<void> {
     if (this.cleaned) return;
     this.cleaned = true;
-    await Promise.all(this.procs.map((p) => p.stop()));
+    await Promise.all([...this.procs.map((p) => p.stop()), ...this.stops.map((stop) => stop())]);
     if (!process.env.RML_KEEP_TMP) for (const d of this.dirs) rmSync(d, { recursive: true, force: true });
   }
 }

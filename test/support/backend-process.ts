@@ -1,7 +1,8 @@
 /**
  * Starts the real demo backend (services/backend, its documented entry point src/main.ts) as a
  * child process on 127.0.0.1 with ephemeral ports, and reads the ports from its "listening" log
- * line. Used by the backend scrape test; stop() ends the process and removes its config.
+ * line. Used by the backend scrape test and the real relay network; stop() ends the process and
+ * removes its config.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";

@@ -72,23 +72,28 @@ const parts = ["components/images", "components/redis", "components/validator", 
 export const allowedImports: Readonly<Record<string, readonly string[]>> = {
   "index.ts": ["components/localnet"],
   examples: ["components/localnet"],
-  "components/localnet": ["components/config", "components/topology", "components/k8s", ...parts, "genesis", "dashboards"],
-  // The cross-key rules ask the parts what they own in their rendered configs.
-  "components/config": ["components/topology", "components/relay-miner", "components/backend", "services/backend"],
+  "components/localnet": ["components/config", "components/topology", "components/k8s", "components/timing", ...parts, "genesis", "dashboards"],
+  // The cross-key rules ask the parts what they own in their rendered configs; the timing presets
+  // are a config choice.
+  "components/config": ["components/topology", "components/timing", "components/relay-miner", "components/backend", "services/backend"],
   // A build context that is no directory with a Dockerfile is a config error.
   "components/images": ["components/config"],
   "components/redis": ["components/topology", "components/k8s"],
   "components/validator": ["components/topology", "components/k8s"],
-  "components/relay-miner": ["components/topology", "components/k8s"],
+  // The miners' failover timings follow the block time.
+  "components/relay-miner": ["components/topology", "components/k8s", "components/timing"],
   "components/backend": ["components/topology", "components/k8s"],
   "components/observability": ["components/topology", "components/k8s", "dashboards"],
   "components/topology": ["dashboards"],
+  // Pure: session windows (by the genesis's param names) and failover timings.
+  "components/timing": ["genesis"],
   "components/k8s": [],
   genesis: [],
   dashboards: [],
   "services/backend": [],
-  // `npm run forward` follows the pods through the same kubectl watch `pulumi up` uses.
-  scripts: ["components/config", "components/topology", "components/k8s", "genesis", "dashboards"],
+  // `npm run forward` follows the pods through the same kubectl watch `pulumi up` uses; verify and
+  // chaos size their waits with the same failover and window arithmetic.
+  scripts: ["components/config", "components/topology", "components/k8s", "components/timing", "genesis", "dashboards"],
   // tools/images tags the images it builds with the same content hash the localnet uses;
   // tools/programs builds the Prometheus release the config schema deploys (PROMETHEUS_VERSION).
   tools: ["genesis", "components/images", "components/config"],

@@ -5,14 +5,16 @@
  * status reader must not confuse with them. Returns what a correct reader should report.
  */
 import type { Cluster, Redis } from "ioredis";
-import { keys } from "../../scripts/status/keys";
+import type { RelayMinerRedisKeys } from "../../components/topology/names";
+import { keys as standaloneKeys } from "../../scripts/status/keys";
 
+/** As the relay-miner names them: `<hostname>-<pid>` in the lock, `miner-<hostname>-<pid>` elsewhere. */
 export const fixture = {
   leader: "miner-0-17",
-  miners: ["miner-0-17", "miner-1-17"],
+  miners: ["miner-miner-0-17", "miner-miner-1-17"],
   /** Registered in the active set but its heartbeat expired. */
-  staleMiner: "miner-9-3",
-  leases: { pokt1supplieraaa: "miner-0-17", pokt1supplierbbb: "miner-1-17", pokt1supplierccc: "miner-0-17" } as Record<string, string>,
+  staleMiner: "miner-miner-9-3",
+  leases: { pokt1supplieraaa: "miner-miner-0-17", pokt1supplierbbb: "miner-miner-1-17", pokt1supplierccc: "miner-miner-0-17" } as Record<string, string>,
   streams: { pokt1supplieraaa: { length: 5, pending: 3 }, pokt1supplierbbb: { length: 2, pending: null } } as Record<string, { length: number; pending: number | null }>,
   sessions: {
     pokt1supplieraaa: { active: ["s3"], claimed: ["s1", "s2"] },
@@ -21,7 +23,7 @@ export const fixture = {
   heartbeatAgeMs: 2000,
 };
 
-export async function writeRelayMinerState(r: Redis | Cluster, now = Date.now()): Promise<void> {
+export async function writeRelayMinerState(r: Redis | Cluster, now = Date.now(), keys: RelayMinerRedisKeys = standaloneKeys): Promise<void> {
   await r.set(keys.leaderLock, fixture.leader, "EX", 30);
   await r.sadd(keys.activeSet, ...fixture.miners, fixture.staleMiner);
   for (const id of fixture.miners) {
