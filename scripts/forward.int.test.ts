@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { localnetOutputs } from "../components/topology/outputs";
 import { forwardsOf } from "../components/config/forwards";
 import { localnetSchema } from "../components/config/schema";
+import { settleRelayMiner } from "../components/config/relay-miner-version";
 import { parseForwards, planForwards, restartDelayMs } from "./forward/plan";
 import { supervise } from "./forward/supervise";
 
@@ -30,7 +31,7 @@ function script(dir: string, name: string, body: string): string {
 }
 
 // Exactly what the stack exports as `forwards`.
-const specs = localnetOutputs("relayminer-localnet", forwardsOf(localnetSchema.parse({}))).forwards;
+const specs = localnetOutputs("relayminer-localnet", forwardsOf(settleRelayMiner(localnetSchema.parse({})).config)).forwards;
 const specsJson = JSON.stringify(specs);
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}) {

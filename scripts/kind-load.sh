@@ -34,17 +34,21 @@ need_docker_engine
 need_kind
 cluster_exists || die "no kind cluster named $CLUSTER_NAME (create it with: npm run cluster:up, or set KIND_CLUSTER_NAME)"
 
-# stack_image <key> <default>: the image ref the stack deploys.
-stack_image() {
+# stack_value <key> <default>: a key of the stack config (flat or --path), else the default.
+stack_value() {
   local value=""
   if command -v pulumi >/dev/null 2>&1; then
-    value="$(pulumi config get "images.$1" --stack "$STACK" 2>/dev/null \
-      || pulumi config get --path "images.$1" --stack "$STACK" 2>/dev/null || true)"
+    value="$(pulumi config get "$1" --stack "$STACK" 2>/dev/null \
+      || pulumi config get --path "$1" --stack "$STACK" 2>/dev/null || true)"
   fi
   printf '%s' "${value:-$2}"
 }
-backend_image="$(stack_image backend relayminer-localnet/backend:dev)"
-relayminer_image="$(stack_image relayMiner ghcr.io/pokt-network/pocket-relay-miner:0.1.35)"
+# The relay-miner's default image is the one of relayMiner.version: each version is published
+# under its own name as the tag (components/relay-miner/versions/versions.ts).
+RELAYMINER_DEFAULT_VERSION=v0.1.2
+backend_image="$(stack_value images.backend relayminer-localnet/backend:dev)"
+relayminer_version="$(stack_value relayMiner.version "$RELAYMINER_DEFAULT_VERSION")"
+relayminer_image="$(stack_value images.relayMiner "ghcr.io/pokt-network/pocket-relay-miner:$relayminer_version")"
 
 if [ "$build" = true ]; then
   say "building $backend_image from services/backend"

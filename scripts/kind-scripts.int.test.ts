@@ -9,6 +9,11 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { localnetSchema } from "../components/config/schema";
+import { settleRelayMiner } from "../components/config/relay-miner-version";
+
+/** What a stack with no config deploys (the script falls back to the same). */
+const stackDefaults = settleRelayMiner(localnetSchema.parse({})).config;
 
 const root = join(__dirname, "..");
 const dirs: string[] = [];
@@ -147,7 +152,7 @@ describe("cluster-down.sh and kind-load.sh", () => {
     const defaults = s.run("kind-load.sh", [], { FAKE_CLUSTERS: "relayminer", FAKE_IMAGES_PRESENT: "1" });
     assert.deepEqual(
       defaults.log.filter((l) => l.startsWith("kind load")),
-      ["kind load docker-image relayminer-localnet/backend:dev --name relayminer", "kind load docker-image ghcr.io/pokt-network/pocket-relay-miner:0.1.35 --name relayminer"],
+      ["kind load docker-image relayminer-localnet/backend:dev --name relayminer", `kind load docker-image ${stackDefaults.images.relayMiner} --name relayminer`],
     );
     for (const bad of ["me/backend", "me/backend:latest", "localhost:5001/backend"]) {
       const refused = s.run("kind-load.sh", [bad], { FAKE_CLUSTERS: "relayminer" });

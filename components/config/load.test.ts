@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseStackConfig, mergeRawConfig } from "./load";
 import { ConfigError } from "./errors";
+import { configProblems } from "../../test/support/config-problems";
 
 /** A project dir with the files the default config references. */
 function projectDir(): string {
@@ -20,15 +21,7 @@ function parse(raw: Record<string, string>) {
   return parseStackConfig(raw, ctx);
 }
 
-function problemsOf(raw: Record<string, string>): string[] {
-  try {
-    parse(raw);
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
-    return e.problems.map((p) => `${p.key}${p.value === undefined ? "" : ` = ${JSON.stringify(p.value)}`}: ${p.message}`);
-  }
-  assert.fail("expected the config to be rejected");
-}
+const problemsOf = (raw: Record<string, string>): string[] => configProblems(() => parse(raw));
 
 describe("stack config", () => {
   test("an empty stack gives the seed topology", () => {
@@ -143,7 +136,7 @@ describe("config errors name the key, the value and what is allowed", () => {
   test("referenced files must exist", () => {
     const [p] = problemsOf({ [`${P}validator.genesisFile`]: "nope.yaml" });
     assert.match(p, /^validator.genesisFile = "nope.yaml": no such file/);
-    const [q] = problemsOf({ [`${P}build.relayminerSource`]: "../no-such-checkout" });
+    const [q] = problemsOf({ [`${P}build.relayminerSource`]: "../no-such-checkout", [`${P}relayMiner.version`]: "v0.1.2" });
     assert.match(q, /^build.relayminerSource = "..\/no-such-checkout": no such directory/);
   });
 
@@ -181,16 +174,44 @@ describe("config errors name the key, the value and what is allowed", () => {
     const c = parse({ [`${P}images.backend`]: "localhost:5001/relayminer-localnet/backend:3f2a9c", [`${P}images.grafana`]: `grafana/grafana@sha256:${"a".repeat(64)}` });
     assert.equal(c.images.backend, "localhost:5001/relayminer-localnet/backend:3f2a9c");
     assert.deepEqual(problemsOf({ [`${P}images.pocketd`]: "pocketd latest" }), [
-      'images.pocketd = "pocketd latest": must be an image reference such as redis:8.4-alpine or localhost:5001/backend:dev',
+      'images.pocketd = "pocketd latest": must be an image reference such as redis:8.10.2-alpine or localhost:5001/backend:dev',
     ]);
   });
 
-  test("Redis must be 8.2 or newer (XACKDEL); unversioned tags are trusted", () => {
-    assert.deepEqual(problemsOf({ [`${P}images.redis`]: "redis:7.2-alpine" }), [
-      'images.redis = "redis:7.2-alpine": must be Redis 8.2 or newer (the miner acknowledges relays with XACKDEL); e.g. redis:8.4-alpine',
+  test("Redis meets the chosen relay-miner's minimum, named with both versions; unversioned tags are trusted", () => {
+    assert.deepEqual(problemsOf({ [`${P}images.redis`]: "redis:8.4-alpine" }), [
+      'images.redis = "redis:8.4-alpine": is Redis 8.4.0, below 8.10.0, the minimum of relay-miner v0.1.2 (relayMiner.version: both binaries refuse an older Redis at startup); use a Redis 8.10.0 or newer image, or a relayMiner.version whose minimum it meets (ad37bcb)',
     ]);
-    assert.equal(parse({ [`${P}images.redis`]: "redis:8.2.1" }).images.redis, "redis:8.2.1");
+    assert.deepEqual(problemsOf({ [`${P}images.redis`]: "redis:7.2-alpine", [`${P}relayMiner.version`]: "ad37bcb" }), [
+      'images.redis = "redis:7.2-alpine": is Redis 7.2.0, below 8.2.0, the minimum of relay-miner ad37bcb (relayMiner.version: the miner acknowledges relays with XACKDEL); use a Redis 8.2.0 or newer image',
+    ]);
+    assert.equal(parse({ [`${P}images.redis`]: "redis:8.4-alpine", [`${P}relayMiner.version`]: "ad37bcb" }).images.redis, "redis:8.4-alpine");
+    assert.equal(parse({ [`${P}images.redis`]: "redis:8.10.0" }).images.redis, "redis:8.10.0");
     assert.equal(parse({ [`${P}images.redis`]: "registry.local:5000/redis:edge" }).images.redis, "registry.local:5000/redis:edge");
+    assert.equal(parse({ [`${P}images.redis`]: "redis:7.2-alpine", [`${P}redis.enabled`]: "false", [`${P}miner.count`]: "0", [`${P}relayer.count`]: "0" }).redis.enabled, false);
+  });
+
+  test("the default Redis image meets the current release's minimum", () => {
+    const c = parse({});
+    assert.equal(c.relayMiner.version, "v0.1.2");
+    assert.equal(c.images.redis, "redis:8.10.2-alpine");
+  });
+
+  test("an evicting Redis is refused where the version refuses to start on one", () => {
+    assert.deepEqual(problemsOf({ [`${P}redis.evictionPolicy`]: "allkeys-lru" }), [
+      'redis.evictionPolicy = "allkeys-lru": relay-miner v0.1.2 (relayMiner.version) refuses to start unless Redis\' maxmemory-policy is noeviction; allowed: noeviction',
+    ]);
+    assert.equal(parse({ [`${P}redis.evictionPolicy`]: "allkeys-lru", [`${P}relayMiner.version`]: "ad37bcb" }).redis.evictionPolicy, "allkeys-lru");
+  });
+
+  test("overrides the chosen version refuses are named with their key; the pinned commit's own rules apply to it", () => {
+    const override = { [`${P}miner.config`]: JSON.stringify({ logging: { level: "trace" }, leader_election: { leader_ttl_seconds: 3 } }) };
+    assert.deepEqual(problemsOf(override), [
+      // Named once: the type check's message where both checks refuse a key.
+      "miner.config.leader_election.leader_ttl_seconds = 3: must be an integer of at least 5",
+      'miner.config.logging.level = "trace": must be one of debug, info, warn, error (relay-miner v0.1.2, relayMiner.version)',
+    ]);
+    assert.deepEqual(problemsOf({ ...override, [`${P}relayMiner.version`]: "ad37bcb" }), ["miner.config.leader_election.leader_ttl_seconds = 3: must be an integer of at least 5"]);
   });
 
   test("every problem is reported at once", () => {

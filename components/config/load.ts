@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { localnetSchema, type LocalnetConfig } from "./schema";
+import { settleRelayMiner } from "./relay-miner-version";
 import { allowedOf, fieldsOf, schemaAt } from "./introspect";
 import { ConfigError, closest, type ConfigProblem } from "./errors";
 import { checkRules, type RuleContext } from "./rules";
@@ -106,9 +107,9 @@ export function parseConfigTree(tree: Tree, ctx: RuleContext, mergeProblems: Con
   const result = localnetSchema.safeParse(tree);
   const problems = [...mergeProblems];
   if (!result.success) problems.push(...problemsFromIssues(result.error.issues, tree));
-  if (problems.length > 0) throw new ConfigError(problems);
-  const config = result.data as LocalnetConfig;
-  const ruleProblems = checkRules(config, ctx);
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  const { config, problems: versionProblems } = settleRelayMiner(result.data);
+  const ruleProblems = [...versionProblems, ...checkRules(config, ctx, { versionKnown: versionProblems.length === 0 })];
   if (ruleProblems.length > 0) throw new ConfigError(ruleProblems);
   return Object.freeze(config);
 }

@@ -8,6 +8,7 @@ import { defaultOf, descriptionOf, fieldsOf, kindOf, leafFields } from "./intros
 const groupDescriptions: Record<string, string> = {
   kube: "Which cluster and how to talk to it.",
   images: "Container images (pin tags; never `latest`).",
+  relayMiner: "Which pocket-relay-miner version runs, and so which config and Redis rules apply.",
   build: "Building images from local sources (needs a Docker engine).",
   redis: "Redis topology and limits.",
   validator: "The pocketd validator and its genesis.",

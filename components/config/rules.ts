@@ -12,6 +12,8 @@ import { effectiveMinerHaTimings, ownedKeysIn, ownedMinerKeys, ownedRelayerKeys 
 import { haTimingProblems } from "../timing/failover";
 import { backendConfigSchema } from "../../services/backend/config-schema";
 import { backendConfigObject, ownedBackendKeys } from "../backend/config";
+import { overrideProblems } from "../relay-miner/versions/fit";
+import { formatRedisVersion, imageTag, relayMinerVersionIds, relayMinerVersions, type RedisVersion } from "../relay-miner/versions/versions";
 import { imagesPinned } from "./image-rules";
 import { minerConfigShape, relayerConfigShape } from "./relayminer-shapes";
 import { checkShape } from "./shape";
@@ -166,13 +168,25 @@ function getPath(root: Record<string, unknown>, dotted: string): unknown {
 }
 
 /** Overrides have the types, enums and bounds the relay-miner accepts (owned keys aside). */
-const overridesFitRelayMiner: Rule = (c) => {
+const overridesHaveRelayMinerShapes: Rule = (c) => {
   const check = (role: "relayer" | "miner", overrides: Record<string, unknown>, owned: readonly string[]) => {
     const base = `${role}.config`;
     const isOwned = (key: string) => owned.some((o) => key === `${base}.${o}` || key.startsWith(`${base}.${o}.`) || key.startsWith(`${base}.${o}[`));
     return checkShape(overrides, role === "relayer" ? relayerConfigShape : minerConfigShape, base).filter((p) => !isOwned(p.key));
   };
   return [...check("relayer", c.relayer.config, ownedRelayerKeys), ...check("miner", c.miner.config, ownedMinerKeys)];
+};
+
+/** Overrides set nothing the chosen relay-miner version would refuse (retired keys, enums, minimums). */
+const overridesFitVersion: Rule = (c) => [
+  ...overrideProblems(c.relayMiner.version, "relayer", c.relayer.config),
+  ...overrideProblems(c.relayMiner.version, "miner", c.miner.config),
+];
+
+/** Both override checks, each key named once: the shape's message (its type) first, else the version's. */
+const overridesFitRelayMiner: Rule = (c, ctx) => {
+  const named = new Set<string>();
+  return [...overridesHaveRelayMinerShapes(c, ctx), ...overridesFitVersion(c, ctx)].filter((p) => !named.has(p.key) && named.add(p.key));
 };
 
 /** backend.config is checked with the backend's own schema now, not when the pod starts. */
@@ -196,6 +210,45 @@ const backendConfigValid: Rule = (c) => {
   });
 };
 
+/** The Redis version an image's tag names (`redis:8.10.2-alpine` → 8.10.2), if it names one. */
+export function redisVersionOfImage(ref: string): RedisVersion | undefined {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(imageTag(ref) ?? "");
+  return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0) } : undefined;
+}
+
+const atLeast = (v: RedisVersion, min: RedisVersion) => v.major - min.major || v.minor - min.minor || v.patch - min.patch;
+
+/** The chosen relay-miner's Redis minimum; a tag without a version (a local build) cannot be checked. */
+const redisNewEnough: Rule = (c) => {
+  const have = redisVersionOfImage(c.images.redis);
+  if (!c.redis.enabled || !have) return [];
+  const { id, redis } = relayMinerVersions[c.relayMiner.version];
+  if (atLeast(have, redis.minimum) >= 0) return [];
+  const need = formatRedisVersion(redis.minimum);
+  const older = relayMinerVersionIds.filter((v) => atLeast(have, relayMinerVersions[v].redis.minimum) >= 0);
+  const instead = older.length ? `, or a relayMiner.version whose minimum it meets (${older.join(", ")})` : "";
+  return [
+    {
+      key: "images.redis",
+      value: c.images.redis,
+      message: `is Redis ${formatRedisVersion(have)}, below ${need}, the minimum of relay-miner ${id} (relayMiner.version: ${redis.why}); use a Redis ${need} or newer image${instead}`,
+    },
+  ];
+};
+
+/** Versions that refuse to start on an evicting Redis: an evicted key is a claim that cannot be proved. */
+const evictionPolicyAllowed: Rule = (c) => {
+  const { id, redis } = relayMinerVersions[c.relayMiner.version];
+  if (!c.redis.enabled || !redis.noEviction || c.redis.evictionPolicy === "noeviction") return [];
+  return [
+    {
+      key: "redis.evictionPolicy",
+      value: c.redis.evictionPolicy,
+      message: `relay-miner ${id} (relayMiner.version) refuses to start unless Redis' maxmemory-policy is noeviction; allowed: noeviction`,
+    },
+  ];
+};
+
 const rules: Rule[] = [
   backendConfigValid,
   imagesPinned,
@@ -209,10 +262,11 @@ const rules: Rule[] = [
   replicaPortsInRange,
   hostPortsDistinct,
   overridesLeaveOwnedKeys,
-  overridesFitRelayMiner,
   minerTimingsAccepted,
 ];
+/** Rules that ask the chosen relay-miner version: meaningless while the version is in question. */
+const versionRules: Rule[] = [redisNewEnough, evictionPolicyAllowed, overridesFitRelayMiner];
 
-export function checkRules(config: LocalnetConfig, ctx: RuleContext): ConfigProblem[] {
-  return rules.flatMap((rule) => rule(config, ctx));
+export function checkRules(config: LocalnetConfig, ctx: RuleContext, { versionKnown = true } = {}): ConfigProblem[] {
+  return [...rules, ...(versionKnown ? versionRules : [])].flatMap((rule) => rule(config, ctx));
 }

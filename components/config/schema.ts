@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { defaultNamespace } from "../topology/names";
 import { hostPortDefaults, type HostPortName } from "../topology/ports";
+import { currentRelease, formatRedisVersion, relayMinerVersionIds, relayMinerVersions, type RelayMinerVersionId } from "../relay-miner/versions/versions";
 import { timingPresets } from "../timing/sessions";
 
 // Only plain decimal digits: Number() would also read "0x3" as 3 and "1e1" as 10.
@@ -33,12 +34,12 @@ export const bool = () => z.preprocess(toBoolean, z.boolean());
 export const overrides = () => z.preprocess(toObject, z.record(z.string(), z.unknown()));
 
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a DNS label: lowercase letters, digits and '-', at most 63 characters");
-// [registry[:port]/]repository[:tag][@sha256:digest], e.g. localhost:5001/backend:3f2a or redis:8.4-alpine
+// [registry[:port]/]repository[:tag][@sha256:digest], e.g. localhost:5001/backend:3f2a or redis:8.10.2-alpine
 const image = z
   .string()
   .regex(
     /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::\w[\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/,
-    "an image reference such as redis:8.4-alpine or localhost:5001/backend:dev",
+    "an image reference such as redis:8.10.2-alpine or localhost:5001/backend:dev",
   );
 const logLevel = z.enum(["debug", "info", "warn", "error"]);
 const quantity = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)?$/, "a Kubernetes quantity such as 2Gi");
@@ -58,20 +59,36 @@ const kube = z
   })
   .prefault({});
 
+const redisMinimums = relayMinerVersionIds.map((id) => `${formatRedisVersion(relayMinerVersions[id].redis.minimum)} for ${id}`).join(", ");
 /** Prometheus release the localnet deploys; the tests build and run this same version (tools/programs). */
 export const PROMETHEUS_VERSION = "3.5.0";
 
 const images = z
   .strictObject({
     pocketd: image.default("ghcr.io/pokt-network/pocketd:0.1.35").describe("Chain node image (pocketd)."),
-    relayMiner: image.default("ghcr.io/pokt-network/pocket-relay-miner:0.1.35").describe("Relayer and miner image (pocket-relay-miner)."),
-    redis: image.default("redis:8.4-alpine").describe("Redis image; 8.2 or newer (the miner acknowledges with XACKDEL)."),
+    relayMiner: image
+      .optional()
+      .describe(
+        `Relayer and miner image (pocket-relay-miner; both run the same one). Default: the image of relayMiner.version (${relayMinerVersions[currentRelease].image} for the default version). A tag that names no known version needs relayMiner.version.`,
+      ),
+    redis: image.default("redis:8.10.2-alpine").describe(`Redis image; at least the minimum of relayMiner.version (${redisMinimums}).`),
     redisExporter: image.default("oliver006/redis_exporter:v1.74.0").describe("Prometheus exporter for Redis."),
     redisCommander: image.default("ghcr.io/joeferner/redis-commander:0.9.0").describe("Redis Commander web UI."),
     prometheus: image.default(`prom/prometheus:v${PROMETHEUS_VERSION}`).describe("Prometheus image."),
     grafana: image.default("grafana/grafana:12.1.0").describe("Grafana image."),
     backend: image.default("relayminer-localnet/backend:dev").describe("Demo backend image (built from services/backend when build.enabled)."),
     busybox: image.default("busybox:1.37").describe("Small image for init containers and readiness gates."),
+  })
+  .prefault({});
+
+const relayMiner = z
+  .strictObject({
+    version: z
+      .enum(relayMinerVersionIds)
+      .optional()
+      .describe(
+        `Which pocket-relay-miner the relayers and miners run: its image, its config rules, its Redis minimum and its start-up gate follow. Default: the version images.relayMiner's tag names, else ${currentRelease} (the current release). Required with build.relayminerSource or an image whose tag names no version.`,
+      ),
   })
   .prefault({});
 
@@ -192,6 +209,7 @@ export const localnetSchema = z.strictObject({
   namespace: dnsLabel.default(defaultNamespace).describe("Kubernetes namespace of every localnet object."),
   kube,
   images,
+  relayMiner,
   build,
   redis,
   validator,
@@ -202,7 +220,15 @@ export const localnetSchema = z.strictObject({
   ports,
 });
 
-/** The parsed, defaulted, checked stack configuration every component receives. */
-export type LocalnetConfig = z.output<typeof localnetSchema>;
+/** The stack configuration as the schema parses it, before the relay-miner version is settled. */
+export type ParsedConfig = z.output<typeof localnetSchema>;
+/**
+ * The parsed, defaulted, checked stack configuration every component receives: the relay-miner
+ * version and its image are settled (load.ts), so no component guesses either.
+ */
+export type LocalnetConfig = Omit<ParsedConfig, "images" | "relayMiner"> & {
+  images: ParsedConfig["images"] & { relayMiner: string };
+  relayMiner: { version: RelayMinerVersionId };
+};
 /** The shape a user may write (everything optional). */
 export type LocalnetConfigInput = z.input<typeof localnetSchema>;

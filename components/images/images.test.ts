@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { contextHash } from "./context-hash";
 import { localnetSchema, type LocalnetConfigInput } from "../config/schema";
+import { settleRelayMiner } from "../config/relay-miner-version";
 
 interface Registered {
   type: string;
@@ -67,7 +68,7 @@ let seq = 0;
 /** Registers a component and returns its refs plus the docker-build Images it registered. */
 async function deploy(input: LocalnetConfigInput, projectDir: string) {
   const from = registered.length;
-  const { build, images: configured } = localnetSchema.parse(input);
+  const { build, images: configured } = settleRelayMiner(localnetSchema.parse(input)).config;
   const c = new images.LocalnetImages(`images-${seq++}`, { build, images: configured, projectDir });
   const refs = { backend: await value(c.backend), relayMiner: await value(c.relayMiner) };
   const docker = registered.slice(from).filter((r) => r.type.startsWith("docker"));
@@ -79,7 +80,7 @@ const building = { build: { enabled: true } };
 describe("LocalnetImages", () => {
   test("build.enabled=false: configured tags unchanged and no docker resource at all", async () => {
     const { refs, docker } = await deploy({ images: { backend: "me/backend:7" } }, project());
-    assert.deepEqual(refs, { backend: "me/backend:7", relayMiner: "ghcr.io/pokt-network/pocket-relay-miner:0.1.35" });
+    assert.deepEqual(refs, { backend: "me/backend:7", relayMiner: "ghcr.io/pokt-network/pocket-relay-miner:v0.1.2" });
     assert.deepEqual(docker, []);
   });
 
@@ -103,7 +104,7 @@ describe("LocalnetImages", () => {
     const hash = contextHash(join(dir, "services/backend")).slice(0, images.tagHashLength);
     assert.deepEqual(img.inputs.tags, [`localhost:5001/relayminer-localnet/backend:${hash}`]);
     assert.equal(refs.backend, `localhost:5001/relayminer-localnet/backend:${hash}`);
-    assert.equal(refs.relayMiner, "ghcr.io/pokt-network/pocket-relay-miner:0.1.35", "no source: the configured tag");
+    assert.equal(refs.relayMiner, "ghcr.io/pokt-network/pocket-relay-miner:v0.1.2", "no source: the configured tag");
   });
 
   test("relayminerSource set: the relay-miner is built too, under the configured registry", async () => {
@@ -185,7 +186,7 @@ describe("LocalnetImages", () => {
 
 describe("image refs", () => {
   test("repositoryOf drops the registry host, tag and digest", () => {
-    assert.equal(images.repositoryOf("ghcr.io/pokt-network/pocket-relay-miner:0.1.35"), "pokt-network/pocket-relay-miner");
+    assert.equal(images.repositoryOf("ghcr.io/pokt-network/pocket-relay-miner:v0.1.2"), "pokt-network/pocket-relay-miner");
     assert.equal(images.repositoryOf("localhost:5001/a/b:1@sha256:" + "1".repeat(64)), "a/b");
     assert.equal(images.repositoryOf("relayminer-localnet/backend:dev"), "relayminer-localnet/backend");
     assert.equal(images.repositoryOf("busybox"), "busybox");

@@ -50,7 +50,7 @@ export interface LocalnetImagesArgs {
 
 /**
  * The repository part of a configured ref without its registry host and tag:
- * `ghcr.io/pokt-network/pocket-relay-miner:0.1.35` → `pokt-network/pocket-relay-miner`.
+ * `ghcr.io/pokt-network/pocket-relay-miner:v0.1.2` → `pokt-network/pocket-relay-miner`.
  */
 export function repositoryOf(ref: string): string {
   const noDigest = ref.split("@")[0];

@@ -16,7 +16,11 @@ import type { RelayerSetArgs } from "../relay-miner/relayer-set";
 import type { NodeUrls } from "../relay-miner/relayminer-config";
 import type { ObservabilityArgs } from "../observability/observability";
 import { redisKeyPrefixFor } from "../topology/names";
+import { relayMinerVersions } from "../relay-miner/versions/versions";
 import { relayerServicesOf, simulationIdentitiesOf, validatorGenesisOf } from "./genesis";
+
+/** The relay-miner's Redis key prefix for this topology and version (hash-tagged in a cluster where the version allows it). */
+const relayMinerKeyPrefix = (c: LocalnetConfig) => redisKeyPrefixFor(c.redis.mode, relayMinerVersions[c.relayMiner.version].redis.clusterHashTag);
 
 export function providerArgs(c: LocalnetConfig): ProviderArgs {
   return { namespace: c.namespace, context: c.kube.context, kubeconfig: c.kube.kubeconfig, renderDir: c.kube.renderDir };
@@ -86,7 +90,7 @@ export function minerSetArgs(c: LocalnetConfig, i: MinerInputs): MinerSetArgs {
     imagePullPolicy: c.kube.imagePullPolicy,
     replicas: c.miner.count,
     redisUrl: i.redisUrl,
-    keyPrefix: redisKeyPrefixFor(c.redis.mode),
+    keyPrefix: relayMinerKeyPrefix(c),
     node: i.node,
     chainId: i.genesis.summary.chainId,
     blockTimeSeconds: c.validator.blockTimeSeconds,
@@ -114,12 +118,13 @@ export function relayerSetArgs(c: LocalnetConfig, i: RelayerInputs): RelayerSetA
   const backendHost = i.backendHost ?? c.backend.externalHost ?? "";
   return {
     namespace: c.namespace,
+    version: c.relayMiner.version,
     image: i.image,
     gateImage: c.images.redis,
     imagePullPolicy: c.kube.imagePullPolicy,
     replicas: c.relayer.count,
     redisUrl: i.redisUrl,
-    keyPrefix: redisKeyPrefixFor(c.redis.mode),
+    keyPrefix: relayMinerKeyPrefix(c),
     node: i.node,
     backendHost,
     services: relayerServicesOf(i.genesisInput),

@@ -62,10 +62,10 @@ describe("default stack: the seed topology", async () => {
   });
 
   test("images come from config", () => {
-    assert.equal(container(run.named(k.statefulSet, "relayer"), "relayer").image, "ghcr.io/pokt-network/pocket-relay-miner:0.1.35");
-    assert.equal(container(run.named(k.statefulSet, "miner"), "miner").image, "ghcr.io/pokt-network/pocket-relay-miner:0.1.35");
+    assert.equal(container(run.named(k.statefulSet, "relayer"), "relayer").image, "ghcr.io/pokt-network/pocket-relay-miner:v0.1.2");
+    assert.equal(container(run.named(k.statefulSet, "miner"), "miner").image, "ghcr.io/pokt-network/pocket-relay-miner:v0.1.2");
     assert.equal(container(run.named(k.deployment, "validator"), "pocketd").image, "ghcr.io/pokt-network/pocketd:0.1.35");
-    assert.equal(container(run.named(k.statefulSet, "redis"), "redis").image, "redis:8.4-alpine");
+    assert.equal(container(run.named(k.statefulSet, "redis"), "redis").image, "redis:8.10.2-alpine");
     assert.equal(container(run.named(k.deployment, "backend"), "backend").image, "relayminer-localnet/backend:dev");
   });
 
@@ -92,19 +92,31 @@ describe("default stack: the seed topology", async () => {
     assert.equal(parse(run.named(k.configMap, "backend-config").inputs.data["config.yaml"]).workers, 1, "one process: fits the memory request");
   });
 
-  test("start-up gates: miners wait for Redis and block 1, relayers for a leader", () => {
+  test("start-up gates: miners wait for Redis and block 1, relayers (the release) for the miners' service-factor manifest", () => {
     const minerInits = podSpec(run.named(k.statefulSet, "miner")).initContainers.map((c: { name: string }) => c.name);
     assert.deepEqual(minerInits, ["validate-config", "wait-for-redis", "wait-for-chain"]);
-    const [validate, leader] = podSpec(run.named(k.statefulSet, "relayer")).initContainers;
+    const [validate, miners] = podSpec(run.named(k.statefulSet, "relayer")).initContainers;
     assert.deepEqual(validate.command, ["sh", "/scripts/validate-config.sh"]);
     assert.deepEqual(
       validate.env.map((e: { name: string; value: string }) => `${e.name}=${e.value}`),
       ["ROLE=relayer", "CONFIG_FILE=/etc/relayminer/config/config.yaml", "KEYS_FILE=/etc/relayminer/keys/supplier-keys.yaml"],
     );
-    assert.equal(leader.name, "wait-for-leader");
-    assert.deepEqual(leader.command, ["sh", "/scripts/wait-for-leader.sh"]);
-    assert.equal(envOf(leader).LEADER_KEY, "ha:miner:global_leader");
-    assert.match(run.named(k.configMap, "relayer-scripts").inputs.data["wait-for-leader.sh"], /exists "\$LEADER_KEY"/);
+    assert.equal(miners.name, "wait-for-miners");
+    assert.deepEqual(miners.command, ["sh", "/scripts/wait-for-miners.sh"]);
+    assert.equal(envOf(miners).MINERS_KEY, "ha:service_factor:manifest");
+    assert.match(run.named(k.configMap, "relayer-scripts").inputs.data["wait-for-miners.sh"], /exists "\$MINERS_KEY"/);
+  });
+
+  test("the release's invariants hold: Redis with maxmemory and noeviction, relay-miner containers with memory and CPU limits", () => {
+    const conf = run.named(k.configMap, "redis-config").inputs.data["redis.conf"] as string;
+    assert.match(conf, /^maxmemory-policy noeviction$/m);
+    assert.ok(Number(/^maxmemory (\d+)mb$/m.exec(conf)?.[1]) > 0, "maxmemory is set");
+    for (const role of ["relayer", "miner"]) {
+      const c = container(run.named(k.statefulSet, role), role);
+      const env = envOf(c);
+      const limited = Boolean(c.resources?.limits?.memory && c.resources?.limits?.cpu);
+      assert.ok(limited || (env.GOMEMLIMIT && env.GOMAXPROCS), `${role}: GOMEMLIMIT and GOMAXPROCS, or container limits`);
+    }
   });
 
   test("dependency order: relayers → miners → Redis + validator", () => {
@@ -206,7 +218,7 @@ describe("default stack: the seed topology", async () => {
     const gate = await edit(validatorScripts, "height-gate.sh");
     assert.notEqual(gate.validator, base.validator);
     assert.deepEqual({ miner: gate.miner, relayer: gate.relayer }, { miner: base.miner, relayer: base.relayer });
-    const leader = await edit(gateScripts, "wait-for-leader.sh");
+    const leader = await edit(gateScripts, "wait-for-miners.sh");
     assert.notEqual(leader.relayer, base.relayer);
     assert.deepEqual({ validator: leader.validator, miner: leader.miner }, { validator: base.validator, miner: base.miner });
   });
@@ -317,6 +329,15 @@ describe("variants", () => {
     assert.equal(run.outputs.urls.minerMetrics.length, 3);
   });
 
+  test("redis.mode=cluster with the pinned commit: every relay-miner key carries the {ha} hash tag", async () => {
+    // One slot for every key: the commit's MULTI transactions span several keys (CROSSSLOT otherwise).
+    const run = await runProgram({ "redis.mode": "cluster", "relayMiner.version": "ad37bcb" });
+    assert.equal(envOf(podSpec(run.named(k.statefulSet, "relayer")).initContainers[1]).MINERS_KEY, "{ha}:miner:global_leader");
+    assert.equal(configYaml(run, "relayer-config").redis.namespace.base_prefix, "{ha}");
+    assert.equal(configYaml(run, "relayer-config").relay_meter.redis_key_prefix, "{ha}");
+    assert.equal(configYaml(run, "miner-config").redis.namespace.base_prefix, "{ha}");
+  });
+
   test("redis.mode=cluster: 6 nodes, a Job that forms the cluster, cluster URLs everywhere", async () => {
     const run = await runProgram({ "redis.mode": "cluster" });
     const redis = run.named(k.statefulSet, "redis");
@@ -332,11 +353,11 @@ describe("variants", () => {
     assert.match(configYaml(run, "relayer-config").redis.url, /^redis-cluster:\/\/redis-0\.redis\..*,redis-5\.redis\./);
     assert.match(configYaml(run, "miner-config").redis.url, /^redis-cluster:\/\//);
     assert.equal(envOf(podSpec(run.named(k.statefulSet, "relayer")).initContainers[1]).REDIS_CLUSTER, "true");
-    // Every relay-miner key in one slot: its MULTI transactions span several keys (CROSSSLOT otherwise).
-    assert.equal(envOf(podSpec(run.named(k.statefulSet, "relayer")).initContainers[1]).LEADER_KEY, "{ha}:miner:global_leader");
-    assert.equal(configYaml(run, "relayer-config").redis.namespace.base_prefix, "{ha}");
-    assert.equal(configYaml(run, "relayer-config").relay_meter.redis_key_prefix, "{ha}");
-    assert.equal(configYaml(run, "miner-config").redis.namespace.base_prefix, "{ha}");
+    // The release takes only a flat base prefix: its keys keep "ha" in a cluster too.
+    assert.equal(envOf(podSpec(run.named(k.statefulSet, "relayer")).initContainers[1]).MINERS_KEY, "ha:service_factor:manifest");
+    assert.equal(configYaml(run, "relayer-config").redis.namespace.base_prefix, "ha");
+    assert.equal(configYaml(run, "relayer-config").relay_meter, undefined);
+    assert.equal(configYaml(run, "miner-config").redis.namespace.base_prefix, "ha");
     const exporterEnv = container(run.named(k.deployment, "redis-exporter"), "exporter").env;
     assert.ok(exporterEnv.some((e: { name: string; value: string }) => e.name === "REDIS_EXPORTER_IS_CLUSTER" && e.value === "true"));
   });
@@ -347,7 +368,7 @@ describe("variants", () => {
     assert.equal(await job({ "relayer.count": "5" }), base, "the Job must not re-run when Redis is untouched");
     const changes: Record<string, string>[] = [
       { "redis.maxMemoryMb": "512" },
-      { "images.redis": "redis:8.4.1-alpine" },
+      { "images.redis": "redis:8.10.1-alpine" },
       { "kube.imagePullPolicy": "Always" },
       { "redis.cluster.shards": "4" },
     ];
@@ -426,6 +447,24 @@ describe("variants", () => {
     assert.equal(configYaml(run, "miner-config").supplier_claiming.renew_rate_seconds, 5);
     assert.equal(configYaml(run, "miner-config").supplier_claiming.claim_ttl_seconds, 15, "the rest of the block stays derived");
     assert.equal(configYaml(run, "miner-config").metrics.addr, "0.0.0.0:9092", "owned keys keep their values");
+  });
+
+  test("relayMiner.version = ad37bcb: the pinned commit's image, and relayers wait for the leader lock", async () => {
+    const run = await runProgram({ "relayMiner.version": "ad37bcb" });
+    assert.equal(container(run.named(k.statefulSet, "miner"), "miner").image, "ghcr.io/pokt-network/pocket-relay-miner:ad37bcb");
+    const miners = podSpec(run.named(k.statefulSet, "relayer")).initContainers.find((c: { name: string }) => c.name === "wait-for-miners");
+    assert.equal(envOf(miners).MINERS_KEY, "ha:miner:global_leader");
+  });
+
+  test("an override the chosen version refuses is a config error naming the key and the version", async () => {
+    const retired = { "relayer.config": JSON.stringify({ relay_meter: { fail_behavior: "closed" } }) };
+    await assert.rejects(
+      runProgram(retired),
+      /relayer\.config\.relay_meter\.fail_behavior = "closed": was removed from this version.*\(relay-miner v0\.1\.2, relayMiner\.version\)/,
+    );
+    // The pinned commit still reads it: the same override reaches its rendered config.
+    const pinned = await runProgram({ ...retired, "relayMiner.version": "ad37bcb" });
+    assert.equal(configYaml(pinned, "relayer-config").relay_meter.fail_behavior, "closed");
   });
 
   test("miner failover timings the session windows cannot absorb stop the program, naming what to change", () => {

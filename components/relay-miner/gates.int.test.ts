@@ -10,8 +10,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { startCluster, startStandalone } from "../../test/support/redis-server";
-import { redisEndpoint, waitForChainEnv, waitForLeaderEnv, waitForRedisEnv } from "./gates";
-import { redisKeys } from "../topology/names";
+import { redisEndpoint, waitForChainEnv, waitForMinersEnv, waitForRedisEnv } from "./gates";
+import { redisKeyPrefixFor, redisKeys } from "../topology/names";
 
 const cleanups: (() => void)[] = [];
 after(() => cleanups.forEach((c) => c()));
@@ -43,21 +43,37 @@ describe("start-up gates, for real", () => {
     assert.throws(() => redisEndpoint("http://x:1"), /not a redis:\/\/ or redis-cluster:\/\/ URL/);
   });
 
-  test("the leader gate holds until a miner takes the lock, then passes", async () => {
+  test("the miners gate holds until a miner takes the leader lock, then passes", async () => {
     const port = await startRedis();
     const url = `redis://127.0.0.1:${port}`;
     assert.match((await runGate("wait-for-redis.sh", waitForRedisEnv(url), 5000)).out, /redis is up/);
 
-    const held = await runGate("wait-for-leader.sh", waitForLeaderEnv(url), 1500);
+    const held = await runGate("wait-for-miners.sh", waitForMinersEnv(url, "leaderLock", "ha"), 1500);
     assert.equal(held.code, null, "gate must still be waiting (killed by the timeout)");
-    assert.match(held.out, /waiting for a miner leader/);
+    assert.match(held.out, /waiting for the miners: a miner holding the leader lock \(ha:miner:global_leader\)/);
 
-    const gate = runGate("wait-for-leader.sh", waitForLeaderEnv(url), 10_000);
+    const gate = runGate("wait-for-miners.sh", waitForMinersEnv(url, "leaderLock", "ha"), 10_000);
     await new Promise((r) => setTimeout(r, 300));
     spawnSync("redis-cli", ["-p", String(port), "set", redisKeys.leaderLock, "miner-0-1", "EX", "30"]);
     const passed = await gate;
     assert.equal(passed.code, 0);
-    assert.match(passed.out, /leader: miner-0-1/);
+    assert.match(passed.out, /miners are up: a miner holding the leader lock = miner-0-1/);
+  });
+
+  test("the release's gate waits for the service-factor manifest, not for the leader lock", async () => {
+    const port = await startRedis();
+    const url = `redis://127.0.0.1:${port}`;
+    spawnSync("redis-cli", ["-p", String(port), "set", redisKeys.leaderLock, "miner-0-1", "EX", "30"]);
+    const held = await runGate("wait-for-miners.sh", waitForMinersEnv(url, "serviceFactorManifest", "ha"), 1500);
+    assert.equal(held.code, null, "a leader alone must not pass: the relayer would answer 503 until the manifest exists");
+    assert.match(held.out, /waiting for the miners: the service-factor manifest \(ha:service_factor:manifest\)/);
+
+    const gate = runGate("wait-for-miners.sh", waitForMinersEnv(url, "serviceFactorManifest", "ha"), 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    spawnSync("redis-cli", ["-p", String(port), "set", redisKeys.serviceFactorManifest, '{"has_default":false,"overrides":{}}']);
+    const passed = await gate;
+    assert.equal(passed.code, 0, passed.out);
+    assert.match(passed.out, /miners are up: the service-factor manifest = \{"has_default":false/);
   });
 
   test("on a Redis Cluster the gates follow redirects (redis-cli -c) to the key's node, and wait for the hash-tagged lock", async () => {
@@ -65,13 +81,13 @@ describe("start-up gates, for real", () => {
     cleanups.push(() => void cluster.stop());
     const url = `redis-cluster://${cluster.ports.map((p) => `127.0.0.1:${p}`).join(",")}`;
     assert.match((await runGate("wait-for-redis.sh", waitForRedisEnv(url), 5000)).out, /redis is up/);
-    const env = waitForLeaderEnv(url);
-    assert.equal(env.LEADER_KEY, "{ha}:miner:global_leader");
-    const set = spawnSync("redis-cli", ["-c", "-p", String(cluster.ports[0]), "set", env.LEADER_KEY, "miner-1-7", "EX", "30"], { encoding: "utf8" });
+    const env = waitForMinersEnv(url, "leaderLock", redisKeyPrefixFor("cluster"));
+    assert.equal(env.MINERS_KEY, "{ha}:miner:global_leader");
+    const set = spawnSync("redis-cli", ["-c", "-p", String(cluster.ports[0]), "set", env.MINERS_KEY, "miner-1-7", "EX", "30"], { encoding: "utf8" });
     assert.equal(set.stdout.trim(), "OK");
-    const passed = await runGate("wait-for-leader.sh", env, 10_000);
+    const passed = await runGate("wait-for-miners.sh", env, 10_000);
     assert.equal(passed.code, 0, passed.out);
-    assert.match(passed.out, /leader: miner-1-7/);
+    assert.match(passed.out, /= miner-1-7/);
   });
 
   test("the chain gate waits for block 1", async () => {

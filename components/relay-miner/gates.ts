@@ -5,12 +5,13 @@
  * scripts against real servers.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { redisKeyPrefixFor, relayMinerRedisKeys } from "../topology/names";
+import { relayMinerRedisKeys } from "../topology/names";
 import { resources, type ImagePullPolicy } from "../k8s/objects";
 import { envVars, readScripts, scriptCommand, scriptsVolumeMount } from "../k8s/scripts";
+import type { RelayerGateKey } from "./versions/versions";
 
 /** The gate scripts, by file name. */
-export const gateScripts = readScripts(__dirname, ["wait-for-redis.sh", "wait-for-leader.sh", "wait-for-chain.sh"] as const);
+export const gateScripts = readScripts(__dirname, ["wait-for-redis.sh", "wait-for-miners.sh", "wait-for-chain.sh"] as const);
 type GateScript = keyof typeof gateScripts;
 
 /** First host and port of a redis:// or redis-cluster:// URL, and whether it is a cluster. */
@@ -26,10 +27,14 @@ export function waitForRedisEnv(redisUrl: string): Record<string, string> {
   return { REDIS_HOST: e.host, REDIS_PORT: String(e.port), REDIS_CLUSTER: String(e.cluster) };
 }
 
-/** Environment of wait-for-leader.sh: in a cluster the lock's key carries the hash tag (`{ha}:…`). */
-export function waitForLeaderEnv(redisUrl: string): Record<string, string> {
-  const mode = redisEndpoint(redisUrl).cluster ? "cluster" : "standalone";
-  return { ...waitForRedisEnv(redisUrl), LEADER_KEY: relayMinerRedisKeys(redisKeyPrefixFor(mode)).leaderLock };
+const gateKeyMeaning: Record<RelayerGateKey, string> = {
+  leaderLock: "a miner holding the leader lock",
+  serviceFactorManifest: "the service-factor manifest",
+};
+
+/** Environment of wait-for-miners.sh: the key (under the miners' key prefix) the version's relayers need the miners to have written. */
+export function waitForMinersEnv(redisUrl: string, key: RelayerGateKey, keyPrefix: string): Record<string, string> {
+  return { ...waitForRedisEnv(redisUrl), MINERS_KEY: relayMinerRedisKeys(keyPrefix)[key], MINERS_KEY_IS: gateKeyMeaning[key] };
 }
 
 /** Environment of wait-for-chain.sh. */
@@ -57,6 +62,7 @@ function gate(name: string, script: GateScript, env: Record<string, string>, g: 
 /** Runs in the Redis image (redis-cli). */
 export const waitForRedis = (redisUrl: string, g: GateImage) => gate("wait-for-redis", "wait-for-redis.sh", waitForRedisEnv(redisUrl), g);
 /** Runs in the Redis image (redis-cli). */
-export const waitForLeader = (redisUrl: string, g: GateImage) => gate("wait-for-leader", "wait-for-leader.sh", waitForLeaderEnv(redisUrl), g);
+export const waitForMiners = (redisUrl: string, key: RelayerGateKey, keyPrefix: string, g: GateImage) =>
+  gate("wait-for-miners", "wait-for-miners.sh", waitForMinersEnv(redisUrl, key, keyPrefix), g);
 /** Runs in busybox (wget). */
 export const waitForChain = (rpcUrl: string, g: GateImage) => gate("wait-for-chain", "wait-for-chain.sh", waitForChainEnv(rpcUrl), g);

@@ -1,7 +1,8 @@
 /**
  * N relayers behind the Service whose DNS name the suppliers advertise on chain. A relayer starts
- * only once a miner leader holds the lock in Redis (the leader is what publishes block events and
- * fills the caches relayers read); it is ready when its health server says /ready.
+ * only once the miners have written what its version needs in Redis (the leader lock: the leader
+ * publishes block events and fills the caches relayers read; or the service-factor manifest, without
+ * which a release's relayer refuses every relay); it is ready when its health server says /ready.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
@@ -11,13 +12,16 @@ import { labelsFor, selectorFor, type ImagePullPolicy } from "../k8s/objects";
 import { headlessService } from "../k8s/headless-service";
 import { renderRelayerConfig, type NodeUrls, type RelayerService, type SimulationIdentity } from "./relayminer-config";
 import { relayMinerStatefulSet } from "./workload";
-import { gateScripts, waitForLeader } from "./gates";
+import { gateScripts, waitForMiners } from "./gates";
+import { relayMinerVersions, type RelayMinerVersionId } from "./versions/versions";
 
 export interface RelayerSetArgs {
   namespace: string;
+  /** The relay-miner version the image is: its start-up gate applies. */
+  version: RelayMinerVersionId;
   /** pocket-relay-miner image (configured tag, or a content-addressed build). */
   image: pulumi.Input<string>;
-  /** Image of the leader gate (redis-cli). */
+  /** Image of the miners gate (redis-cli). */
   gateImage: string;
   imagePullPolicy: ImagePullPolicy;
   replicas: number;
@@ -100,8 +104,10 @@ export class RelayerSet extends pulumi.ComponentResource {
         keysSecretName: args.keysSecretName,
         ports,
         healthPort: p.health,
-        initContainers: [waitForLeader(args.redisUrl, { image: args.gateImage, imagePullPolicy: args.imagePullPolicy })],
-        scripts: { "wait-for-leader.sh": gateScripts["wait-for-leader.sh"] },
+        initContainers: [
+          waitForMiners(args.redisUrl, relayMinerVersions[args.version].relayerGate, args.keyPrefix, { image: args.gateImage, imagePullPolicy: args.imagePullPolicy }),
+        ],
+        scripts: { "wait-for-miners.sh": gateScripts["wait-for-miners.sh"] },
         governingService: pods.metadata.name,
       },
       child,

@@ -8,7 +8,7 @@
  */
 import { stringify } from "yaml";
 import { containerPorts } from "../topology/ports";
-import { mountPaths } from "../topology/names";
+import { mountPaths, redisKeyPrefix } from "../topology/names";
 import { type MinerHaTimings, minerHaTimings } from "../timing/failover";
 
 /** The relay-miner's backend types (the keys of `services.<id>.backends`). */
@@ -171,7 +171,8 @@ export function relayerConfigObject(i: RelayerConfigInput): Record<string, unkno
   const base = {
     listen_addr: any(p.relay),
     redis: { url: i.redisUrl, namespace: { base_prefix: i.keyPrefix } },
-    relay_meter: { redis_key_prefix: i.keyPrefix },
+    // The relay meter keeps its own prefix (default "ha", a key releases no longer know): set only to follow a hash tag.
+    ...(i.keyPrefix === redisKeyPrefix ? {} : { relay_meter: { redis_key_prefix: i.keyPrefix } }),
     pocket_node: { query_node_rpc_url: i.node.rpc, query_node_grpc_url: i.node.grpc, grpc_insecure: true },
     keys: { keys_file: supplierKeysFile },
     default_validation_mode: i.validationMode,

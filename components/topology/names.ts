@@ -52,18 +52,21 @@ export function serviceUrl(scheme: string, service: string, namespace: string, p
  * Redis Cluster it is the hash tag `{ha}`: the relay-miner updates a session's hash and its index
  * sets (and a tree's nodes and roots) in one MULTI transaction, which a cluster refuses across
  * slots (CROSSSLOT); with the tag every key lands in one slot. The cost: one primary holds them all.
+ * A relay-miner version that accepts only a flat base prefix gets `ha` (hashTagInCluster = false).
  */
 export type RedisMode = "standalone" | "cluster";
-export const redisKeyPrefixFor = (mode: RedisMode): string => (mode === "cluster" ? "{ha}" : "ha");
+export const redisKeyPrefixFor = (mode: RedisMode, hashTagInCluster = true): string => (mode === "cluster" && hashTagInCluster ? "{ha}" : "ha");
 export const redisKeyPrefix = redisKeyPrefixFor("standalone");
 
 /**
- * The relay-miner's key shapes (reference §4.2, §4.3) under a prefix, so the relayer gate,
+ * The relay-miner's key shapes under a prefix, so the relayer gate,
  * `npm run status` and `npm run chaos` agree with one spelling. `*Pattern` values are SCAN globs.
  */
 export function relayMinerRedisKeys(prefix: string) {
   return {
     leaderLock: `${prefix}:miner:global_leader`,
+    /** The miners' service-factor manifest (one JSON document); releases' relayers refuse relays until it exists. */
+    serviceFactorManifest: `${prefix}:service_factor:manifest`,
     relayStream: (supplier: string) => `${prefix}:relays:${supplier}`,
     /** Set of miner instance ids that registered as active. */
     activeSet: `${prefix}:miner:active`,
@@ -100,7 +103,7 @@ export const consumerNameOfLeader = (leaderId: string): string => `miner-${leade
 
 /** The keys of a standalone Redis (the default topology). */
 const standaloneKeys = relayMinerRedisKeys(redisKeyPrefix);
-export const redisKeys = { leaderLock: standaloneKeys.leaderLock, relayStream: standaloneKeys.relayStream } as const;
+export const redisKeys = { leaderLock: standaloneKeys.leaderLock, serviceFactorManifest: standaloneKeys.serviceFactorManifest, relayStream: standaloneKeys.relayStream } as const;
 export const minerRedisKeys = standaloneKeys;
 
 /** Where key Secrets are mounted inside relay-miner and validator pods. */

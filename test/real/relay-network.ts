@@ -10,7 +10,9 @@ import { parse, stringify } from "yaml";
 import { keyringOf } from "../../genesis/keyring";
 import { printable } from "../../scripts/verify/send";
 import type { ForwardSpec } from "../../components/topology/forwards";
-import { renderRelayMinerConfigs, localize, type RenderedRelayMiner } from "./relayminer-configs";
+import { localize } from "./relayminer-configs";
+import { pinnedCommit } from "../../components/relay-miner/versions/versions";
+import { renderRelayMinerConfigs, type RenderedRelayMiner } from "../support/rendered-relayminer";
 import { startChain, waitForHeight, type RunningChain } from "./chain";
 import { startRedisCluster, startStandaloneRedis, type RunningRedis } from "./redis-nodes";
 import { startBackendProcess } from "../support/backend-process";
@@ -185,6 +187,8 @@ export async function startRelayNetwork(scratch: Scratch, opts: RelayNetworkOpti
   const minerCount = opts.miners ?? 2;
   const relayerCount = opts.relayers ?? 1;
   const stackConfig = {
+    // The binaries these tests run are built from the pinned commit.
+    "relayMiner.version": pinnedCommit,
     ...opts.stackConfig,
     "validator.blockTimeSeconds": String(bt),
     "miner.count": String(minerCount),

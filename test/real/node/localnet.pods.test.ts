@@ -111,6 +111,7 @@ describe("the whole localnet on a real node", { timeout: 30 * 60_000 }, () => {
       "wait-for-redis": /^redis is up$/m,
       "wait-for-chain": /^chain is producing blocks$/m,
       "wait-for-leader": /^leader: \S+/m,
+      "wait-for-miners": /^miners are up: /m,
     };
     const seen: string[] = [];
     for (const p of l.pods()) {

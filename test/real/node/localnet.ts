@@ -14,6 +14,7 @@ import type { ImageKey } from "../../../tools/images/contract";
 import { relayMinerBinary } from "../../../tools/images/sources";
 import { nodeBinDir, nodeBinary } from "../../../tools/node/paths";
 import { hostPortDefaults, type HostPortName } from "../../../components/topology/ports";
+import { pinnedCommit } from "../../../components/relay-miner/versions/versions";
 import { offlineEngine, type Engine } from "../engine";
 import { freePorts, type Scratch } from "../support";
 import { startNode, type RealNode } from "./node";
@@ -186,6 +187,8 @@ export async function startLocalnetNode(scratch: Scratch, opts: { config?: Recor
       ...imageConfig,
       // No registry here serves Grafana (tools/README.md).
       "observability.grafana": "false",
+      // The relay-miner binary the tests are given is the pinned commit (tools/versions.env).
+      "relayMiner.version": pinnedCommit,
       ...(relayMiner ? {} : { "relayer.count": "0", "miner.count": "0" }),
       ...(await freeHostPorts()),
       ...opts.config,
