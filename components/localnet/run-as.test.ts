@@ -7,9 +7,11 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { localnetSchema } from "../config/schema";
 import { imageUsers, type ImageUserKey } from "../k8s/run-as";
+import { currentRelease, relayMinerVersions } from "../relay-miner/versions/versions";
 import { runProgram, k, type Registered } from "../../test/support/mock-program";
 
-const images = localnetSchema.parse({}).images;
+// images.relayMiner has no schema default: it follows relayMiner.version (the current release here).
+const images = { ...localnetSchema.parse({}).images, relayMiner: relayMinerVersions[currentRelease].image };
 /** images.<key> default → the key (the same names as imageUsers). */
 const keyOfImage = new Map(Object.entries(images).map(([key, ref]) => [ref, key]));
 
