@@ -7,7 +7,7 @@
  *   npm run bench:boot [-- --rounds 3]
  *
  * Phases, from the start of the up: Redis Ready, validator Ready (its height gate: block 1),
- * backend Ready, Prometheus Ready, miners Ready, leader seen (the relayers' wait-for-leader
+ * backend Ready, Prometheus Ready, miners Ready, leader seen (the relayers' wait-for-miners
  * gate passed, kubelet timestamps: whole seconds), relayers Ready, up returned (every rollout
  * done). Miners and relayers only with a relay-miner binary (RELAYMINER_TOOLS_BIN). Needs root,
  * Debian and `npm run tools:build`; run it under the node lock like the pods tier.
@@ -38,13 +38,13 @@ function rounds(): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const secs = (ms: number | undefined) => (ms === undefined ? "-" : (ms / 1000).toFixed(1)).padStart(8);
 
-/** When the first relayer's wait-for-leader gate finished, ms after `t0` (kubelet timestamps are whole seconds). */
+/** When the first relayer's wait-for-miners gate (the leader lock, for the pinned commit) finished, ms after `t0` (kubelet timestamps are whole seconds). */
 function leaderElectedAt(l: LocalnetNode, t0: number): number | undefined {
   const finished = l
     .pods()
     .filter((p) => p.labels["app.kubernetes.io/name"] === "relayer")
     .flatMap((p) => (p.raw.status?.initContainerStatuses ?? []) as { name: string; state?: { terminated?: { finishedAt?: string } } }[])
-    .filter((c) => c.name === "wait-for-leader" && c.state?.terminated?.finishedAt)
+    .filter((c) => c.name === "wait-for-miners" && c.state?.terminated?.finishedAt)
     .map((c) => Date.parse(c.state!.terminated!.finishedAt!) - t0);
   return finished.length ? Math.min(...finished) : undefined;
 }

@@ -25,10 +25,11 @@ import { NAMESPACE, podsNow, startLocalnetNode, upTimed, workloadOf, type Localn
 const NOT_VERIFIED_RELAY = "NOT VERIFIED: no relay-miner binary (set RELAYMINER_TOOLS_BIN to a directory holding pocket-relay-miner): no miner, relayer or relay on the real node";
 
 /** Does the thing behind a forwarded URL answer in its own protocol? (HTTP: any status below 500, or 200 only when `health` says it is a health or metrics path.) */
-async function answers(url: string, health = false): Promise<string | undefined> {
+async function answers(url: string, health = false, seen?: (what: string) => void): Promise<string | undefined> {
   const u = new URL(url);
   if (u.protocol === "http:") {
     const r = await httpGet(url, 5000);
+    seen?.(r ? `HTTP ${r.status} ${r.body.slice(0, 200)}` : "no connection");
     return r && (health ? r.status === 200 : r.status < 500) ? `HTTP ${r.status}` : undefined;
   }
   const port = Number(u.port);
@@ -110,8 +111,7 @@ describe("the whole localnet on a real node", { timeout: 30 * 60_000 }, () => {
       "validate-config": /^supplier keys readable: [1-9]\d* key\(s\) in /m,
       "wait-for-redis": /^redis is up$/m,
       "wait-for-chain": /^chain is producing blocks$/m,
-      "wait-for-leader": /^leader: \S+/m,
-      "wait-for-miners": /^miners are up: /m,
+      "wait-for-miners": /^miners are up: .+ = \S+/m,
     };
     const seen: string[] = [];
     for (const p of l.pods()) {
@@ -125,7 +125,7 @@ describe("the whole localnet on a real node", { timeout: 30 * 60_000 }, () => {
     }
     console.log(`# init steps passed: ${seen.join(", ")}`);
     const names = new Set(seen.map((s) => s.split(/[/ ]/)[1]));
-    for (const c of ["init", "configure", ...(l.relayMiner ? ["validate-config", "wait-for-redis", "wait-for-chain", "wait-for-leader"] : [])]) assert.ok(names.has(c), `${c} ran`);
+    for (const c of ["init", "configure", ...(l.relayMiner ? ["validate-config", "wait-for-redis", "wait-for-chain", "wait-for-miners"] : [])]) assert.ok(names.has(c), `${c} ran`);
     // The validator's height gate (a readiness probe running height-gate.sh) is what made it Ready.
     const validator = l.pods().find((p) => workloadOf(p) === "validator")!;
     const gate = (validator.raw.status.containerStatuses as { name: string; ready: boolean }[]).find((c) => c.name === "height-gate");
@@ -194,14 +194,23 @@ describe("the whole localnet on a real node", { timeout: 30 * 60_000 }, () => {
     assert.ok(all.length >= 10, JSON.stringify(urls));
     // Where a part has an endpoint that says it works, ask that one (the Prometheus UI is not in the test image: its API is).
     const healthPath = (k: string) => (/Metrics/.test(k) ? "/metrics" : /^relayerHealth/.test(k) ? "/ready" : k === "prometheus" ? "/-/ready" : undefined);
+    const lastSeen = new Map<string, string>();
     const probe = (k: string, u: string) => {
       const path = healthPath(k);
-      return path ? answers(`${u}${path}`, true) : answers(u);
+      return path ? answers(`${u}${path}`, true, (w) => lastSeen.set(k, w)) : answers(u, false, (w) => lastSeen.set(k, w));
     };
     const results = await Promise.all(all.map(async ([k, u]) => [k, u, await waitFor(`${k} ${u}`, () => probe(k, u), 30_000, 500).catch(() => undefined)] as const));
     console.log(`# urls: ${results.map(([k, , r]) => `${k}=${r ?? "NO ANSWER"}`).join(", ")}`);
+    const failed = results.filter(([, , r]) => r === undefined).map(([k]) => k);
+    const forwardSaid = (k: string) =>
+      forward!
+        .log()
+        .split("\n")
+        .filter((x) => x.startsWith(`[${k.replace(/^relayers/, "relayerRelay")}]`))
+        .slice(-5)
+        .join(" | ");
     assert.deepEqual(
-      results.filter(([, , r]) => r === undefined).map(([k, u]) => `${k} ${u}`),
+      failed.map((k) => `${k}: last ${lastSeen.get(k) ?? "-"}; forward: ${forwardSaid(k)}`),
       [],
     );
   });
