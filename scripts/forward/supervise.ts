@@ -99,6 +99,8 @@ export async function supervise(plan: readonly PlannedForward[], opts: Supervise
         c.stderr?.on("data", relay);
         c.on("error", (e) => opts.log(`${prefix} cannot start ${p.command}: ${e.message}`));
         c.on("close", (code, sig) => {
+          // A child that exited before the watch moved the forward on has been replaced already.
+          if (c !== child) return;
           if (opts.signal.aborted) return done();
           if (moving) {
             moving = false;
