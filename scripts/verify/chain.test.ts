@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { sessionTiming } from "../../components/timing/sessions";
-import { type SessionWindows, sessionEndOf, settlementHeightOf } from "./chain";
+import { type SessionWindows, sendStartHeight, sessionEndOf, settlementHeightOf } from "./chain";
 
 const windowsOf = (blockTime: number): SessionWindows => {
   const s = sessionTiming("fast", blockTime);
@@ -24,6 +24,14 @@ describe("session heights", () => {
       [10, 10, 20, 20, 30],
     );
     assert.equal(sessionEndOf({ ...w, anchorHeight: 5 }, 14), 14);
+  });
+
+  test("a batch starts in a session's first two blocks, else at the next session's first block", () => {
+    const w = windowsOf(2);
+    assert.deepEqual(
+      [1, 2, 3, 4, 10, 11, 12, 13].map((h) => sendStartHeight(w, h)),
+      [1, 2, 11, 11, 11, 11, 12, 21],
+    );
   });
 
   test("the recorded 2 s run settled the session ending at 10 in block 50, as computed", () => {

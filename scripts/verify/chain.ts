@@ -22,6 +22,16 @@ export function sessionEndOf(w: SessionWindows, height: number): number {
   return start + w.numBlocksPerSession - 1;
 }
 
+/**
+ * The height to start sending a batch of relays at: now, in a session's first two blocks, else the
+ * first block of the next session. The relay client takes its session once, at start, so a batch
+ * that outlives the session (and its grace period) has its last relays refused.
+ */
+export function sendStartHeight(w: SessionWindows, height: number): number {
+  const end = sessionEndOf(w, height);
+  return end - height + 1 >= w.numBlocksPerSession - 1 ? height : end + 1;
+}
+
 /** The height whose end block settles (or expires) the claims of a session ending at `sessionEnd`. */
 export function settlementHeightOf(w: SessionWindows, sessionEnd: number): number {
   return sessionEnd + w.claimWindowOpenOffset + 1 + w.claimWindowCloseOffset + w.proofWindowOpenOffset + w.proofWindowCloseOffset;

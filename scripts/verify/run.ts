@@ -5,7 +5,7 @@
  */
 import { blockTimeMs, latestBlock, relayEventsBetween } from "../chain-events";
 import type { VerifyArgs } from "./args";
-import { applicationStakeAt, balanceAt, sessionEndOf, sessionWindows, settlementHeightOf, type SessionWindows } from "./chain";
+import { applicationStakeAt, balanceAt, sendStartHeight, sessionEndOf, sessionWindows, settlementHeightOf, type SessionWindows } from "./chain";
 import type { VerifyEndpoints } from "./endpoints";
 import { scrapeRelayers, scrapeSettled, servedBetween, type ServedCounts } from "./metrics";
 import { reconcile, type Reconciliation } from "./reconcile";
@@ -175,11 +175,17 @@ export async function runVerify(args: VerifyArgs, endpoints: VerifyEndpoints, op
     return settleAndReconcile(endpoints, before.served, { fromHeight, lastHeight: head.height }, { ...opts, timeoutSeconds: args.timeoutSeconds });
   }
   const clientArgs = relayClientArgs(endpoints, { count: args.send, service: args.service, mode: args.mode, chainId: head.chainId });
+  const startAt = sendStartHeight(await sessionWindows(endpoints.rest), head.height);
+  if (startAt > head.height) {
+    progress(`waiting for height ${startAt} (a new session) so the ${args.send} relays fit in one session`);
+    const clock = opts.clock ?? realClock;
+    await waitForHeight(endpoints.rpc, startAt, clock.now() + args.timeoutSeconds * 1000, clock, () => undefined);
+  }
   progress(`sending ${args.send} ${args.mode} relays for ${args.service}`);
   const send = sendRelays(opts.relayClient ?? "pocket-relay-miner", clientArgs, args.send);
   const served = servedBetween(before.served, (await scrapeSettled(endpoints.relayerMetrics, (opts.clock ?? realClock).sleep)).served);
   const lastHeight = (await latestBlock(endpoints.rpc)).height;
-  const report = await settleAndReconcile(endpoints, served, { fromHeight: head.height, lastHeight }, { ...opts, timeoutSeconds: args.timeoutSeconds });
+  const report = await settleAndReconcile(endpoints, served, { fromHeight: startAt, lastHeight }, { ...opts, timeoutSeconds: args.timeoutSeconds });
   if (send.succeeded < args.send) {
     report.reconciliation.problems.unshift(`the relay client served ${send.succeeded} of ${args.send} relays (exit ${send.exitCode}): ${send.tail.split("\n").pop()}`);
     report.reconciliation.ok = false;
