@@ -147,7 +147,12 @@ describe("forward CLI", () => {
   test("reads the stack output through pulumi and stops cleanly on SIGINT", async () => {
     const dir = tempDir();
     script(dir, "pulumi", `echo '${JSON.stringify(specs.slice(0, 1))}'`);
-    const kubectl = script(dir, "kubectl", `[ "$1" = version ] && exit 0; echo $$ >> ${join(dir, "pids")}; echo "Forwarding from 127.0.0.1:6379 -> 6379"; exec sleep 30`);
+    // `get` (the pod watch) fails: the forward then goes where kubectl picks, as it did before following pods.
+    const kubectl = script(
+      dir,
+      "kubectl",
+      `[ "$1" = version ] && exit 0; [ "$1" = get ] && exit 1; echo $$ >> ${join(dir, "pids")}; echo "Forwarding from 127.0.0.1:6379 -> 6379"; exec sleep 30`,
+    );
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/forward.ts"], {
       cwd: root,
       env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, KUBECTL: kubectl },

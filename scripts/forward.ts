@@ -1,14 +1,18 @@
 /**
  * `npm run forward`: opens the stack's port-forwards (output `forwards`) on 127.0.0.1 with
- * kubectl, restarts any that die, and stops them all on Ctrl-C. The Tiltfile runs the same
- * command as a serve_cmd, so the URLs in the stack outputs work with or without Tilt.
+ * kubectl, follows the pods (a forward moves to the new pod the moment its pod is replaced),
+ * restarts any that die, and stops them all on Ctrl-C. The Tiltfile runs the same command as a
+ * serve_cmd, so the URLs in the stack outputs work with or without Tilt.
  */
 import { spawnSync } from "node:child_process";
 import { eachArg } from "./flags";
 import { planForwards, type PlanOptions } from "./forward/plan";
 import { UsageError } from "./usage-error";
 import { loadForwards, type ForwardSource } from "./forward/source";
-import { supervise } from "./forward/supervise";
+import { supervise, type FollowOptions } from "./forward/supervise";
+import { serviceView, type ServiceView } from "./forward/follow";
+import { kubectlArgs, watchNamespace, type ObjectSource } from "../components/k8s/kube-watch";
+import type { KubeObject } from "../components/k8s/rollout";
 
 const usage = `Usage: npm run forward -- [--stack <name> | --file <forwards.json> | --forwards '<json>']
                            [--context <kube-context>] [--only <name,...>] [--dry-run]
@@ -46,6 +50,36 @@ function parseArgs(argv: readonly string[]): Args {
   return { source, plan, dryRun, help };
 }
 
+/** A watch of the pods of every namespace the plan forwards into, and the Services behind svc/ forwards (read once, again while unreadable). */
+function followPods(namespaces: string[], kubectl: string, context: string | undefined): { follow: FollowOptions; close(): void } {
+  const sources = new Map<string, ObjectSource>(namespaces.map((ns) => [ns, watchNamespace({ namespace: ns, context, kubectl }, ["pods"])]));
+  const services = new Map<string, ServiceView>();
+  return {
+    follow: {
+      pods: (ns) => sources.get(ns)?.objects("pods").values() ?? [],
+      onChange(listener) {
+        const offs = [...sources.values()].map((s) => s.onChange(listener));
+        return () => offs.forEach((off) => off());
+      },
+      service(ns, name) {
+        const key = `${ns}/${name}`;
+        if (!services.has(key)) {
+          const r = spawnSync(kubectl, kubectlArgs({ namespace: ns, context }, ["get", "service", name, "-n", ns, "-o", "json"]), { encoding: "utf8", timeout: 15_000 });
+          try {
+            const view = r.status === 0 ? serviceView(JSON.parse(r.stdout) as KubeObject) : undefined;
+            if (view) services.set(key, view);
+          } catch {
+            // Not JSON: read again next time.
+          }
+        }
+        return services.get(key);
+      },
+      failed: () => [...sources.values()].map((s) => s.error()?.message).find((m) => m !== undefined),
+    },
+    close: () => sources.forEach((s) => s.close()),
+  };
+}
+
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
 
 function requireKubectl(kubectl: string): void {
@@ -75,7 +109,13 @@ async function main(argv: string[]): Promise<number> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   for (const p of plan) console.log(`forward: ${p.spec.name.padEnd(22)} ${p.spec.url}  ->  ${p.spec.namespace}/${p.spec.resource}:${p.spec.targetPort}`);
-  await supervise(plan, { signal: stop.signal, log: (l) => console.log(l) });
+  // A watch that cannot run (RBAC, an old kubectl) leaves the forwards to kubectl's own choice of pod.
+  const pods = followPods([...new Set(plan.map((p) => p.spec.namespace))], args.plan.kubectl ?? "kubectl", args.plan.context);
+  try {
+    await supervise(plan, { signal: stop.signal, log: (l) => console.log(l), follow: pods.follow });
+  } finally {
+    pods.close();
+  }
   return 0;
 }
 

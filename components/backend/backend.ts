@@ -9,6 +9,7 @@ import { stringify } from "yaml";
 import { serviceDns, serviceNames } from "../topology/names";
 import { containerPorts } from "../topology/ports";
 import { configHashAnnotation, contentHash, httpProbe, labelsFor, resources, selectorFor, type ImagePullPolicy } from "../k8s/objects";
+import { podSecurityContext } from "../k8s/run-as";
 import { backendConfigObject, backendCpuLimit } from "./config";
 
 export interface BackendArgs {
@@ -65,7 +66,7 @@ export class Backend extends pulumi.ComponentResource {
             spec: {
               // The backend drains for shutdown_grace_ms (10 s by default) after SIGTERM.
               terminationGracePeriodSeconds: 15,
-              securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
+              securityContext: podSecurityContext("backend"),
               containers: [
                 {
                   name: "backend",
@@ -82,7 +83,7 @@ export class Backend extends pulumi.ComponentResource {
                   readinessProbe: httpProbe("/ready", p.http, { initialDelaySeconds: 1 }),
                   livenessProbe: httpProbe("/health", p.http, { initialDelaySeconds: 10, periodSeconds: 10 }),
                   lifecycle: { preStop: { exec: { command: ["sleep", "3"] } } },
-                  resources: resources("100m", "128Mi", String(backendCpuLimit), "1Gi"),
+                  resources: resources("50m", "128Mi", String(backendCpuLimit), "1Gi"),
                   volumeMounts: [{ name: "config", mountPath: "/etc/backend", readOnly: true }],
                 },
               ],

@@ -12,5 +12,6 @@ export function forwardsOf(config: LocalnetConfig): HostForward[] {
     backendEnabled: config.backend.enabled,
     observabilityEnabled: config.observability.enabled,
     logsEnabled: config.observability.enabled && config.observability.logs.enabled,
+    grafanaEnabled: config.observability.grafana,
   });
 }

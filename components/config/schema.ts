@@ -211,6 +211,9 @@ const logs = z
 const observability = z
   .strictObject({
     enabled: bool().default(true).describe("Deploy Prometheus, Grafana and the chain exporter."),
+    grafana: bool()
+      .default(true)
+      .describe("Deploy Grafana beside Prometheus (observability on). Off: Prometheus only, no grafana URL or dashboard links (for clusters that cannot pull the Grafana image)."),
     scrapeIntervalSeconds: int(1, 300).default(5).describe("Prometheus scrape interval."),
     grafanaAnonymous: bool().default(true).describe("Let anyone on localhost view Grafana without logging in (Viewer role)."),
     grafanaAdminPassword: z.string().min(1).default("admin").describe("Grafana admin password; set it with --secret. Kept in a Kubernetes Secret."),

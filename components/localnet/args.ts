@@ -43,6 +43,8 @@ export function redisArgs(c: LocalnetConfig): RedisArgs {
     persistence: c.redis.persistence,
     storageClass: c.kube.storageClass,
     commander: c.redis.commander,
+    // Only Prometheus reads the exporter.
+    exporter: c.observability.enabled,
   };
 }
 
@@ -160,6 +162,7 @@ export function observabilityArgs(c: LocalnetConfig, i: ObservabilityInputs): Ob
     },
     grafanaAdminPassword: c.observability.grafanaAdminPassword,
     grafanaAnonymous: c.observability.grafanaAnonymous,
+    grafana: c.observability.grafana,
     // One read per block: the exporter is never more than a block behind the chain.
     chainExporter: { image: i.chainExporterImage, ...i.validator, accountsJson: i.accountsJson, intervalSeconds: c.validator.blockTimeSeconds },
     logs: logs.enabled ? { images: { loki: c.images.loki, logCollector: c.images.logCollector }, retentionHours: logs.retentionHours } : undefined,

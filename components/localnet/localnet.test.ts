@@ -96,7 +96,11 @@ describe("default stack: the seed topology", async () => {
     const minerInits = podSpec(run.named(k.statefulSet, "miner")).initContainers.map((c: { name: string }) => c.name);
     assert.deepEqual(minerInits, ["validate-config", "wait-for-redis", "wait-for-chain"]);
     const [validate, miners] = podSpec(run.named(k.statefulSet, "relayer")).initContainers;
-    assert.deepEqual(validate.args, ["relayer", "validate", "--config=/etc/relayminer/config/config.yaml"]);
+    assert.deepEqual(validate.command, ["sh", "/scripts/validate-config.sh"]);
+    assert.deepEqual(
+      validate.env.map((e: { name: string; value: string }) => `${e.name}=${e.value}`),
+      ["ROLE=relayer", "CONFIG_FILE=/etc/relayminer/config/config.yaml", "KEYS_FILE=/etc/relayminer/keys/supplier-keys.yaml"],
+    );
     assert.equal(miners.name, "wait-for-miners");
     assert.deepEqual(miners.command, ["sh", "/scripts/wait-for-miners.sh"]);
     assert.equal(envOf(miners).MINERS_KEY, "ha:service_factor:manifest");
@@ -118,7 +122,8 @@ describe("default stack: the seed topology", async () => {
   test("dependency order: relayers → miners → Redis + validator", () => {
     const deps = (type: string) => run.captured.find((c) => c.type === type)?.dependsOn ?? [];
     assert.deepEqual(new Set(deps("relayminer-localnet:localnet:RelayerSet")), new Set(["namespace", "miners", "backend"]));
-    assert.deepEqual(new Set(deps("relayminer-localnet:localnet:MinerSet")), new Set(["namespace", "redis", "validator"]));
+    // Redis is ready when its servers are: the exporter and Redis Commander beside them are not waited for.
+    assert.deepEqual(new Set(deps("relayminer-localnet:localnet:MinerSet")), new Set(["namespace", "redis-statefulset", "validator"]));
     const parts = run.captured.filter((c) => c.type.startsWith("relayminer-localnet:localnet:"));
     assert.ok(parts.length >= 6 && parts.every((c) => c.parent === "localnet"), "every part is a child of RelayMinerLocalnet");
     const relayerChildren = run.captured.filter((c) => c.parent === "relayers").map((c) => c.type);
@@ -191,7 +196,7 @@ describe("default stack: the seed topology", async () => {
         checked++;
       }
     }
-    assert.equal(checked, 7, "init, configure, idle, height gate; wait-for-redis, -chain, -leader");
+    assert.equal(checked, 9, "init, configure, idle, height gate; validate-config (miner, relayer), wait-for-redis, -chain, -leader");
   });
 
   test("editing a script rolls exactly the pods that run it (its text is in their config hash)", async () => {
@@ -356,6 +361,8 @@ describe("variants", () => {
     assert.deepEqual(create.command, ["sh", "/scripts/cluster-create.sh"]);
     assert.equal(envOf(create).REPLICAS_PER_SHARD, "1");
     assert.equal(envOf(create).REDIS_HOSTS.split(" ").length, 6);
+    const minerDeps = run.captured.find((c) => c.type === "relayminer-localnet:localnet:MinerSet")!.dependsOn;
+    assert.ok(minerDeps.includes("redis-cluster-create"), `miners wait for the formed cluster (${minerDeps.join(", ")})`);
     assert.match(configYaml(run, "relayer-config").redis.url, /^redis-cluster:\/\/redis-0\.redis\..*,redis-5\.redis\./);
     assert.match(configYaml(run, "miner-config").redis.url, /^redis-cluster:\/\//);
     assert.equal(envOf(podSpec(run.named(k.statefulSet, "relayer")).initContainers[1]).REDIS_CLUSTER, "true");
@@ -403,12 +410,31 @@ describe("variants", () => {
     }
   });
 
-  test("observability off removes Prometheus and Grafana and their URLs", async () => {
+  test("observability off removes Prometheus, Grafana, the Redis exporter only they read, and their URLs", async () => {
     const run = await runProgram({ "observability.enabled": "false" });
-    const names = run.ofType(k.deployment).map((r) => r.inputs.metadata.name);
-    assert.ok(!names.includes("prometheus") && !names.includes("grafana"));
+    const names = [...run.ofType(k.deployment), ...run.ofType(k.service)].map((r) => r.inputs.metadata.name);
+    for (const gone of ["prometheus", "grafana", "redis-exporter"]) assert.ok(!names.includes(gone), `no ${gone} (${names.join(", ")})`);
     assert.equal(run.outputs.urls.prometheus, undefined);
     assert.equal(run.outputs.urls.grafana, undefined);
+    assert.deepEqual(run.outputs.dashboards, {});
+    const on = await runProgram({});
+    assert.ok(
+      on.ofType(k.deployment).some((r) => r.inputs.metadata.name === "redis-exporter"),
+      "with observability on, the exporter is there",
+    );
+  });
+
+  test("observability.grafana off keeps Prometheus (and its Redis exporter) and leaves Grafana, its URL, forward and links out", async () => {
+    const run = await runProgram({ "observability.grafana": "false" });
+    const names = [...run.ofType(k.deployment), ...run.ofType(k.service), ...run.ofType(k.configMap), ...run.ofType(k.secret)].map((r) => r.inputs.metadata.name);
+    for (const kept of ["prometheus", "redis-exporter"]) assert.ok(names.includes(kept), `${kept} stays`);
+    assert.deepEqual(
+      names.filter((n: string) => n.startsWith("grafana")),
+      [],
+    );
+    assert.equal(run.outputs.urls.grafana, undefined);
+    assert.ok(run.outputs.urls.prometheus);
+    assert.ok(!run.outputs.forwards.some((f: { name: string }) => f.name === "grafana"));
     assert.deepEqual(run.outputs.dashboards, {});
   });
 

@@ -27,6 +27,8 @@ import { RelayerSet } from "../relay-miner/relayer-set";
 import { Observability } from "../observability/observability";
 import { genesisFiles } from "../../genesis";
 import { localnetGenesis } from "./genesis";
+import type { RolloutWaiter } from "../k8s/rollout-wait";
+import { addImageKeys, defaultRolloutWaiter, Rollouts } from "./rollouts";
 import { backendArgs, imagesArgs, minerSetArgs, observabilityArgs, providerArgs, redisArgs, relayerSetArgs, validatorArgs } from "./args";
 
 /** The package's own directory: its genesis/localnet.yaml and services/backend are the defaults. */
@@ -40,6 +42,11 @@ export type RelayMinerLocalnetArgs = LocalnetConfigInput & {
    * @default the relayminer-localnet package directory
    */
   projectDir?: string;
+  /**
+   * What `pulumi up` waits for the rollouts with.
+   * @default kubectl watches of the namespace (nothing waits in a preview, in render mode or under Pulumi's mocks)
+   */
+  rolloutWaiter?: RolloutWaiter;
 };
 
 /** What `pulumi stack output` shows; no secret is ever among them. */
@@ -75,7 +82,7 @@ export class RelayMinerLocalnet extends pulumi.ComponentResource {
 
   constructor(name: string, args: RelayMinerLocalnetArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("relayminer-localnet:index:RelayMinerLocalnet", name, {}, opts);
-    const { projectDir = packageDir, ...input } = args;
+    const { projectDir = packageDir, rolloutWaiter, ...input } = args;
     const config = checkConfig(input, projectDir);
     this.config = config;
     const genesis = localnetGenesis(config, projectDir);
@@ -85,10 +92,22 @@ export class RelayMinerLocalnet extends pulumi.ComponentResource {
     const child: pulumi.CustomResourceOptions = { parent: this, aliases: [{ parent: pulumi.rootStackResource }] };
     this.provider = kubernetesProvider(providerArgs(config), child);
     this.namespace = new k8s.core.v1.Namespace("namespace", { metadata: { name: config.namespace } }, { ...child, provider: this.provider });
-    const parts: pulumi.ComponentResourceOptions = { ...child, providers: { kubernetes: this.provider }, dependsOn: [this.namespace] };
-    const after = (...ready: (pulumi.Resource | undefined)[]) => ({ ...parts, dependsOn: [this.namespace, ...ready.filter((r) => r !== undefined)] });
+    // The program, not the provider, waits for the pods (rollouts.ts): each part's dependents start once it has rolled out.
+    const imageKeys = new Map<string, string>();
+    const rollouts = new Rollouts(rolloutWaiter ?? defaultRolloutWaiter(config, imageKeys));
+    const parts: pulumi.ComponentResourceOptions = {
+      ...child,
+      providers: { kubernetes: this.provider },
+      dependsOn: [this.namespace],
+      transformations: [...(child.transformations ?? []), rollouts.transformation],
+    };
+    const after = (...ready: (pulumi.Resource | undefined)[]) => ({
+      ...parts,
+      dependsOn: [this.namespace, ...ready.filter((r) => r !== undefined).map((r) => rollouts.ready(r))],
+    });
 
     this.images = new LocalnetImages("images", imagesArgs(config, projectDir), parts);
+    addImageKeys(imageKeys, config, this.images);
     this.redis = config.redis.enabled ? new Redis("redis", redisArgs(config), parts) : undefined;
     this.validator = new Validator("validator", validatorArgs(config, genesis.artifacts), parts);
     this.backend = config.backend.enabled ? new Backend("backend", backendArgs(config, this.images.backend), parts) : undefined;
@@ -142,6 +161,8 @@ export class RelayMinerLocalnet extends pulumi.ComponentResource {
       chain: { chainId: genesis.artifacts.summary.chainId, genesisSha256: genesis.artifacts.summary.genesisSha256 },
       namespace: config.namespace,
     };
-    this.registerOutputs(this.outputs);
+    // `up` ends once every part has rolled out.
+    const everyPart = [this.redis, this.validator, this.backend, this.miners, this.relayers, this.observability].filter((p) => p !== undefined);
+    this.registerOutputs({ ...this.outputs, rolledOut: rollouts.all(everyPart) });
   }
 }

@@ -9,6 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { serviceNames } from "../topology/names";
 import { containerPorts } from "../topology/ports";
 import { configHashAnnotation, contentHash, httpProbe, labelsFor, resources, selectorFor, type ImagePullPolicy } from "../k8s/objects";
+import { podSecurityContext } from "../k8s/run-as";
 
 export interface ChainExporterArgs {
   namespace: string;
@@ -59,8 +60,7 @@ export function chainExporterWorkload(name: string, a: ChainExporterArgs, opts: 
         template: {
           metadata: { labels, annotations: { [configHashAnnotation]: contentHash({ accounts: a.accountsJson, args: args.join(" ") }) } },
           spec: {
-            // The image's node user (uid 1000), as the backend's.
-            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
+            securityContext: podSecurityContext("chainExporter"),
             containers: [
               {
                 name: "chain-exporter",

@@ -9,6 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { serviceNames, serviceUrl } from "../topology/names";
 import { containerPorts } from "../topology/ports";
 import { configHashAnnotation, contentHash, httpProbe, labelsFor, resources, selectorFor, type ImagePullPolicy } from "../k8s/objects";
+import { podSecurityContext } from "../k8s/run-as";
 import { collectorConfigYaml } from "./log-collector";
 import { lokiConfigYaml } from "./loki";
 
@@ -52,8 +53,8 @@ export function logsWorkloads(name: string, a: LogsArgs, opts: pulumi.CustomReso
         template: {
           metadata: { labels: lokiLabels, annotations: { [configHashAnnotation]: contentHash(lokiYaml) } },
           spec: {
-            // The image's loki user; the data volume is made writable for its group.
-            securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
+            // The image's loki user; the data volume is made writable for its group (fsGroup).
+            securityContext: podSecurityContext("loki"),
             containers: [
               {
                 name: "loki",

@@ -9,6 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { serviceNames, serviceUrl } from "../topology/names";
 import { containerPorts } from "../topology/ports";
 import { configHashAnnotation, contentHash, httpProbe, labelsFor, resources, selectorFor, type ImagePullPolicy } from "../k8s/objects";
+import { podSecurityContext } from "../k8s/run-as";
 import { prometheusConfigYaml, type ScrapeTopology } from "./prometheus";
 import { chainExporterWorkload, type ChainExporterArgs } from "./chain-exporter";
 import { logsWorkloads, lokiUrl, type LogsArgs } from "./logs";
@@ -27,11 +28,14 @@ export interface ObservabilityArgs {
   chainExporter: Omit<ChainExporterArgs, "namespace" | "imagePullPolicy">;
   /** Loki and the log collector (absent: logs are not collected, and the log panels are left out). */
   logs?: Omit<LogsArgs, "namespace" | "imagePullPolicy">;
+  /** Deploy Grafana (off where no registry serves its image). */
+  grafana: boolean;
 }
 
 export class Observability extends pulumi.ComponentResource {
   readonly prometheus: k8s.apps.v1.Deployment;
-  readonly grafana: k8s.apps.v1.Deployment;
+  /** Absent when Grafana is off. */
+  readonly grafana?: k8s.apps.v1.Deployment;
   readonly chainExporter: k8s.apps.v1.Deployment;
   /** Absent when logs are not collected. */
   readonly loki?: k8s.apps.v1.Deployment;
@@ -67,6 +71,7 @@ export class Observability extends pulumi.ComponentResource {
           template: {
             metadata: { labels: promLabels, annotations: { [configHashAnnotation]: contentHash(promYaml) } },
             spec: {
+              securityContext: podSecurityContext("prometheus"),
               containers: [
                 {
                   name: "prometheus",
@@ -76,7 +81,7 @@ export class Observability extends pulumi.ComponentResource {
                   ports: [{ name: "http", containerPort: promPort }],
                   readinessProbe: httpProbe("/-/ready", promPort),
                   livenessProbe: httpProbe("/-/healthy", promPort, { initialDelaySeconds: 10, periodSeconds: 10 }),
-                  resources: resources("100m", "256Mi", "1", "1Gi"),
+                  resources: resources("50m", "256Mi", "1", "1Gi"),
                   volumeMounts: [
                     { name: "config", mountPath: "/etc/prometheus", readOnly: true },
                     { name: "data", mountPath: "/prometheus" },
@@ -102,7 +107,24 @@ export class Observability extends pulumi.ComponentResource {
       child,
     );
 
-    // Grafana
+    if (args.grafana) this.grafana = this.deployGrafana(name, args);
+
+    const part = { namespace: ns, imagePullPolicy: args.imagePullPolicy };
+    this.chainExporter = chainExporterWorkload(`${name}-chain-exporter`, { ...args.chainExporter, ...part }, child);
+    if (args.logs) {
+      const logs = logsWorkloads(`${name}-logs`, { ...args.logs, ...part }, child);
+      this.loki = logs.loki;
+      this.logCollector = logs.collector;
+    }
+    this.registerOutputs({});
+  }
+
+  private deployGrafana(name: string, args: ObservabilityArgs): k8s.apps.v1.Deployment {
+    const ns = args.scrape.namespace;
+    const pullPolicy = { imagePullPolicy: args.imagePullPolicy };
+    const child = { parent: this };
+    const prom = serviceNames.prometheus;
+    const promPort = containerPorts.prometheus.http;
     const graf = serviceNames.grafana;
     const grafPort = containerPorts.grafana.http;
     const grafLabels = labelsFor(graf, "observability");
@@ -148,7 +170,7 @@ export class Observability extends pulumi.ComponentResource {
     );
 
     const anonymous = args.grafanaAnonymous;
-    this.grafana = new k8s.apps.v1.Deployment(
+    const deployment = new k8s.apps.v1.Deployment(
       `${name}-grafana`,
       {
         metadata: { name: graf, namespace: ns, labels: grafLabels },
@@ -161,6 +183,7 @@ export class Observability extends pulumi.ComponentResource {
               annotations: { [configHashAnnotation]: contentHash({ ...dashboards, ...provisioning }) },
             },
             spec: {
+              securityContext: podSecurityContext("grafana"),
               containers: [
                 {
                   name: "grafana",
@@ -179,7 +202,7 @@ export class Observability extends pulumi.ComponentResource {
                   ports: [{ name: "http", containerPort: grafPort }],
                   readinessProbe: httpProbe("/api/health", grafPort, { initialDelaySeconds: 3 }),
                   livenessProbe: httpProbe("/api/health", grafPort, { initialDelaySeconds: 20, periodSeconds: 10 }),
-                  resources: resources("50m", "128Mi", "1", "512Mi"),
+                  resources: resources("25m", "128Mi", "1", "512Mi"),
                   volumeMounts: [
                     { name: "datasources", mountPath: "/etc/grafana/provisioning/datasources", readOnly: true },
                     { name: "providers", mountPath: "/etc/grafana/provisioning/dashboards", readOnly: true },
@@ -206,15 +229,6 @@ export class Observability extends pulumi.ComponentResource {
       },
       child,
     );
-
-    const part = { namespace: ns, imagePullPolicy: args.imagePullPolicy };
-    this.chainExporter = chainExporterWorkload(`${name}-chain-exporter`, { ...args.chainExporter, ...part }, child);
-    if (args.logs) {
-      const logs = logsWorkloads(`${name}-logs`, { ...args.logs, ...part }, child);
-      this.loki = logs.loki;
-      this.logCollector = logs.collector;
-    }
-
-    this.registerOutputs({});
+    return deployment;
   }
 }

@@ -10,6 +10,7 @@ import { minerRedisKeys, serviceNames } from "../topology/names";
 import { containerPorts } from "../topology/ports";
 import { configHashAnnotation, contentHash, execProbe, labelsFor, resources, selectorFor, type ImagePullPolicy } from "../k8s/objects";
 import { headlessService } from "../k8s/headless-service";
+import { podSecurityContext } from "../k8s/run-as";
 import { envVars, readScripts, scriptCommand, scriptsConfigMap, scriptsVolume, scriptsVolumeMount } from "../k8s/scripts";
 import { clusterCreateEnv, redisServerConf, redisNodeCount, redisNodeHosts, redisUrlFor } from "./render";
 
@@ -33,6 +34,8 @@ export interface RedisArgs {
   storageClass?: string;
   /** Deploy Redis Commander beside Redis. */
   commander: boolean;
+  /** Deploy the Prometheus exporter (only something scrapes it: observability on). */
+  exporter: boolean;
 }
 
 /** The cluster-forming script (see cluster-create.sh), mounted into the Job's pod. */
@@ -49,7 +52,10 @@ export class Redis extends pulumi.ComponentResource {
   readonly service: k8s.core.v1.Service;
   /** The Job that forms the cluster (cluster mode only). */
   readonly clusterJob?: k8s.batch.v1.Job;
-  /** What dependents list in `dependsOn`: this component, ready once every child is. */
+  /**
+   * What dependents list in `dependsOn`: the servers (in cluster mode the Job that formed them),
+   * not the exporter or Redis Commander beside them.
+   */
   readonly ready: pulumi.Resource;
 
   constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -102,6 +108,7 @@ export class Redis extends pulumi.ComponentResource {
           template: {
             metadata: { labels, annotations: { [configHashAnnotation]: contentHash(conf) } },
             spec: {
+              securityContext: podSecurityContext("redis"),
               containers: [
                 {
                   name: "redis",
@@ -112,7 +119,7 @@ export class Redis extends pulumi.ComponentResource {
                   ports: [{ name: "redis", containerPort: port }, ...(cluster ? [{ name: "bus", containerPort: port + 10000 }] : [])],
                   readinessProbe: execProbe(["sh", "-c", "redis-cli ping | grep -q PONG"], { initialDelaySeconds: 2 }),
                   livenessProbe: execProbe(["sh", "-c", "redis-cli ping | grep -q PONG"], { initialDelaySeconds: 15, periodSeconds: 10 }),
-                  resources: resources("100m", "128Mi", "2", `${args.maxMemoryMb + 256}Mi`),
+                  resources: resources("25m", "128Mi", "2", `${args.maxMemoryMb + 256}Mi`),
                   volumeMounts: [{ name: "config", mountPath: "/etc/redis" }, dataVolume],
                 },
               ],
@@ -155,6 +162,7 @@ export class Redis extends pulumi.ComponentResource {
               metadata: { labels: jobLabels, annotations: { [configHashAnnotation]: podsHash } },
               spec: {
                 restartPolicy: "OnFailure",
+                securityContext: podSecurityContext("redis"),
                 containers: [
                   {
                     name: "create",
@@ -176,7 +184,18 @@ export class Redis extends pulumi.ComponentResource {
     }
 
     this.url = redisUrlFor(args.mode, hosts, port);
-    const exporterAddr = `redis://${hosts[0]}:${port}`;
+    if (args.exporter) this.exporter(name, args, hosts[0], port, ready);
+    if (args.commander) this.commander(name, args, hosts[0], port, ready);
+
+    this.ready = this.clusterJob ?? this.statefulSet;
+    this.registerOutputs({ url: this.url, nodeCount: this.nodeCount });
+  }
+
+  private exporter(name: string, a: RedisArgs, host: string, port: number, after: pulumi.Resource[]) {
+    const ns = a.namespace;
+    const cluster = a.mode === "cluster";
+    const child = { parent: this };
+    const exporterAddr = `redis://${host}:${port}`;
     const exporterLabels = labelsFor(serviceNames.redisExporter, "redis");
     new k8s.apps.v1.Deployment(
       `${name}-exporter`,
@@ -188,11 +207,12 @@ export class Redis extends pulumi.ComponentResource {
           template: {
             metadata: { labels: exporterLabels },
             spec: {
+              securityContext: podSecurityContext("redisExporter"),
               containers: [
                 {
                   name: "exporter",
-                  image: args.images.exporter,
-                  ...pullPolicy,
+                  image: a.images.exporter,
+                  imagePullPolicy: a.imagePullPolicy,
                   env: [
                     { name: "REDIS_ADDR", value: exporterAddr },
                     ...(cluster ? [{ name: "REDIS_EXPORTER_IS_CLUSTER", value: "true" }] : []),
@@ -201,14 +221,14 @@ export class Redis extends pulumi.ComponentResource {
                   ],
                   ports: [{ name: "metrics", containerPort: containerPorts.redisExporter.metrics }],
                   readinessProbe: { httpGet: { path: "/health", port: containerPorts.redisExporter.metrics }, periodSeconds: 5 },
-                  resources: resources("20m", "32Mi", "200m", "128Mi"),
+                  resources: resources("10m", "32Mi", "200m", "128Mi"),
                 },
               ],
             },
           },
         },
       },
-      { ...child, dependsOn: ready },
+      { ...child, dependsOn: after },
     );
     new k8s.core.v1.Service(
       `${name}-exporter-service`,
@@ -221,11 +241,6 @@ export class Redis extends pulumi.ComponentResource {
       },
       child,
     );
-
-    if (args.commander) this.commander(name, args, hosts[0], port, ready);
-
-    this.ready = this;
-    this.registerOutputs({ url: this.url, nodeCount: this.nodeCount });
   }
 
   private commander(name: string, a: RedisArgs, host: string, port: number, after: pulumi.Resource[]) {
@@ -242,6 +257,7 @@ export class Redis extends pulumi.ComponentResource {
           template: {
             metadata: { labels },
             spec: {
+              securityContext: podSecurityContext("redisCommander"),
               containers: [
                 {
                   name: "commander",
@@ -253,7 +269,7 @@ export class Redis extends pulumi.ComponentResource {
                   ],
                   ports: [{ name: "http", containerPort: http }],
                   readinessProbe: { tcpSocket: { port: http }, periodSeconds: 5 },
-                  resources: resources("20m", "64Mi", "200m", "256Mi"),
+                  resources: resources("10m", "64Mi", "200m", "256Mi"),
                 },
               ],
             },

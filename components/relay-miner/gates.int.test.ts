@@ -23,7 +23,8 @@ function runGate(script: string, env: Record<string, string>, timeoutMs: number)
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("exit", (code) => {
+    // "close", not "exit": the exit can come before the last output has been read.
+    child.on("close", (code) => {
       clearTimeout(timer);
       resolve({ code, out });
     });

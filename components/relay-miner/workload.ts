@@ -8,7 +8,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { mountPaths } from "../topology/names";
 import { configHashAnnotation, contentHash, httpProbe, labelsFor, resources, selectorFor, type ImagePullPolicy } from "../k8s/objects";
-import { scriptsConfigMap, scriptsVolume } from "../k8s/scripts";
+import { podSecurityContext, secretFileMode } from "../k8s/run-as";
+import { envVars, readScripts, scriptCommand, scriptsConfigMap, scriptsVolume, scriptsVolumeMount } from "../k8s/scripts";
+import { supplierKeysFile } from "./relayminer-config";
+
+/** The keys check and config validation every relay-miner pod runs first (validate-config.sh). */
+const validateScripts = readScripts(__dirname, ["validate-config.sh"] as const);
 
 export type Role = "miner" | "relayer";
 
@@ -47,7 +52,8 @@ export function relayMinerStatefulSet(a: WorkloadArgs, opts: pulumi.CustomResour
     },
     opts,
   );
-  const scripts = scriptsConfigMap(`${a.name}-scripts`, { name: `${a.name}-scripts`, namespace: a.namespace, labels, scripts: a.scripts }, opts);
+  const allScripts = { ...validateScripts, ...a.scripts };
+  const scripts = scriptsConfigMap(`${a.name}-scripts`, { name: `${a.name}-scripts`, namespace: a.namespace, labels, scripts: allScripts }, opts);
   const configPath = `${mountPaths.relayMinerConfig}/config.yaml`;
   const mounts = [
     { name: "config", mountPath: mountPaths.relayMinerConfig, readOnly: true },
@@ -63,18 +69,22 @@ export function relayMinerStatefulSet(a: WorkloadArgs, opts: pulumi.CustomResour
         podManagementPolicy: "Parallel",
         selector: { matchLabels: selectorFor(a.name) },
         template: {
-          metadata: { labels, annotations: { [configHashAnnotation]: contentHash({ "config.yaml": a.configYaml, ...a.scripts }) } },
+          metadata: { labels, annotations: { [configHashAnnotation]: contentHash({ "config.yaml": a.configYaml, ...allScripts }) } },
           spec: {
             terminationGracePeriodSeconds: 30,
+            // As the image's own user, stated: the keys Secret is mounted readable by its group only.
+            securityContext: podSecurityContext("relayMiner"),
             initContainers: [
-              // The binaries ignore unknown YAML keys; their own `validate` catches what they would
-              // reject at start-up, before any gate waits, with the reason in this container's log.
+              // The binaries ignore unknown YAML keys, and their `validate` never opens the keys
+              // file: this step reads the keys as the relay-miner's user, then runs the binary's
+              // `validate`, before any gate waits, with the reason in this container's log.
               {
                 name: "validate-config",
                 image: a.image,
                 ...pullPolicy,
-                args: [a.role, "validate", `--config=${configPath}`],
-                volumeMounts: mounts,
+                command: scriptCommand("validate-config.sh"),
+                env: envVars({ ROLE: a.role, CONFIG_FILE: configPath, KEYS_FILE: supplierKeysFile }),
+                volumeMounts: [...mounts, scriptsVolumeMount],
               },
               ...a.initContainers,
             ],
@@ -93,13 +103,13 @@ export function relayMinerStatefulSet(a: WorkloadArgs, opts: pulumi.CustomResour
                 ports: a.ports.map((x) => ({ name: x.name, containerPort: x.port })),
                 readinessProbe: httpProbe("/ready", a.healthPort, { initialDelaySeconds: 3 }),
                 livenessProbe: httpProbe("/health", a.healthPort, { initialDelaySeconds: 20, periodSeconds: 10, failureThreshold: 6 }),
-                resources: resources("250m", "256Mi", "2", "2Gi"),
+                resources: resources("50m", "256Mi", "2", "2Gi"),
                 volumeMounts: mounts,
               },
             ],
             volumes: [
               { name: "config", configMap: { name: configMap.metadata.name } },
-              { name: "keys", secret: { secretName: a.keysSecretName, defaultMode: 0o400 } },
+              { name: "keys", secret: { secretName: a.keysSecretName, defaultMode: secretFileMode } },
               scriptsVolume(scripts),
             ],
           },

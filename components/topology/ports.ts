@@ -91,6 +91,8 @@ export interface ForwardTopology {
   observabilityEnabled: boolean;
   /** Loki runs (observability.logs.enabled with observability on). */
   logsEnabled: boolean;
+  /** Grafana beside Prometheus (read only with observability on). */
+  grafanaEnabled: boolean;
 }
 
 /** Every host forward of a topology, in a stable order. */
@@ -133,7 +135,7 @@ export function planForwards(t: ForwardTopology): HostForward[] {
   }
   if (t.observabilityEnabled) {
     svc("prometheus", serviceNames.prometheus, containerPorts.prometheus.http, "http");
-    svc("grafana", serviceNames.grafana, containerPorts.grafana.http, "http");
+    if (t.grafanaEnabled) svc("grafana", serviceNames.grafana, containerPorts.grafana.http, "http");
     svc("chainExporter", serviceNames.chainExporter, containerPorts.chainExporter.metrics, "http");
     if (t.logsEnabled) svc("loki", serviceNames.loki, containerPorts.loki.http, "http");
   }

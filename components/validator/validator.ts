@@ -9,6 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { mountPaths, serviceDns, serviceNames, serviceUrl } from "../topology/names";
 import { containerPorts } from "../topology/ports";
 import { configHashAnnotation, contentHash, execProbe, httpProbe, labelsFor, resources, selectorFor, type ImagePullPolicy } from "../k8s/objects";
+import { podSecurityContext, secretFileMode } from "../k8s/run-as";
 import { envVars, scriptCommand, scriptsConfigMap, scriptsVolume, scriptsVolumeMount } from "../k8s/scripts";
 import { configureEnv, validatorScripts } from "./scripts";
 
@@ -114,7 +115,9 @@ export class Validator extends pulumi.ComponentResource {
               annotations: { [configHashAnnotation]: contentHash({ genesis: g.genesisSha256, ...validatorScripts }) },
             },
             spec: {
-              securityContext: { runAsUser: 0, runAsGroup: 0, fsGroup: 0 },
+              // Every container (busybox steps included) as pocketd's own user: the keys Secret is
+              // readable by its group only, and the home the init steps write is the one pocketd runs on.
+              securityContext: podSecurityContext("pocketd"),
               initContainers: [
                 {
                   name: "init",
@@ -148,7 +151,7 @@ export class Validator extends pulumi.ComponentResource {
                     { name: "metrics", containerPort: p.metrics },
                   ],
                   livenessProbe: httpProbe("/health", p.rpc, { initialDelaySeconds: 30, periodSeconds: 10, failureThreshold: 6 }),
-                  resources: resources("250m", "512Mi", "2", "4Gi"),
+                  resources: resources("100m", "512Mi", "2", "4Gi"),
                   volumeMounts: [homeMount],
                 },
                 {
@@ -166,7 +169,7 @@ export class Validator extends pulumi.ComponentResource {
               volumes: [
                 data ? { name: "home", persistentVolumeClaim: { claimName: data.metadata.name } } : { name: "home", emptyDir: {} },
                 { name: "genesis", configMap: { name: genesisMap.metadata.name } },
-                { name: "keys", secret: { secretName: keys.metadata.name, defaultMode: 0o400 } },
+                { name: "keys", secret: { secretName: keys.metadata.name, defaultMode: secretFileMode } },
                 scriptsVolume(scripts),
               ],
             },

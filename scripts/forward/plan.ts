@@ -44,6 +44,8 @@ export interface PlannedForward {
   /** Program and arguments, ready for spawn (no shell). */
   command: string;
   args: string[];
+  /** The same forward's arguments to another resource and port (a pod picked by follow.ts). */
+  argsFor(resource: string, targetPort: number): string[];
 }
 
 export interface PlanOptions {
@@ -62,10 +64,8 @@ export function planForwards(specs: readonly ForwardSpec[], opts: PlanOptions = 
     }
   }
   const wanted = (s: ForwardSpec) => !opts.only || opts.only.includes(s.name) || opts.only.includes(s.name.replace(/\[\d+\]$/, ""));
-  return specs.filter(wanted).map((spec) => ({
-    spec,
-    command: opts.kubectl ?? "kubectl",
-    args: [
+  return specs.filter(wanted).map((spec) => {
+    const argsFor = (resource: string, targetPort: number) => [
       ...(opts.context ? ["--context", opts.context] : []),
       "port-forward",
       // Bind the host side to loopback only: these are dev endpoints with dev keys behind them.
@@ -73,10 +73,11 @@ export function planForwards(specs: readonly ForwardSpec[], opts: PlanOptions = 
       "127.0.0.1",
       "-n",
       spec.namespace,
-      spec.resource,
-      `${spec.hostPort}:${spec.targetPort}`,
-    ],
-  }));
+      resource,
+      `${spec.hostPort}:${targetPort}`,
+    ];
+    return { spec, command: opts.kubectl ?? "kubectl", args: argsFor(spec.resource, spec.targetPort), argsFor };
+  });
 }
 
 /** Delay before restart number `attempt` (1-based): 0.5 s doubling to at most 15 s. */

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import YAML from "yaml";
 import { defaultGenesisConfigPath } from "../../genesis/paths";
+import { generateGenesis, genesisFiles, parseGenesisInput } from "../../genesis";
 
 export const relayerEndpoint = "http://relayer.test-ns.svc.cluster.local:8080";
 
@@ -38,4 +39,9 @@ export function localnetDoc(): Json {
 
 export function toYaml(doc: unknown): string {
   return YAML.stringify(doc);
+}
+
+/** supplier-keys.yaml as the generator writes it for the default localnet. */
+export function generatedSupplierKeys(): string {
+  return generateGenesis(parseGenesisInput(localnetYaml), generateOptions).secretFiles[genesisFiles.supplierKeys];
 }

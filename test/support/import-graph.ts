@@ -92,9 +92,10 @@ export const allowedImports: Readonly<Record<string, readonly string[]>> = {
   dashboards: [],
   "services/backend": [],
   "services/chain-exporter": [],
-  // verify and chaos size their waits with the same failover and window arithmetic.
-  // verify reads block results with the chain exporter's reader (its public entry).
-  scripts: ["components/config", "components/topology", "components/timing", "genesis", "dashboards", "services/chain-exporter"],
+  // `npm run forward` follows the pods through the same kubectl watch `pulumi up` uses; verify and
+  // chaos size their waits with the same failover and window arithmetic; verify reads block
+  // results with the chain exporter's reader (its public entry).
+  scripts: ["components/config", "components/topology", "components/k8s", "components/timing", "genesis", "dashboards", "services/chain-exporter"],
   // tools/images tags the images it builds with the same content hash the localnet uses;
   // tools/programs builds the Prometheus release the config schema deploys (PROMETHEUS_VERSION).
   tools: ["genesis", "components/images", "components/config"],
