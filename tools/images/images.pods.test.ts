@@ -19,6 +19,8 @@ const ns = "contract";
 const runsToCompletion: Partial<Record<ImageKey, { args?: string[]; expect: RegExp }>> = {
   pocketd: { args: ["version"], expect: /0\.1\.35/ },
   relayMiner: { expect: /pocket-relay-miner|Usage/i },
+  // Without --rpc and --rest it stops with a usage error; --help shows it is the exporter.
+  chainExporter: { args: ["node", "dist/main.js", "--help"], expect: /^chain exporter: Prometheus metrics/ },
   node: { args: ["--version"], expect: /^v20\./ },
   backendBuild: { args: ["npm", "--version"], expect: /^10\./ },
 };

@@ -243,9 +243,12 @@ function fillBackendNpmCache(repoRoot: string, work: string, cacheDir: string): 
   run("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts", "--cache", cacheDir], { cwd: app, env });
 }
 
-/** Runs the backend's Dockerfile steps (npm ci, tsc, prune) on a copy of its build context. */
-function buildBackendApp(repoRoot: string, work: string): string {
-  const src = join(repoRoot, "services", "backend");
+/**
+ * Runs a service's Dockerfile build steps (npm ci, tsc, and for the backend prune) on a copy of
+ * its build context (services/<service>, as .dockerignore leaves it).
+ */
+function buildServiceApp(repoRoot: string, service: "backend" | "chain-exporter", work: string, opts: { prune: boolean }): string {
+  const src = join(repoRoot, "services", service);
   const app = join(work, "app");
   for (const rel of contextFiles(src)) {
     mkdirSync(dirname(join(app, rel)), { recursive: true });
@@ -254,8 +257,22 @@ function buildBackendApp(repoRoot: string, work: string): string {
   const env = { ...process.env, npm_config_update_notifier: "false" };
   run("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: app, env });
   run("npx", ["tsc", "-p", "tsconfig.json"], { cwd: app, env });
-  run("npm", ["prune", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: app, env });
+  if (opts.prune) run("npm", ["prune", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: app, env });
   return app;
+}
+
+/** A service's runtime stage: the Node runtime, and `parts` of its built app in /app, root's. */
+async function fillServiceImage(ctx: RecipeContext, l: LayerDir, service: "backend" | "chain-exporter", parts: string[], opts: { prune: boolean }): Promise<void> {
+  putNodeRuntime(ctx, l, { npm: false });
+  const work = mkdtempSync(join(ctx.cacheDir, `.${service}-`));
+  try {
+    const app = buildServiceApp(ctx.repoRoot, service, work, opts);
+    mkdirOwned(l, "app", 0, 0);
+    for (const part of parts) cpSync(join(app, part), join(l.dir, "app", part), { recursive: true });
+    run("chown", ["-R", "0:0", join(l.dir, "app")]);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 export const RECIPES: Record<ImageKey, Recipe> = {
@@ -396,17 +413,14 @@ export const RECIPES: Record<ImageKey, Recipe> = {
       ...(await nodeRuntimeInputs(ctx, { npm: false })),
       context: contextHash(join(ctx.repoRoot, "services", "backend")),
     }),
-    fill: async (ctx, l) => {
-      putNodeRuntime(ctx, l, { npm: false });
-      const work = mkdtempSync(join(ctx.cacheDir, ".backend-"));
-      try {
-        const app = buildBackendApp(ctx.repoRoot, work);
-        mkdirOwned(l, "app", 0, 0);
-        for (const part of ["dist", "node_modules", "proto", "package.json"]) cpSync(join(app, part), join(l.dir, "app", part), { recursive: true });
-        run("chown", ["-R", "0:0", join(l.dir, "app")]);
-      } finally {
-        rmSync(work, { recursive: true, force: true });
-      }
-    },
+    fill: (ctx, l) => fillServiceImage(ctx, l, "backend", ["dist", "node_modules", "proto", "package.json"], { prune: true }),
+  },
+  chainExporter: {
+    inputs: async (ctx) => ({
+      ...(await nodeRuntimeInputs(ctx, { npm: false })),
+      context: contextHash(join(ctx.repoRoot, "services", "chain-exporter")),
+    }),
+    // No runtime dependencies: its Dockerfile copies only the compiled files and package.json.
+    fill: (ctx, l) => fillServiceImage(ctx, l, "chain-exporter", ["dist", "package.json"], { prune: false }),
   },
 };

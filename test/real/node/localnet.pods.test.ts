@@ -1,7 +1,7 @@
 /**
  * The whole default localnet on a real node, through the real Pulumi engine and provider: every
  * pod Running and Ready without a restart, the init gates' scripts run (their logs), names resolve
- * between pods, Prometheus scrapes real pods (every target up), `npm run forward` reaches the
+ * between pods, Prometheus scrapes real pods (every target up, the chain exporter's too), `npm run forward` reaches the
  * services on 127.0.0.1 and moves to a replaced pod, the stack's `urls` answer, a second `up`
  * changes nothing, `destroy` leaves no pod or namespace. Prints the boot phase table.
  *
@@ -22,6 +22,8 @@ import { relayMinerBinary } from "../../../tools/images/sources";
 import { getJson, httpGet, repoRoot, run, Scratch, tool, waitFor, type Proc } from "../support";
 import { NAMESPACE, podsNow, startLocalnetNode, upTimed, workloadOf, type LocalnetNode, type UpRecord } from "./localnet";
 
+const NOT_VERIFIED_LOGS =
+  "NOT VERIFIED: pod logs into Loki (observability.logs.enabled is off: no Loki or log-collector test image, and the test node keeps pod logs under its run dir, not /var/log/pods)";
 const NOT_VERIFIED_RELAY = "NOT VERIFIED: no relay-miner binary (set RELAYMINER_TOOLS_BIN to a directory holding pocket-relay-miner): no miner, relayer or relay on the real node";
 
 /** Does the thing behind a forwarded URL answer in its own protocol? (HTTP: any status below 500, or 200 only when `health` says it is a health or metrics path.) */
@@ -68,12 +70,14 @@ describe("the whole localnet on a real node", { timeout: 30 * 60_000 }, () => {
       ["validator Ready (block 1)", readyAt.get("validator")],
       ["backend Ready", readyAt.get("backend")],
       ["Prometheus Ready", readyAt.get("prometheus")],
+      ["chain exporter Ready (first read)", readyAt.get("chain-exporter")],
       ["miners Ready", readyAt.get("miner")],
       ["relayers Ready", readyAt.get("relayer")],
       ["pulumi up (all rollouts done)", firstUp.ms],
     ];
     console.log(`# boot phases (after pulumi up started, node excluded):\n${phases.map(([k, v]) => `#   ${k.padEnd(38)} ${secs(v)}`).join("\n")}`);
     console.log(`# first up: ${JSON.stringify(firstUp.changes)}`);
+    console.log(`# ${NOT_VERIFIED_LOGS}`);
   });
 
   after(async () => {
@@ -93,7 +97,7 @@ describe("the whole localnet on a real node", { timeout: 30 * 60_000 }, () => {
   test("every pod is Running and Ready, with no restarts", () => {
     const pods = l.pods();
     const workloads = [...new Set(pods.map(workloadOf))].sort();
-    const expected = ["backend", "prometheus", "redis", "redis-commander", "redis-exporter", "validator", ...(l.relayMiner ? ["miner", "relayer"] : [])].sort();
+    const expected = ["backend", "chain-exporter", "prometheus", "redis", "redis-commander", "redis-exporter", "validator", ...(l.relayMiner ? ["miner", "relayer"] : [])].sort();
     assert.deepEqual(workloads, expected);
     const bad = pods.filter((p) => p.phase !== "Running" || !p.ready || p.restarts > 0).map((p) => `${p.name}: ${p.phase} ready=${p.ready} restarts=${p.restarts}`);
     assert.deepEqual(bad, []);
@@ -217,7 +221,14 @@ describe("the whole localnet on a real node", { timeout: 30 * 60_000 }, () => {
 
   test("Prometheus scrapes every running part: all targets up", async () => {
     const urls = await l.urls();
-    const want = [scrapeJobs.backend, scrapeJobs.redis, scrapeJobs.validator, scrapeJobs.prometheus, ...(l.relayMiner ? [scrapeJobs.miners, scrapeJobs.relayers] : [])].sort();
+    const want = [
+      scrapeJobs.backend,
+      scrapeJobs.chain,
+      scrapeJobs.redis,
+      scrapeJobs.validator,
+      scrapeJobs.prometheus,
+      ...(l.relayMiner ? [scrapeJobs.miners, scrapeJobs.relayers] : []),
+    ].sort();
     type Target = { labels: Record<string, string>; health: string; lastError: string; scrapeUrl: string };
     let last: Target[] = [];
     await waitFor(
