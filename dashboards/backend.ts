@@ -3,11 +3,12 @@
  * developer can tell "the relayer failed" from "I asked the backend to fail". Filtered by the
  * `protocol` and `instance` (pod) variables.
  */
-import { buildDashboard } from "./lib/dashboard";
-import { stat, timeseries, upMappings } from "./lib/panels";
+import type { DashboardSpec } from "./lib/dashboard";
+import { logs, stat, timeseries, upMappings } from "./lib/panels";
 import { eq, isVar, max, ne, quantile, ratio, sel, sum, sumRate, topk } from "./lib/promql";
 import { scrapeJobs } from "./scrape-jobs";
 import { crossLinks, dashboardUids } from "./uids";
+import { containerLogs, problems } from "./logql";
 
 const pod = [isVar("instance")];
 const proto = [isVar("protocol"), ...pod];
@@ -15,8 +16,8 @@ const requests = "demo_requests_total";
 const duration = "demo_request_duration_seconds";
 
 /** Queries of this dashboard; the backend scrape test runs them against a real backend. */
-export function backendDashboard() {
-  return buildDashboard({
+export function backendDashboard(): DashboardSpec {
+  return {
     uid: dashboardUids.backend,
     title: "Localnet / Backend",
     description: "Demo backend (JSON-RPC, WebSocket, SSE, NDJSON, gRPC): traffic, latency, injected faults.",
@@ -84,12 +85,29 @@ export function backendDashboard() {
           }),
           timeseries({
             title: "Share of requests with a fault",
+            mayBeEmpty: "only while faults keep firing: a short burst creates its series with the burst already counted, and rate() sees no increase in it",
             unit: "percentunit",
             max: 1,
             queries: [{ expr: ratio(sumRate(requests, ["protocol"], ...proto, ne("fault", "none")), sumRate(requests, ["protocol"], ...proto)), legend: "{{protocol}}" }],
           }),
         ],
       },
+      {
+        title: "Logs",
+        panels: [
+          logs({
+            title: "Warnings and errors (backend)",
+            expr: containerLogs("backend", "backend-.*", problems),
+            h: 8,
+            mayBeEmpty: "only when the backend logged a warning or an error",
+          }),
+          logs({
+            title: "All lines (backend)",
+            description: "Every backend pod; the Pod variable filters the metrics above, not these lines.",
+            expr: containerLogs("backend", "backend-.*"),
+          }),
+        ],
+      },
     ],
-  });
+  };
 }

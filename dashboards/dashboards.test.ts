@@ -8,13 +8,15 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { dashboardFiles, dashboardList, dashboardModels, dashboardUrl, grafanaProvisioning, prometheusDatasourceUid } from "./index";
+import { dashboardFiles, dashboardList, dashboardModels, dashboardSpecs, dashboardUrl, grafanaProvisioning, prometheusDatasourceUid } from "./index";
+import { lokiDatasourceUid } from "./lib/datasource";
 import { analyze, requiresCounter } from "./lib/promql-analysis";
 import { queriesOf } from "./lib/queries";
 import { isMonotonic, labelsAfterScrape, resolveSeries } from "./metrics-catalogue";
 
 const generatedDir = join(__dirname, "generated");
-const allQueries = Object.values(dashboardModels()).flatMap(queriesOf);
+/** PromQL only: log panels' LogQL is checked against a real Loki (test/real/logs.real.test.ts). */
+const allQueries = Object.values(dashboardModels()).flatMap((m) => queriesOf(m, "prometheus"));
 const where = (q: { dashboard: string; panel: string; expr: string }) => `${q.dashboard} / ${q.panel}: ${q.expr}`;
 
 describe("generated dashboards", () => {
@@ -29,23 +31,41 @@ describe("generated dashboards", () => {
     for (const [name, text] of Object.entries(files)) assert.equal(readFileSync(join(generatedDir, name), "utf8"), text, `${name} is stale`);
   });
 
-  it("lists five dashboards with unique uids, titles and files", () => {
+  it("lists six dashboards with unique uids, titles and files", () => {
     assert.deepEqual(
       dashboardList.map((d) => d.uid),
-      ["localnet-overview", "localnet-relayer", "localnet-miner", "localnet-redis", "localnet-backend"],
+      ["localnet-overview", "localnet-relayer", "localnet-miner", "localnet-redis", "localnet-backend", "localnet-path"],
     );
     for (const key of ["uid", "title", "file"] as const) assert.equal(new Set(dashboardList.map((d) => d[key])).size, dashboardList.length);
   });
 
-  it("gives every panel a unique id, a datasource with the provisioned uid, and a place on the grid", () => {
+  it("gives every panel a unique id, a datasource with the provisioned uid (Loki for log panels), and a place on the grid", () => {
     for (const model of Object.values(dashboardModels())) {
-      const panels = model.panels as Array<{ id: number; type: string; gridPos: { x: number; w: number }; datasource?: { uid: string } }>;
+      const panels = model.panels as Array<{
+        id: number;
+        type: string;
+        gridPos: { x: number; w: number };
+        datasource?: { uid: string };
+        targets?: Array<{ datasource: { uid: string } }>;
+      }>;
       assert.equal(new Set(panels.map((p) => p.id)).size, panels.length);
       for (const p of panels) {
         assert.ok(p.gridPos.x + p.gridPos.w <= 24, `${String(model.uid)} panel ${p.id} overflows the grid`);
-        if (p.type !== "row") assert.equal(p.datasource?.uid, prometheusDatasourceUid);
+        if (p.type === "row") continue;
+        const uid = p.type === "logs" ? lokiDatasourceUid : prometheusDatasourceUid;
+        assert.equal(p.datasource?.uid, uid);
+        for (const t of p.targets ?? []) assert.equal(t.datasource.uid, uid);
       }
     }
+  });
+
+  it("a reason to be empty is shown in the panel's description", () => {
+    const specs = Object.values(dashboardSpecs()).flatMap((d) => d.sections.flatMap((s) => s.panels));
+    const explained = specs.filter((p) => p.mayBeEmpty);
+    assert.ok(explained.length > 0);
+    for (const p of explained) assert.ok(p.description?.endsWith(`May be empty: ${p.mayBeEmpty}`), p.title);
+    const json = JSON.stringify(dashboardModels());
+    assert.ok(!json.includes('"mayBeEmpty"'), "the typed field stays out of Grafana's JSON");
   });
 
   it("has template variables for service_id, supplier and replica where they apply", () => {
@@ -54,6 +74,7 @@ describe("generated dashboards", () => {
     assert.deepEqual(vars.miner, ["supplier", "service_id", "replica"]);
     assert.deepEqual(vars.redis, ["node"]);
     assert.deepEqual(vars.backend, ["protocol", "instance"]);
+    assert.deepEqual(vars.path, ["service_id", "supplier"]);
   });
 });
 

@@ -1,10 +1,11 @@
 /**
- * Grafana provisioning: the Prometheus datasource (fixed uid, the one every panel names) and a file
+ * Grafana provisioning: the Prometheus datasource (fixed uid, the one every metric panel names),
+ * Loki's when logs are collected (the log panels name it), and a file
  * provider that loads our dashboards read-only: UI edits cannot be saved and deleting a dashboard
  * in the UI is refused, so the checked-in JSON stays the single source of truth.
  */
 import { stringify } from "yaml";
-import { prometheusDatasourceUid } from "./lib/datasource";
+import { lokiDatasourceUid, prometheusDatasourceUid } from "./lib/datasource";
 
 /** Where the Observability component mounts dashboards/generated/*.json inside the Grafana pod. */
 export const grafanaDashboardsPath = "/var/lib/grafana/dashboards";
@@ -12,6 +13,8 @@ export const grafanaDashboardsPath = "/var/lib/grafana/dashboards";
 export interface GrafanaProvisioningOptions {
   /** In-cluster Prometheus URL, e.g. http://prometheus:9090. */
   prometheusUrl: string;
+  /** In-cluster Loki URL (when logs are collected), e.g. http://loki:3100. */
+  lokiUrl?: string;
   /**
    * Prometheus' scrape interval. Grafana sizes `$__rate_interval` from it (4 x interval at least),
    * so rate() windows always hold two samples. Default 5 (the stack default).
@@ -33,6 +36,9 @@ export function grafanaProvisioning(opts: GrafanaProvisioningOptions): { datasou
         editable: false,
         jsonData: { timeInterval: `${opts.scrapeIntervalSeconds ?? 5}s`, httpMethod: "POST" },
       },
+      ...(opts.lokiUrl
+        ? [{ name: "Loki", uid: lokiDatasourceUid, type: "loki", access: "proxy", url: opts.lokiUrl, isDefault: false, editable: false, jsonData: { maxLines: 1000 } }]
+        : []),
     ],
   };
   const providers = {

@@ -4,6 +4,7 @@
  * on label names that neither the exporter nor the scrape job attaches.
  */
 import { backendMetrics } from "./catalogue/backend";
+import { chainExporterMetrics } from "./catalogue/chain-exporter";
 import { cometbftMetrics } from "./catalogue/cometbft";
 import { scrapeMetrics } from "./catalogue/prometheus";
 import { redisExporterMetrics } from "./catalogue/redis-exporter";
@@ -25,6 +26,7 @@ export const catalogueSources: readonly CatalogueSource[] = [
   { name: "CometBFT", metrics: cometbftMetrics, jobs: [scrapeJobs.validator] },
   { name: "redis_exporter", metrics: redisExporterMetrics, jobs: [scrapeJobs.redis] },
   { name: "demo backend", metrics: backendMetrics, jobs: [scrapeJobs.backend] },
+  { name: "chain exporter", metrics: chainExporterMetrics, jobs: [scrapeJobs.chain] },
   { name: "Prometheus scrape", metrics: scrapeMetrics, jobs: Object.values(scrapeJobs) },
 ];
 

@@ -3,9 +3,10 @@
  * claims and proofs (submitted, failed, included), and the session lifecycle. Filtered by the
  * `supplier`, `service_id` and `replica` variables where the metric has those labels.
  */
-import { buildDashboard } from "./lib/dashboard";
+import type { DashboardSpec } from "./lib/dashboard";
 import { stat, timeseries } from "./lib/panels";
-import { increase, isVar, max, quantile, sel, sum, sumRate } from "./lib/promql";
+import { increase, isVar, max, quantile, re, sel, sum, sumRate } from "./lib/promql";
+import { cacheSection, logsSection, processSection } from "./process";
 import { replicaFilter, replicaTargetsStat, replicaVariable } from "./replicas";
 import { scrapeJobs } from "./scrape-jobs";
 import { crossLinks, dashboardUids } from "./uids";
@@ -13,9 +14,13 @@ import { crossLinks, dashboardUids } from "./uids";
 const rep = replicaFilter;
 const sup = [isVar("supplier"), ...rep];
 const supSvc = [isVar("supplier"), isVar("service_id"), ...rep];
+/** The relay streams (`ha:relays:<supplier>`, `{ha}:relays:…` in cluster mode) of the selected suppliers. */
+const streams = re("stream", ".*:relays:${supplier}");
+/** A per-stream series labelled with the supplier the stream belongs to. */
+const supplierOfStream = (expr: string) => `label_replace(${expr}, "supplier", "$1", "stream", ".*:relays:(.*)")`;
 
-export function minerDashboard() {
-  return buildDashboard({
+export function minerDashboard(): DashboardSpec {
+  return {
     uid: dashboardUids.miner,
     title: "Localnet / Miners",
     description: "pocket-relay-miner miners: leader, relays consumed, SMST, claims, proofs, sessions.",
@@ -52,6 +57,8 @@ export function minerDashboard() {
           }),
           timeseries({
             title: "Leader acquisition failures",
+            description: "Attempts to take or renew the leader lock that failed with an error; a standby waiting for the lock is not one.",
+            mayBeEmpty: "only when taking the leader lock errors (Redis unreachable, a lost lock)",
             unit: "ops",
             queries: [{ expr: sumRate("ha_miner_leader_acquisition_failures_total", ["pod", "reason"], ...rep), legend: "{{pod}} {{reason}}" }],
           }),
@@ -79,7 +86,15 @@ export function minerDashboard() {
               { expr: sumRate("ha_miner_relays_failed_smst_total", ["service_id"], ...supSvc), legend: "failed {{service_id}}" },
             ],
           }),
-          timeseries({ title: "Stream consumer lag by supplier", queries: [{ expr: max(sel("ha_miner_consumer_lag", ...sup), ["supplier"]), legend: "{{supplier}}" }] }),
+          timeseries({
+            title: "Relays waiting in each supplier's stream",
+            description:
+              "Entries in ha:relays:<supplier> (Redis, through redis_exporter) and those delivered to a miner but not acknowledged yet; both drain to 0 when the miners keep up.",
+            queries: [
+              { expr: supplierOfStream(max(sel("redis_stream_length", streams), ["stream"])), legend: "waiting {{supplier}}" },
+              { expr: supplierOfStream(max(sel("redis_stream_group_messages_pending", streams), ["stream"])), legend: "pending {{supplier}}" },
+            ],
+          }),
           timeseries({
             title: "Relay processing latency p95",
             unit: "s",
@@ -102,10 +117,19 @@ export function minerDashboard() {
           }),
           timeseries({
             title: "SMST Redis errors",
+            mayBeEmpty: "only when a session tree operation fails in Redis",
             unit: "ops",
             queries: [{ expr: sumRate("ha_smst_redis_errors_total", ["operation", "error_type"], ...rep), legend: "{{operation}} {{error_type}}" }],
           }),
-          timeseries({ title: "Session trees active by supplier", queries: [{ expr: sum(sel("ha_miner_session_trees_active", ...sup), ["supplier"]), legend: "{{supplier}}" }] }),
+          timeseries({
+            title: "Next claim and proof heights",
+            description: "The heights the miner scheduled each session's claim and proof for, against the chain's height.",
+            queries: [
+              { expr: max(sel("ha_miner_claim_scheduled_height", ...supSvc), ["supplier"]), legend: "claim {{supplier}}" },
+              { expr: max(sel("ha_miner_proof_scheduled_height", ...supSvc), ["supplier"]), legend: "proof {{supplier}}" },
+              { expr: max(sel("ha_miner_current_block_height", ...rep)), legend: "chain" },
+            ],
+          }),
         ],
       },
       {
@@ -156,9 +180,19 @@ export function minerDashboard() {
             ],
           }),
           timeseries({
-            title: "Settlement by status",
-            unit: "ops",
-            queries: [{ expr: sumRate("ha_miner_claims_settled_by_status_total", ["status"], ...supSvc), legend: "{{status}}" }],
+            title: "Settled on chain",
+            description: "Settlements of the selected suppliers' claims, read from the chain by the chain exporter (the Relay path board has the whole path).",
+            queries: [
+              {
+                expr: sum(increase(sel("localnet_chain_settlements_total", isVar("supplier"), isVar("service_id")), "1m"), ["proof_requirement"]),
+                legend: "{{proof_requirement}}",
+              },
+            ],
+          }),
+          timeseries({
+            title: "Proofs required, by reason",
+            description: "Sessions whose claim needs a proof: above the proof threshold, or picked by the proof probability.",
+            queries: [{ expr: sum(increase(sel("ha_miner_proof_requirement_required_total", ...sup), "1m"), ["reason"]), legend: "{{reason}}" }],
           }),
         ],
       },
@@ -192,6 +226,9 @@ export function minerDashboard() {
           }),
         ],
       },
+      cacheSection(),
+      processSection(),
+      logsSection("miner"),
     ],
-  });
+  };
 }

@@ -2,16 +2,17 @@
  * Localnet overview: is everything up, do relays flow end to end (backend → relayer → Redis stream
  * → miner SMST), what fails, who leads, and does the chain advance.
  */
-import { buildDashboard } from "./lib/dashboard";
-import { stat, timeseries, upMappings } from "./lib/panels";
+import type { DashboardSpec } from "./lib/dashboard";
+import { logs, stat, timeseries, upMappings } from "./lib/panels";
 import { count, eq, histogramMean, max, orZero, quantile, sel, sum, sumRate } from "./lib/promql";
 import { scrapeJobs } from "./scrape-jobs";
 import { crossLinks, dashboardUids } from "./uids";
+import { containerLogs, podLabel, problems } from "./logql";
 
 const up = "up";
 
-export function overviewDashboard() {
-  return buildDashboard({
+export function overviewDashboard(): DashboardSpec {
+  return {
     uid: dashboardUids.overview,
     title: "Localnet / Overview",
     description: "Health and end-to-end flow of the relayminer localnet.",
@@ -142,6 +143,17 @@ export function overviewDashboard() {
           }),
         ],
       },
+      {
+        title: "Logs",
+        panels: [
+          logs({
+            title: "Warnings and errors from every pod",
+            expr: `{${podLabel}=~".+"} ${problems}`,
+            mayBeEmpty: "only when some pod logged a warning or an error",
+          }),
+          logs({ title: "Validator (pocketd)", expr: containerLogs("pocketd", "validator-.*"), h: 8 }),
+        ],
+      },
     ],
-  });
+  };
 }

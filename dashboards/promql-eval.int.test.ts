@@ -28,7 +28,7 @@ describe("dashboard PromQL on a real Prometheus", () => {
   for (const [key, model] of Object.entries(dashboardModels())) {
     it(`every expression of ${key} parses and evaluates`, async () => {
       const failures: string[] = [];
-      const queries = queriesOf(model);
+      const queries = queriesOf(model, "prometheus");
       assert.ok(queries.length > 0);
       for (const q of queries) {
         const expr = substituteVariables(q.expr);

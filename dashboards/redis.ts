@@ -3,16 +3,17 @@
  * memory against maxmemory, ops/s, the relay WAL streams, and the keyspace. The `node` variable
  * selects nodes by pod name.
  */
-import { buildDashboard } from "./lib/dashboard";
-import { stat, timeseries, upMappings } from "./lib/panels";
+import type { DashboardSpec } from "./lib/dashboard";
+import { logs, stat, timeseries, upMappings } from "./lib/panels";
 import { eq, isVar, max, ratio, sel, sum, sumRate, topk } from "./lib/promql";
 import { scrapeJobs } from "./scrape-jobs";
 import { crossLinks, dashboardUids } from "./uids";
+import { containerLogs } from "./logql";
 
 const node = [isVar("pod", "node")];
 
-export function redisDashboard() {
-  return buildDashboard({
+export function redisDashboard(): DashboardSpec {
+  return {
     uid: dashboardUids.redis,
     title: "Localnet / Redis",
     description: "Redis nodes behind the relay-miner: connections, memory, ops/s, streams, keyspace.",
@@ -124,6 +125,10 @@ export function redisDashboard() {
           timeseries({ title: "Keys with a TTL", queries: [{ expr: sum(sel("redis_db_keys_expiring", ...node), ["pod", "db"]), legend: "{{pod}} {{db}}" }] }),
         ],
       },
+      {
+        title: "Logs",
+        panels: [logs({ title: "Redis logs", description: "The nodes selected with the Node variable.", expr: containerLogs("redis", "${node:pipe}") })],
+      },
     ],
-  });
+  };
 }

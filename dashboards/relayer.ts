@@ -2,9 +2,12 @@
  * Relayers: throughput, latency percentiles, errors by service and RPC type, validation, relay
  * metering and backend health. Every query is filtered by the `service_id` and `replica` variables.
  */
-import { buildDashboard } from "./lib/dashboard";
+import type { DashboardSpec } from "./lib/dashboard";
 import { stat, timeseries } from "./lib/panels";
 import { isVar, max, min, nre, quantile, ratio, sel, sum, sumRate } from "./lib/promql";
+
+const onlyHealthChecks = "only when a backend of the service has health_check enabled in relayer.config (the localnet does not enable it)";
+import { cacheSection, logsSection, processSection } from "./process";
 import { replicaFilter, replicaTargetsStat, replicaVariable } from "./replicas";
 import { scrapeJobs } from "./scrape-jobs";
 import { crossLinks, dashboardUids } from "./uids";
@@ -16,8 +19,8 @@ const rep = replicaFilter;
 
 const p = (q: number) => `p${Math.round(q * 100)}`;
 
-export function relayerDashboard() {
-  return buildDashboard({
+export function relayerDashboard(): DashboardSpec {
+  return {
     uid: dashboardUids.relayer,
     title: "Localnet / Relayers",
     description: "pocket-relay-miner relayers: RPS, latency, errors, validation, backend health.",
@@ -61,6 +64,18 @@ export function relayerDashboard() {
               { expr: sumRate("ha_relayer_relays_published_total", ["service_id"], ...svc), legend: "published {{service_id}}" },
               { expr: sumRate("ha_relayer_relays_skipped_difficulty_total", ["service_id"], ...svc), legend: "below difficulty {{service_id}}" },
             ],
+          }),
+          timeseries({
+            title: "Mining difficulty target by service",
+            description: "Leading zero bits a relay hash needs to be mined (published for a claim); the localnet's base difficulty mines every relay.",
+            queries: [{ expr: max(sel("ha_query_relay_mining_difficulty_target_bits", isVar("service_id")), ["service_id"]), legend: "{{service_id}}" }],
+          }),
+          timeseries({
+            title: "Difficulty queries that failed",
+            description: "The relayer could not read a service's difficulty and mined the relay anyway (it fails open).",
+            mayBeEmpty: "only when the difficulty query fails; counted by relay-miner releases newer than the build the recorded metrics come from",
+            unit: "ops",
+            queries: [{ expr: sumRate("ha_relayer_difficulty_query_failures_total", ["service_id"], ...svc), legend: "{{service_id}}" }],
           }),
           timeseries({
             title: "Inbound requests by HTTP protocol",
@@ -113,30 +128,40 @@ export function relayerDashboard() {
             queries: [{ expr: sumRate("ha_relayer_relays_rejected_total", ["rpc_type", "reason"], ...svc), legend: "{{rpc_type}} {{reason}}" }],
           }),
           timeseries({
-            title: "Non-2xx served by service",
+            title: "Served with a non-2xx status",
+            description:
+              "The backend's answer passed on with its status. Backend 5xx answers and network errors are rejected instead (reasons backend_5xx, backend_network_error).",
+            mayBeEmpty: "only when a backend answers 4xx (e.g. a fault rule with http_status 429)",
             unit: "reqps",
             queries: [
               { expr: sumRate("ha_relayer_relays_served_total", ["service_id", "status_code"], ...svc, nre("status_code", "2..")), legend: "{{service_id}} {{status_code}}" },
             ],
           }),
           timeseries({
-            title: "Error ratio by service",
-            description: "Rejected relays over received relays.",
+            title: "Rejected share by service",
+            description: "Rejected relays over received relays; 0 for a service with traffic and no rejection.",
             unit: "percentunit",
+            max: 1,
             queries: [
               {
-                expr: ratio(sumRate("ha_relayer_relays_rejected_total", ["service_id"], ...svc), sumRate("ha_relayer_relays_received_total", ["service_id"], ...svc)),
+                expr: ratio(
+                  `${sumRate("ha_relayer_relays_rejected_total", ["service_id"], ...svc)} or ${sumRate("ha_relayer_relays_received_total", ["service_id"], ...svc)} * 0`,
+                  sumRate("ha_relayer_relays_received_total", ["service_id"], ...svc),
+                ),
                 legend: "{{service_id}}",
               },
             ],
           }),
           timeseries({
             title: "Dropped relays by reason",
+            description: "Relays answered but not mined: validation or metering failed after the answer (optimistic mode).",
+            mayBeEmpty: "only when a served relay fails its late validation or metering",
             unit: "reqps",
             queries: [{ expr: sumRate("ha_relayer_relays_dropped_total", ["service_id", "reason"], ...svc), legend: "{{service_id}} {{reason}}" }],
           }),
           timeseries({
             title: "Backend not configured for transport",
+            mayBeEmpty: "only when a relay arrives over a transport the service has no backend for",
             unit: "reqps",
             queries: [{ expr: sumRate("ha_relayer_backend_missing_total", ["service_id", "rpc_type"], ...svc), legend: "{{service_id}} {{rpc_type}}" }],
           }),
@@ -147,6 +172,7 @@ export function relayerDashboard() {
         panels: [
           timeseries({
             title: "Validation failures by reason",
+            mayBeEmpty: "only for relays that fail validation (signature, session, application)",
             unit: "reqps",
             queries: [{ expr: sumRate("ha_relayer_validation_failures_total", ["service_id", "reason"], ...svc), legend: "{{service_id}} {{reason}}" }],
           }),
@@ -156,7 +182,10 @@ export function relayerDashboard() {
             queries: [{ expr: quantile(0.95, "ha_relayer_validation_latency_seconds", ["mode"], ...svc), legend: "{{mode}}" }],
           }),
           timeseries({
-            title: "Served optimistically (validated after the backend)",
+            title: "Served before the supplier registry was filled",
+            description:
+              "Relays for a supplier whose key this relayer holds, served in the boot window before the supplier registry lists it; the miner decides whether they are claimed.",
+            mayBeEmpty: "only in the first seconds after a relayer starts; a lasting rate means the registry is not being filled",
             unit: "reqps",
             queries: [{ expr: sumRate("ha_relayer_relays_served_optimistically_total", ["service_id"], ...svc), legend: "{{service_id}}" }],
           }),
@@ -171,6 +200,7 @@ export function relayerDashboard() {
           }),
           timeseries({
             title: "Relay meter Redis errors",
+            mayBeEmpty: "only when the relay meter cannot use Redis",
             unit: "ops",
             queries: [{ expr: sumRate("ha_relayer_relay_meter_redis_errors_total", ["operation"], ...rep), legend: "{{operation}}" }],
           }),
@@ -182,6 +212,7 @@ export function relayerDashboard() {
           stat({
             title: "Backend health by endpoint",
             description: "The relayer's own health checks of each configured backend (1 = healthy; worst replica shown).",
+            mayBeEmpty: onlyHealthChecks,
             queries: [{ expr: min(sel("ha_relayer_backend_health_status", ...svc), ["service_id", "endpoint"]), legend: "{{service_id}} {{endpoint}}" }],
             mappings: [
               { value: 1, text: "healthy", color: "green" },
@@ -196,6 +227,7 @@ export function relayerDashboard() {
           }),
           timeseries({
             title: "Health check failures",
+            mayBeEmpty: onlyHealthChecks,
             unit: "ops",
             queries: [{ expr: sumRate("ha_relayer_health_check_failures_total", ["service_id", "endpoint"], ...svc), legend: "{{service_id}} {{endpoint}}" }],
           }),
@@ -210,6 +242,9 @@ export function relayerDashboard() {
           }),
         ],
       },
+      cacheSection(),
+      processSection(),
+      logsSection("relayer"),
     ],
-  });
+  };
 }

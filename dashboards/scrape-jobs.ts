@@ -9,6 +9,7 @@ export const scrapeJobs = {
   backend: "backend",
   redis: "redis",
   validator: "validator",
+  chain: "chain",
   prometheus: "prometheus",
 } as const;
 
@@ -26,5 +27,6 @@ export const jobTargetLabels: Readonly<Record<ScrapeJob, readonly string[]>> = {
   backend: ["job", "instance"],
   redis: ["job", "instance", "pod", "replica"],
   validator: ["job", "instance"],
+  chain: ["job", "instance"],
   prometheus: ["job", "instance"],
 };

@@ -5,6 +5,7 @@ export const dashboardUids = {
   miner: "localnet-miner",
   redis: "localnet-redis",
   backend: "localnet-backend",
+  path: "localnet-path",
 } as const;
 
 export type DashboardKey = keyof typeof dashboardUids;
@@ -16,4 +17,5 @@ export const crossLinks = [
   { title: "Miners", url: `/d/${dashboardUids.miner}` },
   { title: "Redis", url: `/d/${dashboardUids.redis}` },
   { title: "Backend", url: `/d/${dashboardUids.backend}` },
+  { title: "Relay path", url: `/d/${dashboardUids.path}` },
 ];

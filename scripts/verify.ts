@@ -3,7 +3,7 @@
  * one line on stderr (no stack trace): exit 1 when relays were lost, did not settle in time, or a
  * part is unreachable; exit 2 for bad arguments.
  */
-import { ChainUnavailable } from "./chain-events";
+import { ChainUnavailable } from "../services/chain-exporter/chain-events";
 import { forwardsFileFlag } from "./flags";
 import { loadForwards } from "./forward/source";
 import { parseArgs, usage } from "./verify/args";

@@ -11,6 +11,7 @@ export function forwardsOf(config: LocalnetConfig): HostForward[] {
     redisCommanderEnabled: config.redis.commander,
     backendEnabled: config.backend.enabled,
     observabilityEnabled: config.observability.enabled,
+    logsEnabled: config.observability.enabled && config.observability.logs.enabled,
     grafanaEnabled: config.observability.grafana,
   });
 }

@@ -77,6 +77,13 @@ const images = z
     prometheus: image.default(`prom/prometheus:v${PROMETHEUS_VERSION}`).describe("Prometheus image."),
     grafana: image.default("grafana/grafana:12.1.0").describe("Grafana image."),
     backend: image.default("relayminer-localnet/backend:dev").describe("Demo backend image (built from services/backend when build.enabled)."),
+    chainExporter: image
+      .default("relayminer-localnet/chain-exporter:dev")
+      .describe("Chain exporter image: claims, proofs, settlements and stakes as metrics (built from services/chain-exporter when build.enabled)."),
+    loki: image.default("grafana/loki:3.7.8").describe("Loki image (logs, with observability.logs.enabled)."),
+    logCollector: image
+      .default("otel/opentelemetry-collector-k8s:0.165.0")
+      .describe("Log collector image: an OpenTelemetry Collector with the filelog receiver and the otlphttp exporter (with observability.logs.enabled)."),
     busybox: image.default("busybox:1.37").describe("Small image for init containers and readiness gates."),
   })
   .prefault({});
@@ -94,7 +101,11 @@ const relayMiner = z
 
 const build = z
   .strictObject({
-    enabled: bool().default(false).describe("Build images (backend; relay-miner when relayminerSource is set) with the Docker engine. Off: use the image tags as given."),
+    enabled: bool()
+      .default(false)
+      .describe(
+        "Build images (backend, and the chain exporter with observability on; relay-miner when relayminerSource is set) with the Docker engine. Off: use the image tags as given.",
+      ),
     registry: z
       .string()
       .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*\/?$/, "a registry host[:port][/path] such as localhost:5001")
@@ -110,7 +121,7 @@ const build = z
       .preprocess(toObject, z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a build argument name (letters, digits, '_')"), z.string()))
       .default({})
       .describe(
-        'Build arguments of every image build, e.g. {"BUILD_BASE":"mirror.example/node:20-alpine"} (the backend\'s Dockerfile takes BUILD_BASE and RUNTIME_BASE). Part of the image tag.',
+        'Build arguments of every image build, e.g. {"BUILD_BASE":"mirror.example/node:20-alpine"} (the backend\'s and the chain exporter\'s Dockerfiles take BUILD_BASE and RUNTIME_BASE). Part of the image tag.',
       ),
   })
   .prefault({});
@@ -188,15 +199,25 @@ const backend = z
   })
   .prefault({});
 
+const logs = z
+  .strictObject({
+    enabled: bool()
+      .default(true)
+      .describe("Collect every localnet pod's logs into Loki (a log collector on each node reads the pods' log files) and show them in Grafana. Needs observability.enabled."),
+    retentionHours: int(1, 720).default(24).describe("How long Loki keeps log lines, in hours."),
+  })
+  .prefault({});
+
 const observability = z
   .strictObject({
-    enabled: bool().default(true).describe("Deploy Prometheus and Grafana."),
+    enabled: bool().default(true).describe("Deploy Prometheus, Grafana and the chain exporter."),
     grafana: bool()
       .default(true)
       .describe("Deploy Grafana beside Prometheus (observability on). Off: Prometheus only, no grafana URL or dashboard links (for clusters that cannot pull the Grafana image)."),
     scrapeIntervalSeconds: int(1, 300).default(5).describe("Prometheus scrape interval."),
     grafanaAnonymous: bool().default(true).describe("Let anyone on localhost view Grafana without logging in (Viewer role)."),
     grafanaAdminPassword: z.string().min(1).default("admin").describe("Grafana admin password; set it with --secret. Kept in a Kubernetes Secret."),
+    logs,
   })
   .prefault({});
 

@@ -50,13 +50,15 @@ function write(dir: string, path: string, content: string): void {
   writeFileSync(join(dir, path), content);
 }
 
-/** A project directory with a backend context and a relay-miner checkout. */
+/** A project directory with the backend's and the chain exporter's contexts and a relay-miner checkout. */
 function project(): string {
   const dir = mkdtempSync(join(tmpdir(), "rml-images-"));
   dirs.push(dir);
   write(dir, "services/backend/Dockerfile", "FROM node:20-alpine\nCOPY . /app\n");
   write(dir, "services/backend/src/main.ts", "export const v = 1;\n");
   write(dir, "services/backend/.dockerignore", "node_modules\n");
+  write(dir, "services/chain-exporter/Dockerfile", "FROM node:20-alpine\nCOPY . /app\n");
+  write(dir, "services/chain-exporter/src/main.ts", "export const v = 1;\n");
   write(dir, "relay-miner/Dockerfile", "FROM golang:1.26-alpine\n");
   write(dir, "relay-miner/main.go", "package main\n");
   return dir;
@@ -65,12 +67,17 @@ function project(): string {
 const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 let seq = 0;
-/** Registers a component and returns its refs plus the docker-build Images it registered. */
-async function deploy(input: LocalnetConfigInput, projectDir: string) {
+/**
+ * Registers a component and returns its refs plus the docker-build Images it registered. Without
+ * `withChainExporter` the chain exporter is not deployed (observability off), as the component is
+ * told then.
+ */
+async function deploy(input: LocalnetConfigInput, projectDir: string, withChainExporter = false) {
   const from = registered.length;
   const { build, images: configured } = settleRelayMiner(localnetSchema.parse(input)).config;
-  const c = new images.LocalnetImages(`images-${seq++}`, { build, images: configured, projectDir });
-  const refs = { backend: await value(c.backend), relayMiner: await value(c.relayMiner) };
+  const wanted = { backend: configured.backend, relayMiner: configured.relayMiner, chainExporter: withChainExporter ? configured.chainExporter : undefined };
+  const c = new images.LocalnetImages(`images-${seq++}`, { build, images: wanted, projectDir });
+  const refs = { backend: await value(c.backend), relayMiner: await value(c.relayMiner), chainExporter: c.chainExporter && (await value(c.chainExporter)) };
   const docker = registered.slice(from).filter((r) => r.type.startsWith("docker"));
   return { refs, docker };
 }
@@ -80,8 +87,11 @@ const building = { build: { enabled: true } };
 describe("LocalnetImages", () => {
   test("build.enabled=false: configured tags unchanged and no docker resource at all", async () => {
     const { refs, docker } = await deploy({ images: { backend: "me/backend:7" } }, project());
-    assert.deepEqual(refs, { backend: "me/backend:7", relayMiner: "ghcr.io/pokt-network/pocket-relay-miner:v0.1.2" });
+    assert.deepEqual(refs, { backend: "me/backend:7", relayMiner: "ghcr.io/pokt-network/pocket-relay-miner:v0.1.2", chainExporter: undefined });
     assert.deepEqual(docker, []);
+    const deployed = await deploy({ images: { chainExporter: "me/exporter:3" } }, project(), true);
+    assert.equal(deployed.refs.chainExporter, "me/exporter:3");
+    assert.deepEqual(deployed.docker, []);
   });
 
   test("build.enabled=false registers nothing even when the sources are missing", async () => {
@@ -105,6 +115,17 @@ describe("LocalnetImages", () => {
     assert.deepEqual(img.inputs.tags, [`localhost:5001/relayminer-localnet/backend:${hash}`]);
     assert.equal(refs.backend, `localhost:5001/relayminer-localnet/backend:${hash}`);
     assert.equal(refs.relayMiner, "ghcr.io/pokt-network/pocket-relay-miner:v0.1.2", "no source: the configured tag");
+  });
+
+  test("build.enabled=true with the chain exporter deployed: it is built from services/chain-exporter, its own tag", async () => {
+    const dir = project();
+    const { refs, docker } = await deploy(building, dir, true);
+    assert.equal(docker.length, 2);
+    const exporter = docker.find((d) => d.name.endsWith("chain-exporter"));
+    assert.deepEqual(exporter?.inputs.context, { location: join(dir, "services/chain-exporter") });
+    const hash = contextHash(join(dir, "services/chain-exporter")).slice(0, images.tagHashLength);
+    assert.equal(refs.chainExporter, `localhost:5001/relayminer-localnet/chain-exporter:${hash}`);
+    assert.deepEqual(exporter?.inputs.tags, [refs.chainExporter]);
   });
 
   test("relayminerSource set: the relay-miner is built too, under the configured registry", async () => {
@@ -180,6 +201,19 @@ describe("LocalnetImages", () => {
         );
         return true;
       },
+    );
+  });
+
+  // Last: a refused build leaves the images registered before it, which a later count would see.
+  test("a chain exporter context without a Dockerfile is a config error naming what to set instead", async () => {
+    const dir = project();
+    rmSync(join(dir, "services/chain-exporter/Dockerfile"));
+    await assert.rejects(
+      async () => deploy(building, dir, true),
+      (e: Error) =>
+        pulumi.RunError.isInstance(e) &&
+        /build\.enabled = true: the build context has no Dockerfile \(expected .*services\/chain-exporter\/Dockerfile\)/.test(e.message) &&
+        /images\.chainExporter/.test(e.message),
     );
   });
 });

@@ -4,7 +4,8 @@
  * - `build.enabled = false` (default): the refs are `images.backend` and `images.relayMiner` as
  *   configured and no Docker resource is registered, so `pulumi preview` and `up` need no Docker
  *   engine (only the cluster must be able to pull those tags).
- * - `build.enabled = true`: the backend is built from `services/backend`, and the relay-miner from
+ * - `build.enabled = true`: the backend and the chain exporter are built from `services/backend`
+ *   and `services/chain-exporter` (the localnet's own images), and the relay-miner from
  *   `build.relayminerSource` when that is set (else its configured tag is used). Images are built
  *   by `@pulumi/docker-build` with `buildOnPreview: false` and pushed to `build.registry`.
  *
@@ -28,6 +29,8 @@ export const tagHashLength = 20;
 
 /** Where the backend's build context lives, relative to the project directory. */
 export const backendContext = "services/backend";
+/** Where the chain exporter's build context lives. */
+export const chainExporterContext = "services/chain-exporter";
 
 export interface LocalnetImagesArgs {
   build: {
@@ -43,7 +46,8 @@ export interface LocalnetImagesArgs {
     args?: Readonly<Record<string, string>>;
   };
   /** The configured image refs; built images keep their repository names. */
-  images: { backend: string; relayMiner: string };
+  /** `chainExporter` only when it is deployed (observability on): nothing is built for it otherwise. */
+  images: { backend: string; relayMiner: string; chainExporter?: string };
   /** Directory relative paths are resolved against. @default the current directory (Pulumi's project dir) */
   projectDir?: string;
 }
@@ -123,6 +127,8 @@ export class LocalnetImages extends pulumi.ComponentResource {
   readonly backend: pulumi.Output<string>;
   /** Image ref for the relayer and miner workloads. */
   readonly relayMiner: pulumi.Output<string>;
+  /** Image ref for the chain exporter (absent when it is not deployed). */
+  readonly chainExporter?: pulumi.Output<string>;
   /** The docker-build images this component registered (empty when build.enabled is false). */
   readonly built: Readonly<Record<string, dockerBuild.Image>>;
 
@@ -163,14 +169,17 @@ export class LocalnetImages extends pulumi.ComponentResource {
     if (settings.enabled) {
       const backendOrigin = { key: "build.enabled", value: true, instead: "build.enabled = false to deploy images.backend as is" };
       this.backend = build("backend", backendOrigin, backendContext, images.backend);
+      const exporterOrigin = { ...backendOrigin, instead: "build.enabled = false to deploy images.chainExporter as is" };
+      this.chainExporter = images.chainExporter === undefined ? undefined : build("chain-exporter", exporterOrigin, chainExporterContext, images.chainExporter);
       const source = settings.relayminerSource;
       const minerOrigin = { key: "build.relayminerSource", value: source, instead: "unset it to deploy images.relayMiner as is" };
       this.relayMiner = source ? build("relay-miner", minerOrigin, source, images.relayMiner) : pulumi.output(images.relayMiner);
     } else {
       this.backend = pulumi.output(images.backend);
       this.relayMiner = pulumi.output(images.relayMiner);
+      this.chainExporter = images.chainExporter === undefined ? undefined : pulumi.output(images.chainExporter);
     }
     this.built = Object.freeze(built);
-    this.registerOutputs({ backend: this.backend, relayMiner: this.relayMiner });
+    this.registerOutputs({ backend: this.backend, relayMiner: this.relayMiner, chainExporter: this.chainExporter });
   }
 }

@@ -31,6 +31,10 @@ export const imageUsers = {
   grafana: { uid: 472, gid: 0 },
   /** services/backend (node:20's `node` user). */
   backend: { uid: 1000, gid: 1000 },
+  /** services/chain-exporter (node:20's `node` user, as the backend). */
+  chainExporter: { uid: 1000, gid: 1000 },
+  /** grafana/loki: `USER 10001`. */
+  loki: { uid: 10001, gid: 10001 },
 } as const satisfies Record<string, ImageUser>;
 
 export type ImageUserKey = keyof typeof imageUsers;

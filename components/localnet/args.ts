@@ -27,7 +27,8 @@ export function providerArgs(c: LocalnetConfig): ProviderArgs {
 }
 
 export function imagesArgs(c: LocalnetConfig, projectDir: string): LocalnetImagesArgs {
-  return { build: c.build, images: { backend: c.images.backend, relayMiner: c.images.relayMiner }, projectDir };
+  const chainExporter = c.observability.enabled ? c.images.chainExporter : undefined;
+  return { build: c.build, images: { backend: c.images.backend, relayMiner: c.images.relayMiner, chainExporter }, projectDir };
 }
 
 export function redisArgs(c: LocalnetConfig): RedisArgs {
@@ -136,7 +137,17 @@ export function relayerSetArgs(c: LocalnetConfig, i: RelayerInputs): RelayerSetA
   };
 }
 
-export function observabilityArgs(c: LocalnetConfig, redisNodes: string[]): ObservabilityArgs {
+/** What the observability part takes from the other parts. */
+export interface ObservabilityInputs {
+  redisNodes: string[];
+  chainExporterImage: pulumi.Input<string>;
+  validator: { rpcUrl: string; restUrl: string };
+  /** The genesis keys.json (public: names and addresses), so rewards show by account name. */
+  accountsJson: string;
+}
+
+export function observabilityArgs(c: LocalnetConfig, i: ObservabilityInputs): ObservabilityArgs {
+  const logs = c.observability.logs;
   return {
     images: { prometheus: c.images.prometheus, grafana: c.images.grafana },
     imagePullPolicy: c.kube.imagePullPolicy,
@@ -145,11 +156,15 @@ export function observabilityArgs(c: LocalnetConfig, redisNodes: string[]): Obse
       scrapeIntervalSeconds: c.observability.scrapeIntervalSeconds,
       relayers: c.relayer.count,
       miners: c.miner.count,
-      redisNodes,
+      redisNodes: i.redisNodes,
       backendReplicas: c.backend.enabled ? c.backend.replicas : 0,
+      chainExporter: true,
     },
     grafanaAdminPassword: c.observability.grafanaAdminPassword,
     grafanaAnonymous: c.observability.grafanaAnonymous,
     grafana: c.observability.grafana,
+    // One read per block: the exporter is never more than a block behind the chain.
+    chainExporter: { image: i.chainExporterImage, ...i.validator, accountsJson: i.accountsJson, intervalSeconds: c.validator.blockTimeSeconds },
+    logs: logs.enabled ? { images: { loki: c.images.loki, logCollector: c.images.logCollector }, retentionHours: logs.retentionHours } : undefined,
   };
 }

@@ -45,7 +45,7 @@ describe("default stack: the seed topology", async () => {
         .ofType(k.deployment)
         .map((r) => r.inputs.metadata.name)
         .sort(),
-      ["backend", "grafana", "prometheus", "redis-commander", "redis-exporter", "validator"],
+      ["backend", "chain-exporter", "grafana", "loki", "prometheus", "redis-commander", "redis-exporter", "validator"],
     );
     assert.equal(run.ofType(k.job).length, 0, "no cluster-create Job in standalone mode");
     assert.equal(run.ofType(k.pvc).length, 0, "fresh chain by default: no volume");
@@ -252,7 +252,20 @@ describe("default stack: the seed topology", async () => {
   test("outputs: one relayer URL per replica and every service URL", () => {
     const urls = run.outputs.urls;
     assert.deepEqual(urls.relayers, ["http://127.0.0.1:8180", "http://127.0.0.1:8181"]);
-    for (const key of ["validatorRpc", "validatorGrpc", "validatorRest", "backendHttp", "backendGrpc", "backendMetrics", "prometheus", "grafana", "redis", "redisCommander"]) {
+    for (const key of [
+      "validatorRpc",
+      "validatorGrpc",
+      "validatorRest",
+      "backendHttp",
+      "backendGrpc",
+      "backendMetrics",
+      "prometheus",
+      "grafana",
+      "chainExporter",
+      "loki",
+      "redis",
+      "redisCommander",
+    ]) {
       assert.ok(urls[key], `urls.${key}`);
     }
     assert.equal(urls.redis, "redis://127.0.0.1:6379");

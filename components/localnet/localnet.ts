@@ -143,7 +143,15 @@ export class RelayMinerLocalnet extends pulumi.ComponentResource {
       );
     }
 
-    if (config.observability.enabled) this.observability = new Observability("observability", observabilityArgs(config, this.redis?.nodeHosts ?? []), parts);
+    if (config.observability.enabled && this.images.chainExporter) {
+      const inputs = {
+        redisNodes: this.redis?.nodeHosts ?? [],
+        chainExporterImage: this.images.chainExporter,
+        validator: { rpcUrl: this.validator.rpcUrl, restUrl: this.validator.restUrl },
+        accountsJson: genesis.artifacts.publicFiles[genesisFiles.keys],
+      };
+      this.observability = new Observability("observability", observabilityArgs(config, inputs), parts);
+    }
 
     const { urls, forwards } = localnetOutputs(config.namespace, forwardsOf(config));
     this.outputs = {

@@ -19,7 +19,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The generated backend job (one replica), pointed at 127.0.0.1:<port> instead of the Service. */
 function backendJobYaml(metricsPort: number): string {
-  const generated = prometheusConfig({ namespace: "relayminer-localnet", scrapeIntervalSeconds: 5, relayers: 0, miners: 0, redisNodes: [], backendReplicas: 1 });
+  const generated = prometheusConfig({
+    namespace: "relayminer-localnet",
+    scrapeIntervalSeconds: 5,
+    relayers: 0,
+    miners: 0,
+    redisNodes: [],
+    backendReplicas: 1,
+    chainExporter: false,
+  });
   const job = generated.scrape_configs.find((j) => j.job_name === scrapeJobs.backend);
   assert.ok(job && "static_configs" in job, "the generated config has a static backend job for one replica");
   const labels = (job.static_configs as Array<{ labels: Record<string, string> }>)[0].labels;
@@ -107,7 +115,7 @@ describe("a real Prometheus scraping the real backend", () => {
   });
 
   it("shows the backend target up and every Backend dashboard query returns data", async () => {
-    const queries = queriesOf(dashboardModels().backend).map((q) => ({ ...q, expr: substituteVariables(q.expr, scrapeSeconds) }));
+    const queries = queriesOf(dashboardModels().backend, "prometheus").map((q) => ({ ...q, expr: substituteVariables(q.expr, scrapeSeconds) }));
     let empty: string[] = [];
     // rate() needs two scrapes after the traffic; a loaded machine may need many more.
     const deadline = Date.now() + 60_000;

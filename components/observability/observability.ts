@@ -1,7 +1,8 @@
 /**
- * Prometheus (scrape config generated from the topology, prometheus.ts) and Grafana (Prometheus
- * datasource and the dashboards of dashboards/, provisioned read-only). Targets are static per-pod
- * DNS names and DNS discovery, so Prometheus needs no Kubernetes API permissions.
+ * Prometheus (scrape config generated from the topology, prometheus.ts), Grafana (datasources and
+ * the dashboards of dashboards/, provisioned read-only), the chain exporter (what the chain did
+ * with relays, chain-exporter.ts) and, with logs on, Loki and the log collector (logs.ts). Targets
+ * are static per-pod DNS names and DNS discovery, so Prometheus needs no Kubernetes API permissions.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
@@ -10,6 +11,8 @@ import { containerPorts } from "../topology/ports";
 import { configHashAnnotation, contentHash, httpProbe, labelsFor, resources, selectorFor, type ImagePullPolicy } from "../k8s/objects";
 import { podSecurityContext } from "../k8s/run-as";
 import { prometheusConfigYaml, type ScrapeTopology } from "./prometheus";
+import { chainExporterWorkload, type ChainExporterArgs } from "./chain-exporter";
+import { logsWorkloads, lokiUrl, type LogsArgs } from "./logs";
 import { dashboardFiles, dashboardList, grafanaDashboardsPath, grafanaProvisioning } from "../../dashboards";
 
 export interface ObservabilityArgs {
@@ -21,6 +24,10 @@ export interface ObservabilityArgs {
   grafanaAdminPassword: pulumi.Input<string>;
   /** Anonymous viewer access to Grafana. */
   grafanaAnonymous: boolean;
+  /** The chain exporter's image and where it reads the chain (its namespace and pull policy are this component's). */
+  chainExporter: Omit<ChainExporterArgs, "namespace" | "imagePullPolicy">;
+  /** Loki and the log collector (absent: logs are not collected, and the log panels are left out). */
+  logs?: Omit<LogsArgs, "namespace" | "imagePullPolicy">;
   /** Deploy Grafana (off where no registry serves its image). */
   grafana: boolean;
 }
@@ -29,6 +36,10 @@ export class Observability extends pulumi.ComponentResource {
   readonly prometheus: k8s.apps.v1.Deployment;
   /** Absent when Grafana is off. */
   readonly grafana?: k8s.apps.v1.Deployment;
+  readonly chainExporter: k8s.apps.v1.Deployment;
+  /** Absent when logs are not collected. */
+  readonly loki?: k8s.apps.v1.Deployment;
+  readonly logCollector?: k8s.apps.v1.DaemonSet;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("relayminer-localnet:localnet:Observability", name, {}, opts);
@@ -97,6 +108,14 @@ export class Observability extends pulumi.ComponentResource {
     );
 
     if (args.grafana) this.grafana = this.deployGrafana(name, args);
+
+    const part = { namespace: ns, imagePullPolicy: args.imagePullPolicy };
+    this.chainExporter = chainExporterWorkload(`${name}-chain-exporter`, { ...args.chainExporter, ...part }, child);
+    if (args.logs) {
+      const logs = logsWorkloads(`${name}-logs`, { ...args.logs, ...part }, child);
+      this.loki = logs.loki;
+      this.logCollector = logs.collector;
+    }
     this.registerOutputs({});
   }
 
@@ -111,10 +130,11 @@ export class Observability extends pulumi.ComponentResource {
     const grafLabels = labelsFor(graf, "observability");
     const provisioning = grafanaProvisioning({
       prometheusUrl: serviceUrl("http", prom, ns, promPort),
+      lokiUrl: args.logs ? lokiUrl(ns) : undefined,
       scrapeIntervalSeconds: args.scrape.scrapeIntervalSeconds,
     });
     const home = dashboardList.find((d) => d.key === "overview") ?? dashboardList[0];
-    const dashboards = dashboardFiles();
+    const dashboards = dashboardFiles({ logs: args.logs !== undefined });
     const admin = new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
       {

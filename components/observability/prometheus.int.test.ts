@@ -21,6 +21,7 @@ const cfg = (change: Partial<ScrapeTopology> = {}): ScrapeTopology => ({
   miners: 2,
   redisNodes: redisNodes(1),
   backendReplicas: 1,
+  chainExporter: true,
   ...change,
 });
 
@@ -31,6 +32,7 @@ const topologies: Record<string, Partial<ScrapeTopology>> = {
   "3 backend replicas (DNS discovery)": { backendReplicas: 3 },
   "backend off, 1 s scrape": { backendReplicas: 0, scrapeIntervalSeconds: 1 },
   "no relay-miners, 60 s scrape": { relayers: 0, miners: 0, scrapeIntervalSeconds: 60 },
+  "no chain exporter": { chainExporter: false },
 };
 
 type StaticJob = { job_name: string; static_configs?: Array<{ targets: string[]; labels: Record<string, string> }> };
@@ -67,6 +69,12 @@ describe("prometheus config", () => {
     assert.deepEqual(many?.dns_sd_configs, [{ names: ["backend-metrics.relayminer-localnet.svc.cluster.local"], type: "A", port: 9095 }]);
   });
 
+  it("scrapes the chain exporter through its Service", () => {
+    const chain = job({}, scrapeJobs.chain);
+    assert.deepEqual(targetsOf(chain), ["chain-exporter.relayminer-localnet.svc.cluster.local:9097"]);
+    assert.deepEqual(chain?.static_configs?.[0].labels, { instance: "chain-exporter" });
+  });
+
   it("scrapes every Redis node through the exporter, labelled by pod and ordinal", () => {
     assert.deepEqual(targetsOf(job({}, scrapeJobs.redis)), ["redis.relayminer-localnet.svc.cluster.local:6379"]);
     const cluster = job({ redisNodes: redisNodes(12) }, scrapeJobs.redis);
@@ -77,9 +85,9 @@ describe("prometheus config", () => {
 
   it("has no job for workloads the topology does not deploy", () => {
     const names = (input: Partial<ScrapeTopology>) => prometheusConfig(cfg(input)).scrape_configs.map((j) => j.job_name);
-    assert.deepEqual(names({}), ["prometheus", "validator", "redis", "relayers", "miners", "backend"]);
-    assert.deepEqual(names({ backendReplicas: 0, relayers: 0, miners: 0 }), ["prometheus", "validator", "redis"]);
-    assert.deepEqual(names({ redisNodes: [], relayers: 0, miners: 0 }), ["prometheus", "validator", "backend"]);
+    assert.deepEqual(names({}), ["prometheus", "validator", "chain", "redis", "relayers", "miners", "backend"]);
+    assert.deepEqual(names({ backendReplicas: 0, relayers: 0, miners: 0 }), ["prometheus", "validator", "chain", "redis"]);
+    assert.deepEqual(names({ redisNodes: [], relayers: 0, miners: 0, chainExporter: false }), ["prometheus", "validator", "backend"]);
   });
 
   it("follows the namespace and the scrape interval, keeping the timeout within the interval", () => {

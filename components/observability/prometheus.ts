@@ -19,7 +19,8 @@
  *   topology lacks.
  * - We never set a target label the exporters use themselves (`service_id`, `supplier`): with
  *   honor_labels off, a clash renames the exporter's label to `exported_<name>`.
- * - The validator (CometBFT :26660) and Prometheus itself are single static targets.
+ * - The validator (CometBFT :26660), the chain exporter and Prometheus itself are single static
+ *   targets.
  */
 import { stringify } from "yaml";
 import { podDns, serviceNames, serviceDns } from "../topology/names";
@@ -38,6 +39,8 @@ export interface ScrapeTopology {
   redisNodes: string[];
   /** Backend pods (0: the backend is off). */
   backendReplicas: number;
+  /** The chain exporter runs (it follows the validator). */
+  chainExporter: boolean;
 }
 
 interface ScrapeConfig {
@@ -108,6 +111,9 @@ export function prometheusConfig(t: ScrapeTopology): { global: Record<string, st
     staticJob(scrapeJobs.prometheus, `localhost:${containerPorts.prometheus.http}`, serviceNames.prometheus),
     staticJob(scrapeJobs.validator, `${serviceDns(serviceNames.validator, ns)}:${containerPorts.validator.metrics}`, serviceNames.validator),
   ];
+  if (t.chainExporter) {
+    jobs.push(staticJob(scrapeJobs.chain, `${serviceDns(serviceNames.chainExporter, ns)}:${containerPorts.chainExporter.metrics}`, serviceNames.chainExporter));
+  }
   if (t.redisNodes.length > 0) jobs.push(redisJob(t));
   if (t.relayers > 0) jobs.push(statefulSetJob(scrapeJobs.relayers, "relayer", t.relayers, containerPorts.relayer.metrics, ns));
   if (t.miners > 0) jobs.push(statefulSetJob(scrapeJobs.miners, "miner", t.miners, containerPorts.miner.metrics, ns));

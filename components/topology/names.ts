@@ -20,6 +20,9 @@ export const serviceNames = {
   backendMetrics: "backend-metrics",
   prometheus: "prometheus",
   grafana: "grafana",
+  chainExporter: "chain-exporter",
+  loki: "loki",
+  logCollector: "log-collector",
 } as const;
 
 /**

@@ -20,6 +20,8 @@ export interface LocalnetUrls {
   backendMetrics?: string;
   prometheus?: string;
   grafana?: string;
+  chainExporter?: string;
+  loki?: string;
   redis?: string;
   redisCommander?: string;
 }
@@ -40,6 +42,8 @@ const urlKeyOf: Partial<Record<HostPortName, keyof LocalnetUrls>> = {
   backendMetrics: "backendMetrics",
   prometheus: "prometheus",
   grafana: "grafana",
+  chainExporter: "chainExporter",
+  loki: "loki",
   redis: "redis",
   redisCommander: "redisCommander",
 };

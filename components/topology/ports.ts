@@ -23,6 +23,10 @@ export const containerPorts = {
   backend: { http: 8545, admin: 8546, grpc: 50051, metrics: 9095 },
   prometheus: { http: 9090 },
   grafana: { http: 3000 },
+  chainExporter: { metrics: 9097 },
+  loki: { http: 3100, grpc: 9096 },
+  /** Health check extension and the collector's own metrics. */
+  logCollector: { health: 13133, metrics: 8888 },
 } as const;
 
 /** Host ports of single-instance services. Keys are the stack config names under `ports.`. */
@@ -39,6 +43,8 @@ export const hostPortDefaults = {
   backendMetrics: 9095,
   prometheus: 9091,
   grafana: 3000,
+  chainExporter: 9097,
+  loki: 3100,
   /** Replica 0's relay port; 8180 is what the relay-miner's `relay --localnet` client dials. */
   relayerRelay: 8180,
   relayerHealth: 8280,
@@ -83,6 +89,8 @@ export interface ForwardTopology {
   redisCommanderEnabled: boolean;
   backendEnabled: boolean;
   observabilityEnabled: boolean;
+  /** Loki runs (observability.logs.enabled with observability on). */
+  logsEnabled: boolean;
   /** Grafana beside Prometheus (read only with observability on). */
   grafanaEnabled: boolean;
 }
@@ -128,6 +136,8 @@ export function planForwards(t: ForwardTopology): HostForward[] {
   if (t.observabilityEnabled) {
     svc("prometheus", serviceNames.prometheus, containerPorts.prometheus.http, "http");
     if (t.grafanaEnabled) svc("grafana", serviceNames.grafana, containerPorts.grafana.http, "http");
+    svc("chainExporter", serviceNames.chainExporter, containerPorts.chainExporter.metrics, "http");
+    if (t.logsEnabled) svc("loki", serviceNames.loki, containerPorts.loki.http, "http");
   }
   return out;
 }

@@ -8,7 +8,7 @@ import { counter, gauge, type MetricCatalogue } from "./types";
 
 export const redisExporterMetrics: MetricCatalogue = {
   redis_up: gauge(),
-  redis_instance_info: gauge("role", "redis_version", "redis_build_id", "redis_mode", "os", "maxmemory_policy", "tcp_port", "run_id", "process_id"),
+  redis_instance_info: gauge("role", "redis_version", "redis_build_id", "redis_mode", "os", "maxmemory_policy", "tcp_port", "run_id", "process_id", "master_replid"),
   redis_uptime_in_seconds: gauge(),
   redis_connected_clients: gauge(),
   redis_blocked_clients: gauge(),

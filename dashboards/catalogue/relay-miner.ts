@@ -3,6 +3,12 @@
  * label names. Relayers serve `ha_relayer_*` on :9090, miners serve `ha_miner_*`/`ha_smst_*`/
  * `ha_tx_*` on :9092; cache, runtime, transport and observability families appear on both.
  *
+ * Left out: series the pinned source (ad37bcb) registers but never writes, so no scrape ever
+ * carries them: ha_miner_consumer_lag, ha_miner_session_trees_active, ha_miner_session_tree_*,
+ * ha_miner_claims_created_total, ha_miner_proofs_created_total and
+ * ha_miner_messages_acknowledged_total (claims_submitted_total / proofs_submitted_total are what
+ * it writes).
+ *
  * Note on `instance`: a few leader/supplier metrics carry their own `instance` label (the miner's
  * instance id). Prometheus always sets the target label `instance`, so with the default
  * `honor_labels: false` those series arrive with `exported_instance` instead; see `labelsAfterScrape`.
@@ -43,7 +49,6 @@ export const relayMinerMetrics: MetricCatalogue = {
   ha_miner_claim_relay_attempts: gauge("supplier", "service_id", "session_id"),
   ha_miner_claim_scheduled_height: gauge("supplier", "service_id", "session_id"),
   ha_miner_claim_submission_latency_blocks: histogram("supplier"),
-  ha_miner_claims_created_total: counter("supplier"),
   ha_miner_claims_discarded_total: counter("supplier", "service_id"),
   ha_miner_claims_expired_by_reason_total: counter("supplier", "service_id", "reason"),
   ha_miner_claims_settled_by_status_total: counter("supplier", "service_id", "status"),
@@ -56,7 +61,6 @@ export const relayMinerMetrics: MetricCatalogue = {
   ha_miner_compute_units_settled_by_status_total: counter("supplier", "service_id", "status"),
   ha_miner_compute_units_settled_total: counter("supplier", "service_id"),
   ha_miner_configured_block_time_seconds: gauge(),
-  ha_miner_consumer_lag: gauge("supplier"),
   ha_miner_current_block_height: gauge(),
   ha_miner_current_block_interval_seconds: gauge(),
   ha_miner_dedup_errors_total: counter("session_id", "operation"),
@@ -73,7 +77,6 @@ export const relayMinerMetrics: MetricCatalogue = {
   ha_miner_leader_losses_total_legacy: counter("supplier"),
   ha_miner_leader_status: gauge("instance"),
   ha_miner_leader_status_legacy: gauge("supplier", "instance"),
-  ha_miner_messages_acknowledged_total: counter("supplier"),
   ha_miner_proof_errors_total: counter("supplier", "reason"),
   ha_miner_proof_inclusion_outcome_total: counter("supplier", "service_id", "outcome"),
   ha_miner_proof_rebroadcasts_total: counter("supplier", "service_id", "result"),
@@ -84,7 +87,6 @@ export const relayMinerMetrics: MetricCatalogue = {
   ha_miner_proof_scheduled_height: gauge("supplier", "service_id", "session_id"),
   ha_miner_proof_skipped_total: counter("supplier", "service_id", "reason"),
   ha_miner_proof_submission_latency_blocks: histogram("supplier"),
-  ha_miner_proofs_created_total: counter("supplier"),
   ha_miner_proofs_submitted_total: counter("supplier", "service_id"),
   ha_miner_redis_max_memory_bytes: gauge(),
   ha_miner_redis_memory_usage_ratio: gauge(),
@@ -106,10 +108,6 @@ export const relayMinerMetrics: MetricCatalogue = {
   ha_miner_session_state_transitions_total: counter("supplier", "service_id", "from_state", "to_state"),
   ha_miner_session_store_errors_total: counter("supplier", "operation"),
   ha_miner_session_transition_queue_depth: gauge("supplier"),
-  ha_miner_session_tree_errors_total: counter("supplier", "operation"),
-  ha_miner_session_tree_flushes_total: counter("supplier"),
-  ha_miner_session_tree_updates_total: counter("supplier", "session_id"),
-  ha_miner_session_trees_active: gauge("supplier"),
   ha_miner_sessions_created_total: counter("supplier", "service_id"),
   ha_miner_sessions_failed_total: counter("supplier", "service_id", "reason"),
   ha_miner_sessions_probabilistic_proved_total: counter("supplier", "service_id"),
@@ -165,6 +163,8 @@ export const relayMinerMetrics: MetricCatalogue = {
   ha_observability_tx_submission_duration_seconds: histogram("tx_type", "status"),
   ha_observability_tx_submissions_total: counter("tx_type", "status"),
   ha_panic_recoveries_total: counter("component"),
+  // Newer releases than ad37bcb: log lines the logger dropped when its buffer was full.
+  ha_log_messages_dropped_total: counter(),
   ha_query_cache_hits_total: counter("client", "cache_type"),
   ha_query_cache_misses_total: counter("client", "cache_type"),
   ha_query_cache_size: gauge("client", "cache_type"),
@@ -177,6 +177,8 @@ export const relayMinerMetrics: MetricCatalogue = {
   ha_relayer_backend_missing_total: counter("service_id", "rpc_type"),
   ha_relayer_backend_requests_total: counter("service_id", "outcome", "status_code"),
   ha_relayer_current_block_height: gauge(),
+  // Newer releases than the build the recorded metrics come from (ad37bcb) export this one.
+  ha_relayer_difficulty_query_failures_total: counter("service_id"),
   ha_relayer_fast_fails_total: counter("service_id"),
   ha_relayer_grpc_relay_errors_total: counter("service_id", "reason"),
   ha_relayer_grpc_relay_latency_seconds: histogram("service_id"),

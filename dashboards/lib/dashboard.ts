@@ -72,7 +72,8 @@ function layout(sections: Section[]): unknown[] {
         x = 0;
         rowHeight = 0;
       }
-      const { w, h, ...panel } = p;
+      // mayBeEmpty is ours (the tests read it from the spec); Grafana sees it in the description.
+      const { w, h, mayBeEmpty: _reason, ...panel } = p;
       out.push({ id: id++, gridPos: { h, w, x, y }, ...panel });
       x += w;
       rowHeight = Math.max(rowHeight, h);

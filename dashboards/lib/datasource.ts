@@ -1,8 +1,12 @@
 /**
- * The one Prometheus datasource. Its uid is fixed in Grafana's provisioning (grafana.ts), and every
- * panel references it by that uid, so dashboards work without a datasource picker and a second
- * datasource can never be selected by accident.
+ * The provisioned datasources. Their uids are fixed in Grafana's provisioning (grafana.ts), and
+ * every panel references one by that uid, so dashboards work without a datasource picker and
+ * another datasource can never be selected by accident.
  */
 export const prometheusDatasourceUid = "localnet-prometheus";
+export const lokiDatasourceUid = "localnet-loki";
 
 export const prometheusDatasource = { type: "prometheus", uid: prometheusDatasourceUid } as const;
+export const lokiDatasource = { type: "loki", uid: lokiDatasourceUid } as const;
+
+export type Datasource = typeof prometheusDatasource | typeof lokiDatasource;

@@ -3,25 +3,35 @@
  * `id`/`gridPos`; the dashboard builder lays panels out and numbers them, so adding a panel never
  * means recomputing coordinates by hand.
  */
-import { prometheusDatasource } from "./datasource";
+import { lokiDatasource, prometheusDatasource, type Datasource } from "./datasource";
 
 export interface Target {
   refId: string;
   expr: string;
-  legendFormat: string;
+  legendFormat?: string;
   instant?: boolean;
   range?: boolean;
-  datasource: typeof prometheusDatasource;
+  format?: "table";
+  /** Loki: the most lines a logs panel asks for. */
+  maxLines?: number;
+  datasource: Datasource;
 }
 
 /** A panel before layout: Grafana's JSON plus the width/height the layout should give it. */
 export interface PanelSpec {
-  type: "timeseries" | "stat" | "gauge" | "table";
+  type: "timeseries" | "stat" | "gauge" | "table" | "logs";
   title: string;
   description?: string;
+  /**
+   * Why this panel can show no data on a healthy localnet (a series that only appears on an error,
+   * a failover, or in a newer relay-miner). Panels without it must have data on a live run: the
+   * dashboard tests check their queries against the recorded metrics, and the live tests against
+   * a running Prometheus. Shown in the panel's description.
+   */
+  mayBeEmpty?: string;
   w: number;
   h: number;
-  datasource: typeof prometheusDatasource;
+  datasource: Datasource;
   targets: Target[];
   fieldConfig: { defaults: Record<string, unknown>; overrides: unknown[] };
   options: Record<string, unknown>;
@@ -37,6 +47,8 @@ export interface Query {
 export interface PanelOptions {
   title: string;
   description?: string;
+  /** See PanelSpec.mayBeEmpty. */
+  mayBeEmpty?: string;
   /** Grafana unit id: reqps, s, bytes, percentunit, short, none, … */
   unit?: string;
   queries: Query[];
@@ -63,11 +75,19 @@ function defaults(o: PanelOptions, extra: Record<string, unknown> = {}): Record<
   return d;
 }
 
+/** The description Grafana shows: the panel's own, then why it may be empty. */
+export function describe(o: { description?: string; mayBeEmpty?: string }): string | undefined {
+  const parts = [o.description, o.mayBeEmpty ? `May be empty: ${o.mayBeEmpty}` : undefined].filter(Boolean);
+  return parts.length ? parts.join("\n\n") : undefined;
+}
+
 function base(type: PanelSpec["type"], o: PanelOptions, w: number, h: number, instant: boolean) {
+  const description = describe(o);
   return {
     type,
     title: o.title,
-    ...(o.description ? { description: o.description } : {}),
+    ...(description ? { description } : {}),
+    ...(o.mayBeEmpty ? { mayBeEmpty: o.mayBeEmpty } : {}),
     w: o.w ?? w,
     h: o.h ?? h,
     datasource: prometheusDatasource,
@@ -120,6 +140,62 @@ export function stat(o: PanelOptions & { mappings?: ValueMapping[]; thresholds?:
       justifyMode: "auto",
       orientation: "auto",
     },
+  };
+}
+
+/** A column of a table panel: one instant query, its value shown under `title`. */
+export interface TableColumn {
+  title: string;
+  expr: string;
+}
+
+/**
+ * One row per label set the queries share (e.g. service and supplier), one column per query: the
+ * instant values merged on their labels. `labels` are the columns that identify a row.
+ */
+export function table(o: { title: string; description?: string; mayBeEmpty?: string; labels: string[]; columns: TableColumn[]; w?: number; h?: number; unit?: string }): PanelSpec {
+  const description = describe(o);
+  const rename: Record<string, string> = {};
+  o.columns.forEach((c, i) => (rename[`Value #${String.fromCharCode(65 + i)}`] = c.title));
+  const keep: Record<string, boolean> = { Time: false };
+  return {
+    type: "table",
+    title: o.title,
+    ...(description ? { description } : {}),
+    ...(o.mayBeEmpty ? { mayBeEmpty: o.mayBeEmpty } : {}),
+    w: o.w ?? 24,
+    h: o.h ?? 8,
+    datasource: prometheusDatasource,
+    targets: o.columns.map((c, i) => ({ refId: String.fromCharCode(65 + i), expr: c.expr, instant: true, range: false, format: "table", datasource: prometheusDatasource })),
+    fieldConfig: { defaults: { unit: o.unit ?? "short" }, overrides: [] },
+    options: { showHeader: true, cellHeight: "sm", sortBy: o.labels.map((l) => ({ displayName: l, desc: false })) },
+    transformations: [
+      { id: "merge", options: {} },
+      {
+        id: "organize",
+        options: { excludeByName: keep, indexByName: Object.fromEntries([...o.labels, ...o.columns.map((c) => c.title)].map((n, i) => [n, i])), renameByName: rename },
+      },
+    ],
+  };
+}
+
+/**
+ * The log lines of a LogQL stream selector (Loki), newest first. Logs come from the log collector
+ * (components/observability), which labels each line with its pod, container and namespace.
+ */
+export function logs(o: { title: string; description?: string; mayBeEmpty?: string; expr: string; w?: number; h?: number }): PanelSpec {
+  const description = describe(o);
+  return {
+    type: "logs",
+    title: o.title,
+    ...(description ? { description } : {}),
+    ...(o.mayBeEmpty ? { mayBeEmpty: o.mayBeEmpty } : {}),
+    w: o.w ?? 24,
+    h: o.h ?? 10,
+    datasource: lokiDatasource,
+    targets: [{ refId: "A", expr: o.expr, maxLines: 500, datasource: lokiDatasource }],
+    fieldConfig: { defaults: {}, overrides: [] },
+    options: { showTime: true, showLabels: false, wrapLogMessage: true, prettifyLogMessage: false, enableLogDetails: true, dedupStrategy: "none", sortOrder: "Descending" },
   };
 }
 

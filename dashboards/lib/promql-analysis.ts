@@ -105,6 +105,101 @@ export function analyze(expr: string): PromqlFacts {
   return { metrics: [...new Set(metrics)], labels: [...new Set(labels)], rateCalls, quantileGroupings };
 }
 
+export interface LabelMatcher {
+  label: string;
+  op: "=" | "!=" | "=~" | "!~";
+  value: string;
+}
+
+export interface Selector {
+  metric: string;
+  matchers: LabelMatcher[];
+}
+
+/** `metric{…}` at tokens[i] (an identifier): the selector and the index after it. */
+function selectorAt(t: Token[], i: number): { selector: Selector; next: number } {
+  const matchers: LabelMatcher[] = [];
+  let j = i + 1;
+  if (t[j]?.text === "{") {
+    j++;
+    while (j < t.length && t[j].text !== "}") {
+      const [label, op, value] = [t[j], t[j + 1], t[j + 2]];
+      if (label?.kind === "ident" && op?.kind === "op" && value?.kind === "string" && ["=", "!=", "=~", "!~"].includes(op.text)) {
+        matchers.push({ label: label.text, op: op.text as LabelMatcher["op"], value: value.text });
+        j += 3;
+      } else j++;
+    }
+    j++;
+  }
+  return { selector: { metric: t[i].text, matchers }, next: j };
+}
+
+/**
+ * Whether an expression can return data, given which selectors match stored series: `a or b` needs
+ * one side, `a unless b` only `a`, anything else (`a / b`, `a and b`, a function call) every
+ * selector it contains. `vector(0)` and literals always can. Enough for the shapes our builders
+ * write; Prometheus itself is the judge in the live tests.
+ */
+export function canHaveData(expr: string, matches: (s: Selector) => boolean): boolean {
+  const t = tokenize(expr);
+  const evalRange = (from: number, to: number): boolean => {
+    // Split on `or` / `unless` at this depth.
+    const parts: Array<{ from: number; to: number; op: string }> = [];
+    let depth = 0;
+    let start = from;
+    let op = "";
+    for (let i = from; i < to; i++) {
+      const x = t[i];
+      if (x.text === "(" || x.text === "{") depth++;
+      else if (x.text === ")" || x.text === "}") depth--;
+      else if (depth === 0 && x.kind === "ident" && (x.text === "or" || x.text === "unless")) {
+        parts.push({ from: start, to: i, op });
+        op = x.text;
+        start = i + 1;
+      }
+    }
+    parts.push({ from: start, to, op });
+    let result = false;
+    let first = true;
+    for (const p of parts) {
+      if (p.op === "unless") continue;
+      const v = evalAll(p.from, p.to);
+      result = first ? v : result || v;
+      first = false;
+    }
+    return result;
+  };
+  const evalAll = (from: number, to: number): boolean => {
+    for (let i = from; i < to; i++) {
+      const x = t[i];
+      if (x.text === "(") {
+        let depth = 1;
+        let j = i + 1;
+        for (; j < to && depth > 0; j++) {
+          if (t[j].text === "(") depth++;
+          else if (t[j].text === ")") depth--;
+        }
+        if (!evalRange(i + 1, j - 1)) return false;
+        i = j - 1;
+        continue;
+      }
+      if (x.kind !== "ident") continue;
+      if (grouping.has(x.text) && t[i + 1]?.text === "(") {
+        // by (…) / on (…): label lists, not expressions.
+        while (i < to && t[i].text !== ")") i++;
+        continue;
+      }
+      if (keywords.has(x.text.toLowerCase())) continue;
+      if (t[i + 1]?.text === "(" || (t[i + 1]?.kind === "ident" && (t[i + 1].text === "by" || t[i + 1].text === "without"))) continue;
+      const { selector, next } = selectorAt(t, i);
+      if (!matches(selector)) return false;
+      i = next - 1;
+    }
+    return true;
+  };
+  return evalRange(0, t.length);
+}
+
 /** Functions that are only meaningful on counters (as opposed to delta/idelta on gauges). */
 export function requiresCounter(fn: string): boolean {
   return counterOnly.has(fn);

@@ -6,7 +6,7 @@
 import { parse } from "yaml";
 import type { RedisMode } from "../../components/topology/names";
 import { type MinerHaTimings, relayMinerDefaults, worstLeaderTakeoverSeconds, worstSupplierTakeoverSeconds } from "../../components/timing/failover";
-import { latestBlock } from "../chain-events";
+import { latestBlock } from "../../services/chain-exporter/chain-events";
 import type { ForwardSpec } from "../../components/topology/forwards";
 import { Kube } from "./kube";
 import { execReader } from "./redis-exec";

@@ -2,13 +2,15 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type BlockResultsResponse, decodeBlockResults, type RelayEvent } from "../chain-events";
+import { type BlockResultsResponse, decodeBlockResults, type RelayEvent } from "../../services/chain-exporter/chain-events";
 import { servedKey } from "./metrics";
 import { reconcile } from "./reconcile";
 
-/** Block results of a real 200-relay session (see ../chain-events/testdata/README.md). */
+/** Block results of a real 200-relay session (see services/chain-exporter/testdata/block-results/README.md). */
 function recordedEvents(name: string): RelayEvent[] {
-  const blocks: Record<string, BlockResultsResponse> = JSON.parse(readFileSync(join(__dirname, "..", "chain-events", "testdata", name), "utf8"));
+  const blocks: Record<string, BlockResultsResponse> = JSON.parse(
+    readFileSync(join(__dirname, "..", "..", "services", "chain-exporter", "testdata", "block-results", name), "utf8"),
+  );
   return Object.entries(blocks).flatMap(([h, r]) => decodeBlockResults(r, Number(h)));
 }
 

@@ -3,7 +3,7 @@
  * and application up to a session end height; the chain reports its claim, proof, proof check and
  * settlement (or expiry) as events. Every relay the relayers served must come back settled.
  */
-import { type RelayEvent, type SessionKey, sessionKeyText } from "../chain-events";
+import { type RelayEvent, type SessionKey, sessionKeyText } from "../../services/chain-exporter/chain-events";
 import { servedKey, type ServedCounts } from "./metrics";
 
 export interface SessionOutcome extends SessionKey {

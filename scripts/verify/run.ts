@@ -3,7 +3,7 @@
  * the sessions those relays belong to have settled on chain, read the blocks, reconcile, and show
  * when each step happened and what the balances did.
  */
-import { blockTimeMs, latestBlock, relayEventsBetween } from "../chain-events";
+import { blockTimeMs, latestBlock, relayEventsBetween } from "../../services/chain-exporter/chain-events";
 import type { VerifyArgs } from "./args";
 import { applicationStakeAt, balanceAt, sendStartHeight, sessionEndOf, sessionWindows, settlementHeightOf, type SessionWindows } from "./chain";
 import type { VerifyEndpoints } from "./endpoints";

@@ -9,6 +9,7 @@ import type { GenesisArtifacts, GenesisInput } from "../../genesis";
 import { parseStackConfig } from "../../components/config/load";
 import { localnetGenesis } from "../../components/localnet/genesis";
 import { configureEnv, configureScriptPath } from "../../components/validator/scripts";
+import { sessionEndOf, type SessionWindows } from "../../scripts/verify/chain";
 import { freePorts, getJson, repoRoot, run, waitFor, type Proc, type Scratch } from "./support";
 
 export interface GeneratedGenesis {
@@ -136,5 +137,22 @@ export async function waitForHeight(chain: RunningChain, min: number, timeoutMs 
     timeoutMs,
     300,
     chain.proc,
+  );
+}
+
+/**
+ * Waits until the chain is in the first two blocks of a session (past the first session's grace
+ * period), so relays sent now all land in that session and settle together.
+ */
+export async function waitForSessionStart(chain: RunningChain, windows: SessionWindows, blockTimeSeconds: number): Promise<number> {
+  return waitFor(
+    "the start of a session",
+    async () => {
+      const h = await chain.height();
+      const start = sessionEndOf(windows, h) - windows.numBlocksPerSession + 1;
+      return h - start <= 1 && h > windows.gracePeriodEndOffset ? h : undefined;
+    },
+    (windows.numBlocksPerSession + 2) * blockTimeSeconds * 1000,
+    200,
   );
 }

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { blockResults, decodeBlockResults } from "../../scripts/chain-events";
+import { blockResults, decodeBlockResults } from "../../services/chain-exporter/chain-events";
 
 export async function recordBlockResults(rpcUrl: string, name: string, from: number, to: number): Promise<string | undefined> {
   const dir = process.env.RML_RECORD_BLOCK_RESULTS;

@@ -14,6 +14,7 @@ import { localize } from "./relayminer-configs";
 import { pinnedCommit } from "../../components/relay-miner/versions/versions";
 import { renderRelayMinerConfigs, type RenderedRelayMiner } from "../support/rendered-relayminer";
 import { startChain, waitForHeight, type RunningChain } from "./chain";
+import { relayMinerRedisKeys } from "../../components/topology/names";
 import { startRedisCluster, startStandaloneRedis, type RunningRedis } from "./redis-nodes";
 import { startBackendProcess } from "../support/backend-process";
 import { freePorts, httpGet, run, tool, waitFor, type Proc, type Scratch } from "./support";
@@ -62,6 +63,8 @@ export class RelayNetwork {
   readonly miners: MinerProcess[] = [];
   readonly relayers: RelayerProcess[] = [];
   backendHttpPort = 0;
+  backendMetricsPort = 0;
+  backendAdminPort = 0;
 
   constructor(
     readonly scratch: Scratch,
@@ -111,6 +114,17 @@ export class RelayNetwork {
 
   async leaderId(): Promise<string | null> {
     return this.redis.client.get(this.leaderKey);
+  }
+
+  /** Each supplier's lease holder (a miner's consumer name), or null while no miner holds it. */
+  async leaseOwners(): Promise<(string | null)[]> {
+    const lease = relayMinerRedisKeys(this.keyPrefix).supplierLease;
+    return Promise.all(this.chain.genesis.artifacts.summary.suppliers.map((s) => this.redis.client.get(lease(s))));
+  }
+
+  /** The miners' rebalance interval as rendered (supplier_claiming.rebalance_interval_seconds). */
+  get rebalanceSeconds(): number {
+    return Number((parse(this.rendered.minerYaml) as { supplier_claiming?: { rebalance_interval_seconds?: number } }).supplier_claiming?.rebalance_interval_seconds ?? 5);
   }
 
   /**
@@ -214,6 +228,8 @@ export async function startRelayNetwork(scratch: Scratch, opts: RelayNetworkOpti
   scratch.onCleanup(() => backend.stop());
   const { http: bHttp, grpc: bGrpc } = backend.ports;
   net.backendHttpPort = bHttp;
+  net.backendMetricsPort = backend.ports.metrics;
+  net.backendAdminPort = backend.ports.admin;
   await waitForHeight(chain, 2);
 
   const common = { keysFile, redisUrl: redis.url, rpcUrl: chain.rpcUrl, grpcAddress: chain.grpcAddress, backend: { http: bHttp, grpc: bGrpc } };
@@ -236,5 +252,22 @@ export async function startRelayNetwork(scratch: Scratch, opts: RelayNetworkOpti
   for (const r of net.relayers) {
     await waitFor(`relayer-${r.index} /ready`, async () => (await httpGet(`http://127.0.0.1:${r.healthPort}/ready`))?.status === 200 || undefined, 90_000, 500, r.proc);
   }
+  // A relayer is ready before the miners have split the suppliers between them; relays served
+  // while a supplier's lease is still unheld or moving were lost in loaded runs (1 to 13 of 200).
+  // Start only once every lease is held and has not moved for a rebalance interval.
+  let last = "";
+  let since = Date.now();
+  await waitFor(
+    "every supplier leased by a miner, unmoved for a rebalance interval",
+    async () => {
+      const owners = await net.leaseOwners();
+      const now = JSON.stringify(owners);
+      if (now !== last) [last, since] = [now, Date.now()];
+      return (owners.every((o) => o !== null) && Date.now() - since >= (net.rebalanceSeconds + 1) * 1000) || undefined;
+    },
+    120_000,
+    500,
+    net.miners[0].proc,
+  );
   return net;
 }

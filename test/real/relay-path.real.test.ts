@@ -23,6 +23,7 @@ import { scrapeRelayers, scrapeSettled, servedBetween, servedKey } from "../../s
 import { settleAndReconcile, type VerifyReport } from "../../scripts/verify/run";
 import { recordBlockResults } from "./record-blocks";
 import { startRelayNetwork, type RelayNetwork } from "./relay-network";
+import { waitForSessionStart } from "./chain";
 import { repoRoot, run, Scratch, skipUnlessBuilt, waitFor } from "./support";
 
 const BLOCK_TIME = 2;
@@ -56,17 +57,8 @@ describe("relay path with real binaries: verify, a crashed leader, small session
   });
 
   /** Blocks until the chain is within the first blocks of a session (so relays land mid-session). */
-  async function atSessionStart(): Promise<number> {
-    return waitFor(
-      "the start of a session",
-      async () => {
-        const h = await net.chain.height();
-        const start = sessionEndOf(windows, h) - windows.numBlocksPerSession + 1;
-        return h - start <= 1 && h > windows.gracePeriodEndOffset ? h : undefined;
-      },
-      (windows.numBlocksPerSession + 2) * BLOCK_TIME * 1000,
-      200,
-    );
+  function atSessionStart(): Promise<number> {
+    return waitForSessionStart(net.chain, windows, BLOCK_TIME);
   }
 
   const summary = (r: Omit<VerifyReport, "send">) =>

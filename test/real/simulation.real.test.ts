@@ -8,7 +8,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { relayEventsBetween } from "../../scripts/chain-events";
+import { relayEventsBetween } from "../../services/chain-exporter/chain-events";
 import { sessionEndOf, sessionWindows } from "../../scripts/verify/chain";
 import { samplesOf } from "../../scripts/verify/metrics";
 import { startRelayNetwork, type RelayNetwork } from "./relay-network";

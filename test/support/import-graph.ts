@@ -91,16 +91,21 @@ export const allowedImports: Readonly<Record<string, readonly string[]>> = {
   genesis: [],
   dashboards: [],
   "services/backend": [],
+  "services/chain-exporter": [],
   // `npm run forward` follows the pods through the same kubectl watch `pulumi up` uses; verify and
-  // chaos size their waits with the same failover and window arithmetic.
-  scripts: ["components/config", "components/topology", "components/k8s", "components/timing", "genesis", "dashboards"],
+  // chaos size their waits with the same failover and window arithmetic; verify reads block
+  // results with the chain exporter's reader (its public entry).
+  scripts: ["components/config", "components/topology", "components/k8s", "components/timing", "genesis", "dashboards", "services/chain-exporter"],
   // tools/images tags the images it builds with the same content hash the localnet uses;
   // tools/programs builds the Prometheus release the config schema deploys (PROMETHEUS_VERSION).
   tools: ["genesis", "components/images", "components/config"],
 };
 
-/** Outside services/backend, only its public entry may be imported. */
-const backendEntry = "services/backend/config-schema.ts";
+/** Outside each service package, only its public entry may be imported. */
+const publicEntries: Readonly<Record<string, string>> = {
+  "services/backend": "services/backend/config-schema.ts",
+  "services/chain-exporter": "services/chain-exporter/chain-events.ts",
+};
 
 const isTest = (file: string) => file.endsWith(".test.ts");
 
@@ -116,7 +121,7 @@ export function ruleViolations(edges: ImportEdge[]): string[] {
     const allowed = allowedImports[from];
     if (!allowed) out.push(`${where} (folder ${from} has no import rules; add it to allowedImports)`);
     else if (!allowed.includes(to)) out.push(`${where} (${from} may import ${allowed.length ? `only ${allowed.join(", ")}` : "nothing outside itself"})`);
-    else if (to === "services/backend" && e.target !== backendEntry) out.push(`${where} (services/backend is imported through ${backendEntry} only)`);
+    else if (publicEntries[to] && e.target !== publicEntries[to]) out.push(`${where} (${to} is imported through ${publicEntries[to]} only)`);
   }
   return out;
 }

@@ -58,12 +58,15 @@ async function waitReady(url: string, child: ChildProcess, log: () => string, ti
   throw new Error(`prometheus not ready after ${timeoutMs} ms:\n${log()}`);
 }
 
-/** Starts Prometheus with `configYaml` on 127.0.0.1; stop() kills it and removes its directory. */
-export async function startPrometheus(configYaml: string): Promise<RunningPrometheus> {
+/**
+ * Starts Prometheus with `configYaml` on 127.0.0.1 (on `port` when given, so a config can name
+ * Prometheus itself); stop() kills it and removes its directory.
+ */
+export async function startPrometheus(configYaml: string, opts: { port?: number } = {}): Promise<RunningPrometheus> {
   const binary = prometheusBinary("prometheus");
   const dir = mkdtempSync(join(tmpdir(), "prometheus-test-"));
   writeFileSync(join(dir, "prometheus.yml"), configYaml);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   let output = "";
   const child = spawn(

@@ -41,15 +41,17 @@ export function pauseBinary(): string {
   return builtNodeBinary("pause");
 }
 
-/** redis_exporter, built from the module proxy by build-programs.sh (cached). */
-export function redisExporterBinary(): string {
+/** A program of build-programs.sh (redis_exporter, loki, otelcol-k8s), built from the module proxy and cached. */
+export function builtProgram(name: "redis_exporter" | "loki" | "otelcol-k8s"): string {
   const out =
-    run("bash", [join(here, "build-programs.sh")])
+    run("bash", [join(here, "build-programs.sh"), "--only", name])
       .trim()
       .split("\n")
       .pop() ?? "";
-  return executable(join(out, "redis_exporter"), "redis_exporter", "see the output of tools/images/build-programs.sh");
+  return executable(join(out, name), name, "see the output of tools/images/build-programs.sh");
 }
+
+export const redisExporterBinary = () => builtProgram("redis_exporter");
 
 /** redis-server >= 8.2, as the tests run it (tools/programs; RELAYMINER_REDIS_SERVER names another). */
 export function redisServerBinary(): string {

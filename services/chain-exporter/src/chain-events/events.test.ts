@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type BlockResultsResponse, decodeBlockResults } from "./events";
 
-/** Recorded from a real run; see testdata/README.md. */
-const recorded = (name: string): Record<string, BlockResultsResponse> => JSON.parse(readFileSync(join(__dirname, "testdata", name), "utf8"));
+/** Recorded from a real run; see services/chain-exporter/testdata/block-results/README.md. */
+const recorded = (name: string): Record<string, BlockResultsResponse> => JSON.parse(readFileSync(join(__dirname, "..", "..", "testdata", "block-results", name), "utf8"));
 const run = recorded("settled-200-relays.json");
 const at = (h: number) => decodeBlockResults(run[String(h)], h);
 
