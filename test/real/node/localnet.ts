@@ -63,7 +63,8 @@ export interface LocalnetNode {
   baseConfig: Record<string, string>;
   /** Sets (or with undefined removes) flat config keys. */
   setConfig(changes: Record<string, string | undefined>): Promise<void>;
-  up(onEvent?: (e: EngineEvent, atMs: number) => void): Promise<UpRecord>;
+  /** `pulumi up`; `refresh` reads the cluster's objects first (as `pulumi up --refresh`). */
+  up(onEvent?: (e: EngineEvent, atMs: number) => void, opts?: { refresh?: boolean }): Promise<UpRecord>;
   destroy(): Promise<UpRecord>;
   pods(): PodView[];
   /** The stack output `forwards` as JSON (what `npm run forward --forwards` takes). */
@@ -200,11 +201,11 @@ export async function startLocalnetNode(scratch: Scratch, opts: { config?: Recor
     const { inlineStack } = await import("../engine");
     const stack = await inlineStack({ workDir: engine.workDir, env, name: opts.stackName ?? "pods", config: baseConfig });
 
-    const op = async (what: "up" | "destroy", onEvent?: (e: EngineEvent, atMs: number) => void): Promise<UpRecord> => {
+    const op = async (what: "up" | "destroy", onEvent?: (e: EngineEvent, atMs: number) => void, refresh = false): Promise<UpRecord> => {
       const start = Date.now();
       let output = "";
       const common = { onOutput: (s: string) => (output += s), onEvent: (e: EngineEvent) => onEvent?.(e, Date.now() - start) };
-      const r = what === "up" ? await stack.up(common) : await stack.destroy(common);
+      const r = what === "up" ? await stack.up({ ...common, refresh }) : await stack.destroy(common);
       if (r.summary.result !== "succeeded") throw new Error(`pulumi ${what}: ${r.summary.result}\n${output.slice(-4000)}`);
       return { ms: Date.now() - start, changes: { ...r.summary.resourceChanges }, output };
     };
@@ -225,7 +226,7 @@ export async function startLocalnetNode(scratch: Scratch, opts: { config?: Recor
           else await stack.setConfig(k, { value: v });
         }
       },
-      up: (onEvent) => op("up", onEvent),
+      up: (onEvent, opts) => op("up", onEvent, opts?.refresh),
       destroy: () => op("destroy"),
       pods,
       forwardsJson: async () => JSON.stringify((await outputs()).forwards?.value ?? []),
@@ -238,3 +239,21 @@ export async function startLocalnetNode(scratch: Scratch, opts: { config?: Recor
     throw new Error(`${(e as Error).message}${left.length ? `\n(teardown left: ${left.join("; ")})` : ""}`, { cause: e });
   }
 }
+
+/** Seconds with one decimal, "-" for a phase that never happened. */
+export const secs = (ms: number | undefined) => (ms === undefined ? "-" : `${(ms / 1000).toFixed(1)} s`);
+
+/** End of a pods-tier file: `destroy` (timed), then the node's teardown and the scratch dirs, whatever failed before. */
+export async function stopLocalnetNode(l: LocalnetNode | undefined, scratch: Scratch): Promise<void> {
+  try {
+    if (l) console.log(`# destroy: ${secs((await l.destroy()).ms)}`);
+  } finally {
+    const left = l?.teardown() ?? [];
+    if (left.length) console.log(`# teardown left: ${left.join("; ")}`);
+    await scratch.cleanup();
+  }
+}
+
+/** `redis-cli` in a Redis pod (the server's own container), output without carriage returns. */
+export const redisCli = (l: LocalnetNode, pod: string, args: string[]) =>
+  l.node.kubectl(["exec", "-n", NAMESPACE, pod, "-c", "redis", "--", "redis-cli", ...args]).replace(/\r/g, "");
