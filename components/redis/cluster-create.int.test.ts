@@ -4,10 +4,11 @@
  */
 import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { clusterCreateEnv, redisServerConf } from "./render";
 import { freePort } from "../../test/support/ports";
+import { program } from "../../test/support/programs";
 import { killRedisNode, redisCli, startRedisNode, stopAllRedisNodes } from "../../test/support/redis-node";
 
 const clusterCreateScript = join(__dirname, "cluster-create.sh");
@@ -31,6 +32,21 @@ describe("cluster-create.sh keeps the nodes one cluster of the configured shape"
     assert.equal(r.status, 0, r.stderr + r.stdout);
     return r.stdout;
   };
+  /** The script as a child process, so writers started by the test keep running beside it. */
+  const runScriptAsync = (hs: string[]) =>
+    new Promise<string>((resolve, reject) => {
+      const env = { ...process.env, ...clusterCreateEnv({ hosts: hs, port, replicasPerShard: 0, convergeSeconds: 3, formSeconds: 30 }) };
+      const child = spawn("sh", [clusterCreateScript], { env });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (out += d));
+      const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        if (code === 0) resolve(out);
+        else reject(new Error(`cluster-create.sh exited ${code}:\n${out}`));
+      });
+    });
   const shape = (h: string) => {
     const info = redisCli(h, port, "cluster", "info");
     return ["cluster_state", "cluster_known_nodes", "cluster_size"].map((k) => new RegExp(`${k}:(\\w+)`).exec(info)?.[1]).join(" ");
@@ -54,6 +70,24 @@ describe("cluster-create.sh keeps the nodes one cluster of the configured shape"
     await start(hosts[1]);
     assert.match(shape(hosts[1]), /^fail 1 /, "the restarted node should know only itself");
     assert.match(runScript(hosts), /re-forming the cluster/);
+    for (const h of hosts) assert.equal(shape(h), "ok 3 3", h);
+  });
+
+  test("re-forming while clients keep writing (miners up): every primary is emptied and reset, the cluster forms", async () => {
+    await stop(hosts[2]);
+    await start(hosts[2]);
+    // One writer per node, as fast as redis-cli can go; a write between FLUSHALL and CLUSTER RESET
+    // makes the reset refuse (the primary holds keys).
+    const writers = hosts.map((h) =>
+      spawn("sh", ["-c", `i=0; while :; do i=$((i+1)); "$CLI" -h ${h} -p ${port} set "w{${h}}$i" x >/dev/null 2>&1; done`], { env: { ...process.env, CLI: program("redis-cli") } }),
+    );
+    try {
+      const out = await runScriptAsync(hosts);
+      assert.match(out, /re-forming the cluster/);
+      assert.match(out, /cluster formed: 3 nodes, 3 shards/);
+    } finally {
+      for (const w of writers) w.kill("SIGKILL");
+    }
     for (const h of hosts) assert.equal(shape(h), "ok 3 3", h);
   });
 

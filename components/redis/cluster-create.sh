@@ -49,9 +49,13 @@ fi
 if [ "$fresh" -lt "$n" ]; then
   echo "re-forming the cluster (a node restarted empty, or shards/replicas changed): its data is discarded"
   for h in $REDIS_HOSTS; do
-    # A replica refuses FLUSHALL (read-only); CLUSTER RESET empties it anyway.
-    cli "$h" flushall >/dev/null 2>&1 || true
-    cli "$h" cluster reset hard >/dev/null
+    # A replica refuses FLUSHALL (read-only); CLUSTER RESET empties it anyway. A primary refuses the
+    # reset while it holds keys, and clients (the miners) may write between the two commands, so
+    # repeat both until the reset says OK (redis-cli exits 0 on an error reply: read the reply).
+    t=0
+    until [ "$(cli "$h" flushall >/dev/null 2>&1; cli "$h" cluster reset hard 2>&1 | tr -d '\r')" = OK ]; do
+      t=$((t + 1)); if [ "$t" -ge "$form_seconds" ]; then echo "$h refused CLUSTER RESET for ${form_seconds}s" >&2; exit 1; fi; sleep 1
+    done
   done
 fi
 
