@@ -87,9 +87,13 @@ if (tier === "setup" || files.some((f) => tierOf(f) === "integration")) {
 // more files than cores keeps both cores busy. The real tiers share one control plane or one
 // node per machine: their files run one after another.
 const concurrency = tier === "pods" || tier === "real" ? 1 : Math.max(2, availableParallelism() * 3);
-const timeout = tier === "real" || tier === "pods" ? [] : [`--test-timeout=${Number(process.env.TEST_TIMEOUT_MS) || 300_000}`];
-const args = ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, ...timeout, "--test-reporter", "spec", ...files];
-const result = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env });
+const testTimeoutMs = Number(process.env.TEST_TIMEOUT_MS) || 300_000;
+const timeout = tier === "real" || tier === "pods" ? [] : [`--test-timeout=${testTimeoutMs}`];
+// A file may take longer than one test's timeout, but not for ever (scripts/test-file-watchdog.mjs).
+const watchdog = tier === "real" || tier === "pods" ? [] : ["--import", "./scripts/test-file-watchdog.mjs"];
+const fileBudget = tier === "real" || tier === "pods" ? {} : { RML_TEST_FILE_BUDGET_MS: String(2 * testTimeoutMs) };
+const args = ["--import", "tsx", ...watchdog, "--test", `--test-concurrency=${concurrency}`, ...timeout, "--test-reporter", "spec", ...files];
+const result = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...env, ...fileBudget } });
 const status = result.status ?? 1;
 const setupNote = setupSeconds === undefined ? "" : `set-up ${setupSeconds} s${setupStatus ? " (some programs NOT set up, see above)" : ""}, `;
 console.log(`\n== ${tier} tier: ${files.length} files, ${setupNote}wall time ${seconds(started)} s, ${status === 0 && setupStatus === 0 ? "passed" : "FAILED"}`);
