@@ -62,20 +62,31 @@ async function startNodes(count: number, cluster: boolean): Promise<RedisServers
   };
   try {
     for (let i = 0; i < count; i++) {
-      const port = await freePort();
-      const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--protected-mode", "yes"];
-      args.push("--dbfilename", `dump-${port}.rdb`);
-      if (cluster) {
-        // The cluster bus port defaults to port+10000, which may be taken or >65535: pick one.
-        args.push("--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--cluster-port", String(await freePort()));
+      // A free port can be taken again before redis-server binds it (files run in parallel, and the
+      // cluster bus port is picked the same way): on "Address already in use", pick again.
+      for (let attempt = 1; ; attempt++) {
+        const port = await freePort();
+        let bus = await freePort();
+        while (bus === port) bus = await freePort();
+        const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--protected-mode", "yes"];
+        args.push("--dbfilename", `dump-${port}.rdb`);
+        if (cluster) {
+          // The cluster bus port defaults to port+10000, which may be taken or >65535: pick one.
+          args.push("--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--cluster-port", String(bus));
+        }
+        let output = "";
+        const proc = spawn(program("redis-server"), args, { stdio: ["ignore", "pipe", "pipe"] });
+        proc.stdout?.on("data", (d) => (output = (output + d).slice(-2000)));
+        proc.stderr?.on("data", (d) => (output = (output + d).slice(-2000)));
+        procs.push(proc);
+        try {
+          await waitForPing(port, proc, () => output);
+          ports.push(port);
+          break;
+        } catch (e) {
+          if (attempt >= 5 || !output.includes("Address already in use")) throw e;
+        }
       }
-      let output = "";
-      const proc = spawn(program("redis-server"), args, { stdio: ["ignore", "pipe", "pipe"] });
-      proc.stdout?.on("data", (d) => (output = (output + d).slice(-2000)));
-      proc.stderr?.on("data", (d) => (output = (output + d).slice(-2000)));
-      procs.push(proc);
-      ports.push(port);
-      await waitForPing(port, proc, () => output);
     }
     return { ports, stop };
   } catch (e) {
