@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { selectorFor, labelsFor } from "../../components/k8s/objects";
 import { startChain, waitForHeight, type RunningChain } from "./chain";
 import { startCluster, type Cluster } from "./cluster";
-import { repoRoot, run, Scratch, tool } from "./support";
+import { repoRoot, run, Scratch, tool, waitFor } from "./support";
 
 const NAMESPACE = "chaos-test";
 
@@ -57,7 +57,16 @@ describe("chaos CLI against a real API server (kwok) and a real chain", { timeou
     });
 
   test("restart-validator: the pod is deleted, a new one is Ready, the chain moves; exit 0", async () => {
-    const podsBefore = (await cluster.get(`/api/v1/namespaces/${NAMESPACE}/pods`)).items.map((p: any) => p.metadata.name);
+    // The Deployment's controllers create its pod a moment after the Deployment itself.
+    const podsBefore = await waitFor(
+      "the Deployment's pod (kwok runs it)",
+      async () => {
+        const names = (await cluster.get(`/api/v1/namespaces/${NAMESPACE}/pods`)).items.map((p: any) => p.metadata.name as string);
+        return names.length > 0 ? names : undefined;
+      },
+      60_000,
+      250,
+    );
     assert.equal(podsBefore.length, 1, "the Deployment's pod exists (kwok runs it)");
     const r = chaos("restart-validator");
     console.log(`chaos restart-validator (exit ${r.status}):\n${r.stdout}`);
