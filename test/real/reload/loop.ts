@@ -173,7 +173,9 @@ export async function startReloadLoop(scratch: Scratch, opts: { backendReplicas:
         return Promise.all(
           pods.map(async (p) => {
             try {
-              const res = await fetch(`http://${p.ip}:8545/health`, { signal: AbortSignal.timeout(2000) });
+              // HEAD, not GET: the backend's lean front answers GET /health itself, without the
+              // express middleware that sets the mark; other methods go through express.
+              const res = await fetch(`http://${p.ip}:8545/health`, { method: "HEAD", signal: AbortSignal.timeout(2000) });
               await res.text();
               return res.headers.get(MARK_HEADER) ?? "";
             } catch {
