@@ -19,7 +19,7 @@ import type { NodeDocker } from "../node/docker";
 import { repoRoot, type Scratch } from "../support";
 
 export const NAMESPACE = "relayminer-localnet";
-/** The header the loop's edits change (the backend sets it on every express response). */
+/** The header the loop's edits change (the backend sets it on every express response: /echo). */
 export const MARK_HEADER = "x-reload-mark";
 const ROUTES_FILE = join("services", "backend", "src", "http", "routes.ts");
 /** The line the mark goes after: the middleware that names the pod on every response. */
@@ -173,9 +173,9 @@ export async function startReloadLoop(scratch: Scratch, opts: { backendReplicas:
         return Promise.all(
           pods.map(async (p) => {
             try {
-              // HEAD, not GET: the backend's lean front answers GET /health itself, without the
-              // express middleware that sets the mark; other methods go through express.
-              const res = await fetch(`http://${p.ip}:8545/health`, { method: "HEAD", signal: AbortSignal.timeout(2000) });
+              // /echo: the one route that goes through express, where the mark is set (probes and
+              // JSON-RPC are answered before express).
+              const res = await fetch(`http://${p.ip}:8545/echo`, { signal: AbortSignal.timeout(2000) });
               await res.text();
               return res.headers.get(MARK_HEADER) ?? "";
             } catch {
