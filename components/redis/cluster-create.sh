@@ -53,7 +53,8 @@ if [ "$fresh" -lt "$n" ]; then
     # reset while it holds keys, and clients (the miners) may write between the two commands, so
     # repeat both until the reset says OK (redis-cli exits 0 on an error reply: read the reply).
     t=0
-    until [ "$(cli "$h" flushall >/dev/null 2>&1; cli "$h" cluster reset hard 2>&1 | tr -d '\r')" = OK ]; do
+    # Both on one connection (redis-cli reads them from stdin), so the window is one round trip.
+    until [ "$(printf 'FLUSHALL\nCLUSTER RESET HARD\n' | cli "$h" 2>&1 | tr -d '\r' | tail -n 1)" = OK ]; do
       t=$((t + 1)); if [ "$t" -ge "$form_seconds" ]; then echo "$h refused CLUSTER RESET for ${form_seconds}s" >&2; exit 1; fi; sleep 1
     done
   done
