@@ -13,6 +13,7 @@ import { haTimingProblems } from "../timing/failover";
 import { backendConfigSchema } from "../../services/backend/config-schema";
 import { backendConfigObject, ownedBackendKeys } from "../backend/config";
 import { overrideProblems } from "../relay-miner/versions/fit";
+import { resolvePath } from "../relay-miner/versions/config-rules";
 import { formatRedisVersion, imageTag, relayMinerVersionIds, relayMinerVersions, type RedisVersion } from "../relay-miner/versions/versions";
 import { imagesPinned } from "./image-rules";
 import { minerConfigShape, relayerConfigShape } from "./relayminer-shapes";
@@ -155,17 +156,11 @@ const overridesLeaveOwnedKeys: Rule = (c) => {
  * together. A value set in miner.config below its floor is named once, by the shape check.
  */
 const minerTimingsAccepted: Rule = (c) => {
-  const setByUser = (key: string) => getPath(c.miner.config, key) !== undefined;
+  const setByUser = (key: string) => resolvePath(c.miner.config, key)[0].value !== undefined;
   return haTimingProblems(effectiveMinerHaTimings(c.validator.blockTimeSeconds, c.miner.config))
     .filter((p) => !(p.message.startsWith("the relay-miner allows") && setByUser(p.key)))
     .map((p) => ({ key: `miner.config.${p.key}`, value: p.value, message: p.message }));
 };
-
-function getPath(root: Record<string, unknown>, dotted: string): unknown {
-  let at: unknown = root;
-  for (const part of dotted.split(".")) at = at !== null && typeof at === "object" ? (at as Record<string, unknown>)[part] : undefined;
-  return at;
-}
 
 /** Overrides have the types, enums and bounds the relay-miner accepts (owned keys aside). */
 const overridesHaveRelayMinerShapes: Rule = (c) => {
