@@ -7,9 +7,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { runProgram, k, type ProgramRun, type Registered } from "../../test/support/mock-program";
+import { podSpec } from "../../test/support/rendered-objects";
 
 const daemonSet = "kubernetes:apps/v1:DaemonSet";
-const podSpec = (r: Registered) => r.inputs.spec.template.spec;
 const only = (r: Registered) => {
   const containers = podSpec(r).containers;
   assert.equal(containers.length, 1, `${r.inputs.metadata.name}: one container`);

@@ -143,6 +143,23 @@ export async function runProgram(config: Record<string, string> = {}): Promise<P
   };
 }
 
+const sharedRuns = new Map<string, Promise<ProgramRun>>();
+
+/**
+ * One run per config for the whole test file, for tests that only read what it registered: each
+ * run is a few hundred milliseconds of CPU. A test that edits module state before a run, or that needs
+ * the program's own objects fresh, calls runProgram.
+ */
+export function sharedRun(config: Record<string, string> = {}): Promise<ProgramRun> {
+  const key = JSON.stringify(Object.entries(config).sort(([a], [b]) => a.localeCompare(b)));
+  let run = sharedRuns.get(key);
+  if (!run) {
+    run = runProgram(config);
+    sharedRuns.set(key, run);
+  }
+  return run;
+}
+
 /** Pulumi's marker for a secret value in serialized inputs. */
 const secretSig = "4dabf18193072939515e22adb298388d";
 
