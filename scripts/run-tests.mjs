@@ -83,13 +83,10 @@ if (tier === "setup" || files.some((f) => tierOf(f) === "integration")) {
   if (tier === "setup") process.exit(setupStatus);
 }
 
-// Files run in parallel. Integration files spend much of their time waiting on child servers and
-// sockets, so more files than cores keeps the cores busy; unit files only compute, and more of
-// them than cores + 1 only adds switching and memory (the unit tier took ~15% more CPU at three
-// per core). The real tiers share one control plane or one node per machine: their files run one
-// after another.
-const cores = availableParallelism();
-const concurrency = tier === "pods" || tier === "real" ? 1 : tier === "unit" ? cores + 1 : Math.max(2, cores * 3);
+// Files run in parallel: much of their time is spent waiting on child servers and sockets, so
+// more files than cores keeps both cores busy. The real tiers share one control plane or one
+// node per machine: their files run one after another.
+const concurrency = tier === "pods" || tier === "real" ? 1 : Math.max(2, availableParallelism() * 3);
 const testTimeoutMs = Number(process.env.TEST_TIMEOUT_MS) || 300_000;
 const timeout = tier === "real" || tier === "pods" ? [] : [`--test-timeout=${testTimeoutMs}`];
 // A file may take longer than one test's timeout, but not for ever (scripts/test-file-watchdog.mjs).
