@@ -11,7 +11,8 @@
  *   to build    from the edit to the image step's start (program run, plugins started, diff)
  *   build+push  the docker-build Image step: one buildx run with --push, so the engine's events
  *               do not split build from push
- *   rollout     the Deployment update step (the provider waits for the rollout)
+ *   rollout     from the Deployment update step's start to every serving pod answering with the
+ *               edit (the provider returns once the controller saw the spec; the program waits)
  *   up          the whole `pulumi up`
  *   first new   the first answer carrying the new header (any pod)
  *   all new     every serving backend pod (Ready, not being deleted) answers with it
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
       results.push({
         start: image.startMs,
         buildPush: (image.endMs ?? r.ms) - image.startMs,
-        rollout: (deployment.endMs ?? r.ms) - deployment.startMs,
+        rollout: allNew - deployment.startMs,
         up: r.ms,
         firstNew,
         allNew,
