@@ -55,21 +55,31 @@ function arg(name: string, fallback: number): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const secs = (ms: number) => (ms / 1000).toFixed(1).padStart(7);
 
-/** Polls the backend pods during the up (`until`): when the first, and when every serving pod, answered with `mark`. */
-async function watchAnswers(loop: ReloadLoop, mark: string, replicas: number, t0: number, until: Promise<unknown>): Promise<{ firstNew: number; allNew: number }> {
-  let firstNew: number | undefined;
+/** The error `until` rejected with, once it has (to stop polling when the up failed). */
+function failureOf(until: Promise<unknown>): () => Error | undefined {
   let failed: Error | undefined;
   until.catch((e: unknown) => {
     failed = e instanceof Error ? e : new Error(String(e));
   });
+  return () => failed;
+}
+
+/** The pods, or none while the API server is too busy to answer (the next poll asks again). */
+function podsOrNone(read: () => BackendPod[]): BackendPod[] {
+  try {
+    return read();
+  } catch {
+    return [];
+  }
+}
+
+/** Polls the backend pods during the up (`until`): when the first, and when every serving pod, answered with `mark`. */
+async function watchAnswers(loop: ReloadLoop, mark: string, replicas: number, t0: number, until: Promise<unknown>): Promise<{ firstNew: number; allNew: number }> {
+  let firstNew: number | undefined;
+  const failed = failureOf(until);
   const deadline = Date.now() + 300_000;
   for (;;) {
-    let pods: BackendPod[] = [];
-    try {
-      pods = loop.backendPods();
-    } catch {
-      /* API busy: next poll */
-    }
+    const pods = podsOrNone(() => loop.backendPods());
     const marks = await loop.marks(pods.filter((p) => p.ip));
     if (firstNew === undefined && marks.includes(mark)) firstNew = Date.now() - t0;
     // Serving pods: a pod being deleted is out of the Service's endpoints (its /ready says 503).
@@ -78,7 +88,8 @@ async function watchAnswers(loop: ReloadLoop, mark: string, replicas: number, t0
     if (live.length === replicas && liveMarks.every((m) => m === mark)) {
       return { firstNew: firstNew ?? Date.now() - t0, allNew: Date.now() - t0 };
     }
-    if (failed) throw failed;
+    const error = failed();
+    if (error) throw error;
     if (Date.now() > deadline) throw new Error(`the backend pods did not all answer ${MARK_HEADER}: ${mark} within 300 s (got ${JSON.stringify(liveMarks)})`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -94,24 +105,17 @@ function relayerSkipReason(source: string | undefined): string | undefined {
 
 /** Waits until every serving pod of `workload` (`replicas` of them) logged `mark`; ms after t0. */
 async function watchLogs(loop: ReloadLoop, workload: string, mark: string, replicas: number, t0: number, until: Promise<unknown>): Promise<number> {
-  let failed: Error | undefined;
-  until.catch((e: unknown) => {
-    failed = e instanceof Error ? e : new Error(String(e));
-  });
+  const failed = failureOf(until);
   const deadline = Date.now() + 600_000;
   for (;;) {
-    let pods: BackendPod[] = [];
-    try {
-      pods = loop.podsOf(workload);
-    } catch {
-      /* API busy: next poll */
-    }
+    const pods = podsOrNone(() => loop.podsOf(workload));
     const live = pods.filter((p) => p.ready && !p.deleting);
     if (live.length === replicas) {
       const logs = await Promise.all(live.map((p) => loop.logOf(p.name)));
       if (logs.every((l) => l.includes(mark))) return Date.now() - t0;
     }
-    if (failed) throw failed;
+    const error = failed();
+    if (error) throw error;
     if (Date.now() > deadline) throw new Error(`the ${workload} pods did not all log ${mark} within 600 s`);
     await new Promise((r) => setTimeout(r, 500));
   }
