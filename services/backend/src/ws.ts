@@ -18,6 +18,7 @@ import { nestingExceeds, tooDeepMessage } from "./json-limits";
 import { sampleLatency, sleep } from "./latency";
 import { since, type Outcome } from "./metrics";
 import type { Runtime } from "./runtime";
+import { encodeTextFrame, readPlainFrames } from "./ws-frames";
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const errorFrame = (id: unknown, code: number, message: string, data?: unknown) =>
@@ -121,8 +122,10 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
   const path = req.url ?? "/ws";
   const headers = req.headers as Record<string, string>;
   const maxJournalBody = rt.config.journal.max_body_bytes;
+  // The frame ws.send would write. Without compression ws's sender queues nothing, so writing
+  // it straight to the socket keeps it in order with what ws writes (pongs, close frames).
   const send = (text: string, cb?: () => void) => {
-    if (!closed && ws.readyState === ws.OPEN) ws.send(text, cb);
+    if (!closed && ws.readyState === ws.OPEN) socket.write(encodeTextFrame(text), cb);
   };
   /** Cut the connection after the frame just sent is flushed (FIN, no close frame). */
   const drop = () => socket.destroy();
@@ -185,6 +188,7 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
     });
   };
   ws.on("message", (data) => onText(data as Buffer));
+  readPlainFrames(socket, rt.config.websocket.max_payload_bytes, onText);
 
   /** Counts and journals one message; the decoded text stands in for the bytes when it is whole. */
   function done(m: Message, method: string, outcome: Outcome, fault: string, rule?: string): undefined {
