@@ -76,7 +76,7 @@ test("readPlainFrames gives ws's receiver's messages in ws's order, for random f
     const rng = createRng(seed);
     const bytes = Buffer.concat(Array.from({ length: 1 + Math.floor(rng.next() * 12) }, () => randomFrame(rng, maxPayload)));
     const chunks: Buffer[] = [];
-    for (let at = 0; at < bytes.length; ) {
+    for (let at = 0; at < bytes.length;) {
       const n = 1 + Math.floor(rng.next() * 40);
       chunks.push(bytes.subarray(at, at + n));
       at += n;
