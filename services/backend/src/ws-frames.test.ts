@@ -1,14 +1,22 @@
 import assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
 import { test } from "node:test";
-import { Receiver, Sender } from "ws";
+import type { EventEmitter } from "node:events";
+import WebSocket from "ws";
 import { createRng, type Rng } from "./rng";
 import { encodeTextFrame, NEED_MORE, NOT_PLAIN, plainFrameEnd, readPlainFrames } from "./ws-frames";
+
+// ws exports its frame reader and writer at run time; its type package does not declare them.
+type Receiver = EventEmitter & { write(chunk: Buffer): boolean };
+const { Receiver, Sender } = WebSocket as unknown as {
+  Receiver: new (options: { isServer: boolean; maxPayload: number }) => Receiver;
+  Sender: { frame(data: Buffer, options: object): Buffer[] };
+};
 
 /** A frame exactly as ws writes it (its own Sender), masked as a client sends it or not. */
 function wsFrame(payload: Buffer, opts: { opcode?: number; fin?: boolean; mask?: boolean; rsv1?: boolean } = {}): Buffer {
   const { opcode = 1, fin = true, mask = true, rsv1 = false } = opts;
-  return Buffer.concat(Sender.frame(Buffer.from(payload), { fin, opcode, mask, rsv1, readOnly: false }) as Buffer[]);
+  return Buffer.concat(Sender.frame(Buffer.from(payload), { fin, opcode, mask, rsv1, readOnly: false }));
 }
 
 test("encodeTextFrame writes the bytes ws's sender writes, at every length encoding", () => {
