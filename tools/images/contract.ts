@@ -9,7 +9,10 @@
  * (`notes` say where ours differs, and what could not be confirmed).
  */
 
-import { PROMETHEUS_VERSION } from "../../components/config/schema";
+import { localnetSchema, PROMETHEUS_VERSION } from "../../components/config/schema";
+
+/** The log images the localnet deploys by default (their versions are pinned in versions.env too). */
+const defaultImages = localnetSchema.parse({}).images;
 
 /**
  * The `images.*` config keys, the sandbox image the node itself needs, and the base images the
@@ -26,6 +29,8 @@ export const IMAGE_KEYS = [
   "prometheus",
   "backend",
   "chainExporter",
+  "loki",
+  "logCollector",
   "node",
   "backendBuild",
 ] as const;
@@ -306,6 +311,54 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
     paths: [{ path: "/app/package.json", kind: "file" }],
     note: "same steps as its Dockerfile (no node_modules: it has no runtime dependencies).",
   }),
+  loki: {
+    key: "loki",
+    publicRef: defaultImages.loki,
+    publicBase: "gcr.io/distroless/static:debug (busybox in /busybox) + /usr/bin/loki, the loki user (10001)",
+    base: "busybox",
+    entrypoint: ["/usr/bin/loki"],
+    cmd: ["-config.file=/etc/loki/local-config.yaml"],
+    user: "10001",
+    workdir: "/",
+    env: { PATH: standardPath },
+    runsAs: { uid: 10001, gid: 10001 },
+    onPath: ["loki", "sh"],
+    paths: [
+      { path: "/usr/bin/loki", kind: "exec" },
+      { path: "/etc/loki/local-config.yaml", kind: "file", uid: 10001 },
+      { path: "/loki", kind: "dir", uid: 10001 },
+      { path: "/loki/rules", kind: "dir", uid: 10001 },
+    ],
+    shell: true,
+    notes: [
+      "Debian's static busybox in /bin instead of distroless's in /busybox (the public image links /bin/sh to it too).",
+      "Its default configuration is our own single-process one (tools/images/loki-default.yaml); the localnet mounts its own.",
+    ],
+  },
+  logCollector: {
+    key: "logCollector",
+    publicRef: defaultImages.logCollector,
+    publicBase: "scratch + /otelcol-k8s, /etc/ssl/certs, /etc/otelcol-k8s/config.yaml",
+    base: "scratch",
+    entrypoint: ["/otelcol-k8s"],
+    cmd: ["--config", "/etc/otelcol-k8s/config.yaml"],
+    user: "10001",
+    workdir: "/",
+    env: {},
+    // As for pause: the image's uid, group 0 (no /etc/passwd in a scratch image).
+    runsAs: { uid: 10001, gid: 0 },
+    onPath: [],
+    paths: [
+      { path: "/otelcol-k8s", kind: "exec" },
+      { path: "/etc/ssl/certs/ca-certificates.crt", kind: "file" },
+      { path: "/etc/otelcol-k8s/config.yaml", kind: "file" },
+    ],
+    shell: false,
+    notes: [
+      "Built by the collector's builder from tools/images/otelcol-manifest.yaml: only the components the localnet configures (filelog, batch, memory_limiter, resource, otlphttp, debug, health_check), not the whole k8s distribution.",
+      "Its default configuration is our own (tools/images/otelcol-default.yaml); the localnet mounts its own.",
+    ],
+  },
   node: nodeBase("node", { env: {}, paths: [], note: "The backend Dockerfile's RUNTIME_BASE when a test builds it with Docker." }),
   backendBuild: nodeBase("backendBuild", {
     // npm answers from its cache and never asks a registry (build steps have no network).
