@@ -119,6 +119,32 @@ function serviceImage(key: "backend" | "chainExporter", dir: string, extra: { on
   };
 }
 
+/**
+ * A static Go program alone on scratch with the CA bundle, as its entrypoint: no shell, and no
+ * /etc/passwd, so the runtime gives the image's uid group 0 (as for pause).
+ */
+function scratchProgram(
+  key: "redisExporter" | "logCollector",
+  o: { publicRef: string; publicBase: string; program: string; cmd: string[]; user: string; uid: number; files: string[]; notes: string[] },
+): ImageContract {
+  return {
+    key,
+    publicRef: o.publicRef,
+    publicBase: o.publicBase,
+    base: "scratch",
+    entrypoint: [o.program],
+    cmd: o.cmd,
+    user: o.user,
+    workdir: "/",
+    env: {},
+    runsAs: { uid: o.uid, gid: 0 },
+    onPath: [],
+    paths: [{ path: o.program, kind: "exec" }, { path: "/etc/ssl/certs/ca-certificates.crt", kind: "file" }, ...o.files.map((path) => ({ path, kind: "file" as const }))],
+    shell: false,
+    notes: o.notes,
+  };
+}
+
 export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
   pause: {
     key: "pause",
@@ -232,27 +258,16 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
       "Debian base, not Alpine; our own docker-entrypoint.sh steps down with setpriv instead of gosu.",
     ],
   },
-  redisExporter: {
-    key: "redisExporter",
+  redisExporter: scratchProgram("redisExporter", {
     publicRef: "oliver006/redis_exporter:v1.74.0",
     publicBase: "scratch + /redis_exporter, /etc/ssl/certs, /etc/nsswitch.conf",
-    base: "scratch",
-    entrypoint: ["/redis_exporter"],
+    program: "/redis_exporter",
     cmd: [],
     user: "59000:59000",
-    workdir: "/",
-    env: {},
-    // As for pause: the image's uid, group 0 (no /etc/passwd in a scratch image).
-    runsAs: { uid: 59000, gid: 0 },
-    onPath: [],
-    paths: [
-      { path: "/redis_exporter", kind: "exec" },
-      { path: "/etc/ssl/certs/ca-certificates.crt", kind: "file" },
-      { path: "/etc/nsswitch.conf", kind: "file" },
-    ],
-    shell: false,
+    uid: 59000,
+    files: ["/etc/nsswitch.conf"],
     notes: [],
-  },
+  }),
   redisCommander: {
     key: "redisCommander",
     publicRef: "ghcr.io/joeferner/redis-commander:0.9.0",
@@ -335,30 +350,19 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
       "Its default configuration is our own single-process one (tools/images/loki-default.yaml); the localnet mounts its own.",
     ],
   },
-  logCollector: {
-    key: "logCollector",
+  logCollector: scratchProgram("logCollector", {
     publicRef: defaultImages.logCollector,
     publicBase: "scratch + /otelcol-k8s, /etc/ssl/certs, /etc/otelcol-k8s/config.yaml",
-    base: "scratch",
-    entrypoint: ["/otelcol-k8s"],
+    program: "/otelcol-k8s",
     cmd: ["--config", "/etc/otelcol-k8s/config.yaml"],
     user: "10001",
-    workdir: "/",
-    env: {},
-    // As for pause: the image's uid, group 0 (no /etc/passwd in a scratch image).
-    runsAs: { uid: 10001, gid: 0 },
-    onPath: [],
-    paths: [
-      { path: "/otelcol-k8s", kind: "exec" },
-      { path: "/etc/ssl/certs/ca-certificates.crt", kind: "file" },
-      { path: "/etc/otelcol-k8s/config.yaml", kind: "file" },
-    ],
-    shell: false,
+    uid: 10001,
+    files: ["/etc/otelcol-k8s/config.yaml"],
     notes: [
       "Built by the collector's builder from tools/images/otelcol-manifest.yaml: only the components the localnet configures (filelog, batch, memory_limiter, resource, otlphttp, debug, health_check), not the whole k8s distribution.",
       "Its default configuration is our own (tools/images/otelcol-default.yaml); the localnet mounts its own.",
     ],
-  },
+  }),
   node: nodeBase("node", { env: {}, paths: [], note: "The backend Dockerfile's RUNTIME_BASE when a test builds it with Docker." }),
   backendBuild: nodeBase("backendBuild", {
     // npm answers from its cache and never asks a registry (build steps have no network).
