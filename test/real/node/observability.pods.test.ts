@@ -9,6 +9,7 @@
  * a reason (its own "may be empty", or the part or the relays its series need are not here).
  */
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { localnetSchema } from "../../../components/config/schema";
 import { podLogsDir } from "../../../components/observability/logs";
@@ -52,10 +53,13 @@ describe("observability on a real node: Loki has the pods' lines, Prometheus eve
     console.log(`# wall time: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   });
 
-  test("the collector reads the kubelet's standard pod log directory", () => {
-    assert.equal(podLogsDir, POD_LOGS_DIR, "the product's hostPath and the test node's podLogsDir");
-    const collector = podOf("log-collector");
-    assert.equal(collector.restarts, 0);
+  test("the kubelet writes each pod's logs under /var/log/pods, where the deployed collector's hostPath reads", () => {
+    const hostPath = l.node.kubectl(["get", "daemonset", "-n", NAMESPACE, "log-collector", "-o", `jsonpath={.spec.template.spec.volumes[?(@.hostPath)].hostPath.path}`]);
+    assert.equal(hostPath, POD_LOGS_DIR);
+    assert.equal(podLogsDir, POD_LOGS_DIR);
+    const dirs = readdirSync(POD_LOGS_DIR);
+    for (const p of l.pods()) assert.ok(dirs.includes(`${NAMESPACE}_${p.name}_${p.uid}`), `${POD_LOGS_DIR}/${NAMESPACE}_${p.name}_${p.uid} (have ${dirs.join(", ")})`);
+    assert.equal(podOf("log-collector").restarts, 0);
   });
 
   test("Loki returns the lines of every running container, labelled by namespace, pod and container", async () => {
