@@ -125,7 +125,7 @@ describe("the whole localnet on a real node", { timeout: 30 * 60_000 }, () => {
       "validate-config": /^supplier keys readable: [1-9]\d* key\(s\) in /m,
       "wait-for-redis": /^redis is up$/m,
       "wait-for-chain": /^chain is producing blocks$/m,
-      "wait-for-miners": /^miners are up: .+ = \S+/m,
+      "wait-for-miners": /^miners are up: .+ = \S+$[\s\S]*^supplier leases held: [1-9]\d*, unmoved for \d+s$/m,
     };
     const seen: string[] = [];
     for (const p of l.pods()) {
