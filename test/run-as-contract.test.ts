@@ -21,5 +21,5 @@ test("every image user the pods state agrees with that image's contract (uid, an
     );
     checked.push(key);
   }
-  assert.deepEqual(checked.sort(), ["backend", "chainExporter", "pocketd", "prometheus", "redis", "redisCommander", "redisExporter", "relayMiner"]);
+  assert.deepEqual(checked.sort(), ["backend", "chainExporter", "loki", "pocketd", "prometheus", "redis", "redisCommander", "redisExporter", "relayMiner"]);
 });

@@ -80,7 +80,9 @@ export class Backend extends pulumi.ComponentResource {
                   ports: ports.map((x) => ({ name: x.name, containerPort: x.port })),
                   securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
                   // /ready turns 503 while draining, so the Service stops sending before listeners close.
-                  readinessProbe: httpProbe("/ready", p.http, { initialDelaySeconds: 1 }),
+                  // Asked every second (the lean front answers it without express): a new pod of a
+                  // rollout serves within a second of listening, not up to a 5 s period later.
+                  readinessProbe: httpProbe("/ready", p.http, { periodSeconds: 1 }),
                   livenessProbe: httpProbe("/health", p.http, { initialDelaySeconds: 10, periodSeconds: 10 }),
                   lifecycle: { preStop: { exec: { command: ["sleep", "3"] } } },
                   resources: resources("50m", "128Mi", String(backendCpuLimit), "1Gi"),

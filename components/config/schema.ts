@@ -112,6 +112,12 @@ const build = z
       .default("localhost:5001")
       .describe("Registry built images are pushed to (kind's local registry)."),
     relayminerSource: z.string().min(1).optional().describe("Path of a pocket-relay-miner checkout to build the relayer/miner image from. Default: unset (use images.relayMiner)."),
+    relayminerBuild: z
+      .enum(["dockerfile", "host"])
+      .default("dockerfile")
+      .describe(
+        "How build.relayminerSource becomes an image. dockerfile: the checkout's own Dockerfile (its build steps download Go modules and Alpine packages, and compile every package). host: `go build` on this machine with your Go build cache (static, linux on your GOARCH, -trimpath), the binary added as one layer on images.relayMiner; a one-line change recompiles one package. Default: dockerfile.",
+      ),
     builder: z
       .string()
       .min(1)

@@ -5,13 +5,14 @@
  */
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { contextHash } from "./context-hash";
 import { localnetSchema, type LocalnetConfigInput } from "../config/schema";
 import { settleRelayMiner } from "../config/relay-miner-version";
+import type { GoToolchain, HostCompiler } from "./host-build";
 
 interface Registered {
   type: string;
@@ -64,6 +65,13 @@ function project(): string {
   return dir;
 }
 
+/** project() with a go.mod in the relay-miner checkout. */
+function goProject(): string {
+  const dir = project();
+  write(dir, "relay-miner/go.mod", "module example.test/relay-miner\n");
+  return dir;
+}
+
 const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 let seq = 0;
@@ -72,11 +80,11 @@ let seq = 0;
  * `withChainExporter` the chain exporter is not deployed (observability off), as the component is
  * told then.
  */
-async function deploy(input: LocalnetConfigInput, projectDir: string, withChainExporter = false) {
+async function deploy(input: LocalnetConfigInput, projectDir: string, withChainExporter = false, hostCompiler?: HostCompiler) {
   const from = registered.length;
   const { build, images: configured } = settleRelayMiner(localnetSchema.parse(input)).config;
   const wanted = { backend: configured.backend, relayMiner: configured.relayMiner, chainExporter: withChainExporter ? configured.chainExporter : undefined };
-  const c = new images.LocalnetImages(`images-${seq++}`, { build, images: wanted, projectDir });
+  const c = new images.LocalnetImages(`images-${seq++}`, { build, images: wanted, projectDir, hostCompiler });
   const refs = { backend: await value(c.backend), relayMiner: await value(c.relayMiner), chainExporter: c.chainExporter && (await value(c.chainExporter)) };
   const docker = registered.slice(from).filter((r) => r.type.startsWith("docker"));
   return { refs, docker };
@@ -214,6 +222,68 @@ describe("LocalnetImages", () => {
         pulumi.RunError.isInstance(e) &&
         /build\.enabled = true: the build context has no Dockerfile \(expected .*services\/chain-exporter\/Dockerfile\)/.test(e.message) &&
         /images\.chainExporter/.test(e.message),
+    );
+  });
+});
+
+describe("build.relayminerBuild = host", () => {
+  /** A compiler that records its calls and writes a fake binary instead of running go. */
+  function fakeCompiler(toolchain: GoToolchain | string = { version: "go1.26.8", arch: "amd64" }) {
+    const calls: { source: string; contextDir: string; tag: string }[] = [];
+    const compiler: HostCompiler = {
+      toolchain: () => toolchain,
+      compile: async (source, contextDir, tag) => {
+        calls.push({ source, contextDir, tag });
+        write(contextDir, "pocket-relay-miner", "binary");
+        return contextDir;
+      },
+    };
+    return { compiler, calls };
+  }
+  const host = {
+    build: { enabled: true, relayminerSource: "relay-miner", relayminerBuild: "host" as const },
+    images: { relayMiner: "ghcr.io/pokt-network/pocket-relay-miner:ad37bcb" },
+  };
+
+  test("compiles the checkout on the host and builds the generated context FROM the configured image", async () => {
+    const dir = goProject();
+    const { compiler, calls } = fakeCompiler();
+    const { refs, docker } = await deploy(host, dir, false, compiler);
+    const img = docker.find((d) => d.name.endsWith("relay-miner"));
+    const contextDir = join(dir, ".cache", "relayminer-host-build");
+    assert.deepEqual(calls, [{ source: join(dir, "relay-miner"), contextDir, tag: refs.relayMiner }]);
+    assert.deepEqual(img?.inputs.context, { location: contextDir });
+    assert.deepEqual(img?.inputs.dockerfile, { location: join(contextDir, "Dockerfile") });
+    assert.deepEqual(img?.inputs.buildArgs, { RELAYMINER_BASE: "ghcr.io/pokt-network/pocket-relay-miner:ad37bcb" });
+    assert.match(readFileSync(join(contextDir, "Dockerfile"), "utf8"), /^FROM \$\{RELAYMINER_BASE\}\nCOPY pocket-relay-miner \/usr\/local\/bin\/pocket-relay-miner$/m);
+    assert.match(refs.relayMiner, /^localhost:5001\/pokt-network\/pocket-relay-miner:[a-f0-9]{20}$/);
+  });
+
+  test("the tag follows the source, the Go version, GOARCH and the base, and differs from the Dockerfile build's", async () => {
+    const dir = goProject();
+    const tag = async (toolchain?: GoToolchain, input: LocalnetConfigInput = host) => (await deploy(input, dir, false, fakeCompiler(toolchain).compiler)).refs.relayMiner;
+    const first = await tag();
+    assert.equal(await tag(), first, "same source, same toolchain: same tag");
+    assert.notEqual(await tag({ version: "go1.27.0", arch: "amd64" }), first);
+    assert.notEqual(await tag({ version: "go1.26.8", arch: "arm64" }), first);
+    assert.notEqual(await tag(undefined, { ...host, images: { relayMiner: "ghcr.io/pokt-network/pocket-relay-miner:v0.1.2" } }), first);
+    assert.notEqual(await tag(undefined, { build: { ...host.build, relayminerBuild: "dockerfile" }, images: host.images }), first);
+    write(dir, "relay-miner/main.go", "package main // edited\n");
+    assert.notEqual(await tag(), first);
+  });
+
+  test("no Go toolchain is a config error naming build.relayminerBuild and the alternative", async () => {
+    await assert.rejects(
+      async () => deploy(host, goProject(), false, fakeCompiler("no Go toolchain on PATH (ENOENT)").compiler),
+      (e: Error) => pulumi.RunError.isInstance(e) && /build\.relayminerBuild = "host": no Go toolchain on PATH \(ENOENT\); allowed: .*"dockerfile"/.test(e.message),
+    );
+  });
+
+  test("a checkout that is no Go module is a config error naming build.relayminerSource", async () => {
+    const dir = project();
+    await assert.rejects(
+      async () => deploy(host, dir, false, fakeCompiler().compiler),
+      (e: Error) => pulumi.RunError.isInstance(e) && /build\.relayminerSource = "relay-miner": .*is no Go module \(expected .*relay-miner\/go\.mod\)/.test(e.message),
     );
   });
 });

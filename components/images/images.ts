@@ -23,6 +23,7 @@ import { asRunError } from "../config";
 import { ConfigError } from "../config/errors";
 import { contextHash } from "./context-hash";
 import { contextBuilder } from "./builder";
+import { goCompiler, writeHostContext, type HostCompiler } from "./host-build";
 
 /** Hex characters of the context hash kept in the tag: 80 bits, far from colliding in a dev registry. */
 export const tagHashLength = 20;
@@ -40,6 +41,8 @@ export interface LocalnetImagesArgs {
     registry: string;
     /** A pocket-relay-miner checkout with a Dockerfile. @default unset: the configured tag is used */
     relayminerSource?: string;
+    /** How the checkout becomes an image: its own Dockerfile, or `go build` on the host plus one layer on images.relayMiner (host-build.ts). @default "dockerfile" */
+    relayminerBuild?: "dockerfile" | "host";
     /** Docker buildx builder to build with. @default the builder of the current Docker context (images/builder.ts) */
     builder?: string;
     /** Build arguments for every built image; part of the tag. @default {} */
@@ -50,6 +53,8 @@ export interface LocalnetImagesArgs {
   images: { backend: string; relayMiner: string; chainExporter?: string };
   /** Directory relative paths are resolved against. @default the current directory (Pulumi's project dir) */
   projectDir?: string;
+  /** Compiles the relay-miner for build.relayminerBuild = host. @default the Go toolchain on PATH */
+  hostCompiler?: HostCompiler;
 }
 
 /**
@@ -104,6 +109,17 @@ function checkContext(origin: ContextOrigin, dir: string): void {
   }
 }
 
+/** A checkout the host build can compile: a directory with a go.mod. */
+function checkGoModule(origin: ContextOrigin, dir: string): void {
+  const problem =
+    !existsSync(dir) || !statSync(dir).isDirectory()
+      ? `${dir} is not a directory`
+      : !existsSync(join(dir, "go.mod"))
+        ? `${dir} is no Go module (expected ${join(dir, "go.mod")})`
+        : undefined;
+  if (problem) throw asRunError(new ConfigError([{ key: origin.key, value: origin.value, message: `${problem}; allowed: a pocket-relay-miner checkout, or ${origin.instead}` }]));
+}
+
 /** The context hash; an unreadable file or a broken .dockerignore is blamed on the key that asked for the build. */
 function hashOrConfigError(origin: ContextOrigin, dir: string): string {
   try {
@@ -140,16 +156,14 @@ export class LocalnetImages extends pulumi.ComponentResource {
     const builderName = settings.builder ?? contextBuilder();
     const buildArgs = settings.args ?? {};
 
-    const build = (key: string, origin: ContextOrigin, source: string, configuredRef: string): pulumi.Output<string> => {
-      const dir = resolve(projectDir, source);
-      checkContext(origin, dir);
-      const ref = builtRef(settings.registry, configuredRef, tagHash(hashOrConfigError(origin, dir), buildArgs));
+    /** Registers the image build of `context` (a directory with a Dockerfile, or one still being prepared) pushed as `ref`. */
+    const register = (key: string, ref: string, context: pulumi.Input<string>, args: Readonly<Record<string, string>>): pulumi.Output<string> => {
       const image = new dockerBuild.Image(
         `${name}-${key}`,
         {
-          context: { location: dir },
-          dockerfile: { location: join(dir, "Dockerfile") },
-          ...(Object.keys(buildArgs).length ? { buildArgs } : {}),
+          context: { location: context },
+          dockerfile: { location: pulumi.output(context).apply((dir) => join(dir, "Dockerfile")) },
+          ...(Object.keys(args).length ? { buildArgs: args } : {}),
           tags: [ref],
           push: true,
           // The engine's own builder, through the docker-buildx plugin (see images/builder.ts).
@@ -166,6 +180,38 @@ export class LocalnetImages extends pulumi.ComponentResource {
       return image.ref.apply(() => ref);
     };
 
+    const build = (key: string, origin: ContextOrigin, source: string, configuredRef: string): pulumi.Output<string> => {
+      const dir = resolve(projectDir, source);
+      checkContext(origin, dir);
+      return register(key, builtRef(settings.registry, configuredRef, tagHash(hashOrConfigError(origin, dir), buildArgs)), dir, buildArgs);
+    };
+
+    /** The relay-miner compiled on the host (host-build.ts) and layered on the configured image. */
+    const hostBuild = (origin: ContextOrigin, source: string, configuredRef: string): pulumi.Output<string> => {
+      const dir = resolve(projectDir, source);
+      checkGoModule(origin, dir);
+      const compiler = args.hostCompiler ?? goCompiler;
+      const toolchain = compiler.toolchain();
+      if (typeof toolchain === "string") {
+        throw asRunError(
+          new ConfigError([
+            { key: "build.relayminerBuild", value: "host", message: `${toolchain}; allowed: "host" with Go installed, or "dockerfile" to build the checkout's Dockerfile` },
+          ]),
+        );
+      }
+      const baseArgs = { ...buildArgs, RELAYMINER_BASE: configuredRef };
+      const inputs = { ...baseArgs, "go:version": toolchain.version, "go:arch": toolchain.arch };
+      const ref = builtRef(settings.registry, configuredRef, tagHash(hashOrConfigError(origin, dir), inputs));
+      const contextDir = writeHostContext(join(projectDir, ".cache", "relayminer-host-build"));
+      // Preview builds nothing (buildOnPreview: false), so it compiles nothing either.
+      const context = pulumi.runtime.isDryRun()
+        ? contextDir
+        : compiler.compile(dir, contextDir, ref, toolchain).catch((e: Error) => {
+            throw new pulumi.RunError(`build.relayminerSource = ${source} (build.relayminerBuild = host): ${e.message}`);
+          });
+      return register("relay-miner", ref, context, baseArgs);
+    };
+
     if (settings.enabled) {
       const backendOrigin = { key: "build.enabled", value: true, instead: "build.enabled = false to deploy images.backend as is" };
       this.backend = build("backend", backendOrigin, backendContext, images.backend);
@@ -173,7 +219,11 @@ export class LocalnetImages extends pulumi.ComponentResource {
       this.chainExporter = images.chainExporter === undefined ? undefined : build("chain-exporter", exporterOrigin, chainExporterContext, images.chainExporter);
       const source = settings.relayminerSource;
       const minerOrigin = { key: "build.relayminerSource", value: source, instead: "unset it to deploy images.relayMiner as is" };
-      this.relayMiner = source ? build("relay-miner", minerOrigin, source, images.relayMiner) : pulumi.output(images.relayMiner);
+      this.relayMiner = !source
+        ? pulumi.output(images.relayMiner)
+        : settings.relayminerBuild === "host"
+          ? hostBuild(minerOrigin, source, images.relayMiner)
+          : build("relay-miner", minerOrigin, source, images.relayMiner);
     } else {
       this.backend = pulumi.output(images.backend);
       this.relayMiner = pulumi.output(images.relayMiner);

@@ -17,6 +17,7 @@ import type { NodeUrls } from "../relay-miner/relayminer-config";
 import type { ObservabilityArgs } from "../observability/observability";
 import { redisKeyPrefixFor } from "../topology/names";
 import { relayMinerVersions } from "../relay-miner/versions/versions";
+import { effectiveMinerHaTimings } from "../relay-miner/relayminer-config";
 import { relayerServicesOf, simulationIdentitiesOf, validatorGenesisOf } from "./genesis";
 
 /** The relay-miner's Redis key prefix for this topology and version (hash-tagged in a cluster where the version allows it). */
@@ -126,6 +127,10 @@ export function relayerSetArgs(c: LocalnetConfig, i: RelayerInputs): RelayerSetA
     replicas: c.relayer.count,
     redisUrl: i.redisUrl,
     keyPrefix: relayMinerKeyPrefix(c),
+    leaseGate: {
+      suppliers: i.genesis.summary.suppliers,
+      settleSeconds: effectiveMinerHaTimings(c.validator.blockTimeSeconds, c.miner.config).rebalanceIntervalSeconds,
+    },
     node: i.node,
     backendHost,
     services: relayerServicesOf(i.genesisInput),

@@ -94,6 +94,13 @@ describe("default stack: the seed topology", async () => {
     assert.deepEqual(miners.command, ["sh", "/scripts/wait-for-miners.sh"]);
     assert.equal(envOf(miners).MINERS_KEY, "ha:service_factor:manifest");
     assert.match(run.named(k.configMap, "relayer-scripts").inputs.data["wait-for-miners.sh"], /exists "\$MINERS_KEY"/);
+    // ... then for every supplier's lease, settled for the miners' own rebalance interval.
+    const leases = envOf(miners).SUPPLIER_LEASE_KEYS.split(" ");
+    assert.ok(leases.length > 0);
+    assert.equal(new Set(leases).size, leases.length);
+    for (const key of leases) assert.match(key, /^ha:miner:claim:pokt1[0-9a-z]{38}$/);
+    const minerConfig = parse(run.named(k.configMap, "miner-config").inputs.data["config.yaml"]);
+    assert.equal(envOf(miners).LEASES_SETTLE_SECONDS, String(minerConfig.supplier_claiming.rebalance_interval_seconds));
   });
 
   test("the release's invariants hold: Redis with maxmemory and noeviction, relay-miner containers with memory and CPU limits", () => {

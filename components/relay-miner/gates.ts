@@ -32,9 +32,23 @@ const gateKeyMeaning: Record<RelayerGateKey, string> = {
   serviceFactorManifest: "the service-factor manifest",
 };
 
-/** Environment of wait-for-miners.sh: the key (under the miners' key prefix) the version's relayers need the miners to have written. */
-export function waitForMinersEnv(redisUrl: string, key: RelayerGateKey, keyPrefix: string): Record<string, string> {
-  return { ...waitForRedisEnv(redisUrl), MINERS_KEY: relayMinerRedisKeys(keyPrefix)[key], MINERS_KEY_IS: gateKeyMeaning[key] };
+/** What the relayer gate waits for once the miners are up: every supplier's lease, settled. */
+export interface LeaseGate {
+  /** The suppliers' operator addresses. */
+  readonly suppliers: readonly string[];
+  /** How long the lease holders must stay put: the miners' rebalance interval. */
+  readonly settleSeconds: number;
+}
+
+/**
+ * Environment of wait-for-miners.sh: the key (under the miners' key prefix) the version's relayers
+ * need the miners to have written, and the supplier leases to wait for.
+ */
+export function waitForMinersEnv(redisUrl: string, key: RelayerGateKey, keyPrefix: string, leases?: LeaseGate): Record<string, string> {
+  const keys = relayMinerRedisKeys(keyPrefix);
+  const env = { ...waitForRedisEnv(redisUrl), MINERS_KEY: keys[key], MINERS_KEY_IS: gateKeyMeaning[key] };
+  if (!leases || leases.suppliers.length === 0) return env;
+  return { ...env, SUPPLIER_LEASE_KEYS: leases.suppliers.map(keys.supplierLease).join(" "), LEASES_SETTLE_SECONDS: String(leases.settleSeconds) };
 }
 
 /** Environment of wait-for-chain.sh. */
@@ -62,7 +76,7 @@ function gate(name: string, script: GateScript, env: Record<string, string>, g: 
 /** Runs in the Redis image (redis-cli). */
 export const waitForRedis = (redisUrl: string, g: GateImage) => gate("wait-for-redis", "wait-for-redis.sh", waitForRedisEnv(redisUrl), g);
 /** Runs in the Redis image (redis-cli). */
-export const waitForMiners = (redisUrl: string, key: RelayerGateKey, keyPrefix: string, g: GateImage) =>
-  gate("wait-for-miners", "wait-for-miners.sh", waitForMinersEnv(redisUrl, key, keyPrefix), g);
+export const waitForMiners = (redisUrl: string, key: RelayerGateKey, keyPrefix: string, leases: LeaseGate, g: GateImage) =>
+  gate("wait-for-miners", "wait-for-miners.sh", waitForMinersEnv(redisUrl, key, keyPrefix, leases), g);
 /** Runs in busybox (wget). */
 export const waitForChain = (rpcUrl: string, g: GateImage) => gate("wait-for-chain", "wait-for-chain.sh", waitForChainEnv(rpcUrl), g);

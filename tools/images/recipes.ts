@@ -150,6 +150,8 @@ function accounts(l: LayerDir, users: User[], groups: Group[]): void {
 }
 
 const scriptPath = (name: string) => join(__dirname, "scripts", name);
+/** A test image's default configuration file (tools/images/*-default.yaml). */
+const defaultConfigPath = (name: string) => join(__dirname, name);
 
 /** Debian packages `names` (and what they need beyond the base) unpacked into `dir`. */
 async function debianExtras(ctx: RecipeContext, names: string[], dir: string): Promise<void> {
@@ -160,6 +162,16 @@ async function debianExtras(ctx: RecipeContext, names: string[], dir: string): P
 async function extrasInputs(ctx: RecipeContext, names: string[]): Promise<string> {
   return resolvePackages(names, (await ctx.debian()).rootfs).join(" ");
 }
+
+/** The busybox base's accounts (an image on it that adds users writes these again: its layer's /etc/passwd hides the base's). */
+const busyboxUsers: User[] = [
+  { name: "root", uid: 0, gid: 0, home: "/root", shell: "/bin/sh" },
+  { name: "nobody", uid: 65534, gid: 65534, home: "/home", shell: "/bin/false" },
+];
+const busyboxGroups: Group[] = [
+  { name: "root", gid: 0 },
+  { name: "nobody", gid: 65534 },
+];
 
 /** The busybox binary and one hard link per applet in /bin, with root and nobody accounts. */
 export async function fillBusybox(ctx: RecipeContext, l: LayerDir): Promise<void> {
@@ -177,17 +189,7 @@ export async function fillBusybox(ctx: RecipeContext, l: LayerDir): Promise<void
     .filter(Boolean)) {
     if (applet !== "busybox" && /^[\w.[-]+$/.test(applet)) linkSync(busybox, join(l.dir, "bin", applet));
   }
-  accounts(
-    l,
-    [
-      { name: "root", uid: 0, gid: 0, home: "/root", shell: "/bin/sh" },
-      { name: "nobody", uid: 65534, gid: 65534, home: "/home", shell: "/bin/false" },
-    ],
-    [
-      { name: "root", gid: 0 },
-      { name: "nobody", gid: 65534 },
-    ],
-  );
+  accounts(l, busyboxUsers, busyboxGroups);
   mkdirOwned(l, "tmp", 0, 0, 0o1777);
   mkdirOwned(l, "root", 0, 0, 0o700);
   for (const d of ["home", "var", "etc", "usr/bin", "usr/sbin", "sbin"]) mkdirOwned(l, d, 0, 0);
@@ -382,6 +384,30 @@ export const RECIPES: Record<ImageKey, Recipe> = {
       );
       run("chown", ["-R", "65534:65534", join(l.dir, "etc", "prometheus")]);
       mkdirOwned(l, "prometheus", 65534, 65534, 0o775);
+    },
+  },
+  loki: {
+    inputs: async (ctx) => ({ loki: await ctx.digest(sources.lokiBinary()), config: await ctx.digest(defaultConfigPath("loki-default.yaml")) }),
+    fill: async (_ctx, l) => {
+      put(l, "usr/bin/loki", sources.lokiBinary());
+      accounts(l, [...busyboxUsers, { name: "loki", uid: 10001, gid: 10001, home: "/home/loki", shell: "/sbin/nologin" }], [...busyboxGroups, { name: "loki", gid: 10001 }]);
+      mkdirOwned(l, "home/loki", 10001, 10001);
+      put(l, "etc/loki/local-config.yaml", defaultConfigPath("loki-default.yaml"), 0o644, 10001, 10001);
+      chownSync(join(l.dir, "etc", "loki"), 10001, 10001);
+      for (const d of ["loki", "loki/rules", "loki/rules-temp"]) mkdirOwned(l, d, 10001, 10001);
+    },
+  },
+  logCollector: {
+    inputs: async (ctx) => ({
+      collector: await ctx.digest(sources.logCollectorBinary()),
+      config: await ctx.digest(defaultConfigPath("otelcol-default.yaml")),
+      certificates: (await ctx.debian()).fingerprint,
+    }),
+    fill: async (ctx, l) => {
+      const base = await ctx.debian();
+      put(l, "otelcol-k8s", sources.logCollectorBinary());
+      put(l, "etc/ssl/certs/ca-certificates.crt", join(base.rootfs, "etc", "ssl", "certs", "ca-certificates.crt"), 0o644);
+      put(l, "etc/otelcol-k8s/config.yaml", defaultConfigPath("otelcol-default.yaml"), 0o644);
     },
   },
   node: {

@@ -52,6 +52,8 @@ export function builtProgram(name: "redis_exporter" | "loki" | "otelcol-k8s"): s
 }
 
 export const redisExporterBinary = () => builtProgram("redis_exporter");
+export const lokiBinary = () => builtProgram("loki");
+export const logCollectorBinary = () => builtProgram("otelcol-k8s");
 
 /** redis-server >= 8.2, as the tests run it (tools/programs; RELAYMINER_REDIS_SERVER names another). */
 export function redisServerBinary(): string {

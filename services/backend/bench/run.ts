@@ -14,7 +14,9 @@
  * (taskset; BENCH_PIN=0 turns it off). A run during which something else used more than 15% of
  * CPU 0 is repeated (up to 3 times); each round prints `uptime` and the top CPU users.
  * Load: wrk when installed (`apt-get install -y wrk`), else autocannon (slower, so lower ceilings).
- * Env: BENCH_SECONDS (5), BENCH_ROUNDS (3 with a reference, else 1), BENCH_CONNECTIONS (16,64,256).
+ * Env: BENCH_SECONDS (5), BENCH_ROUNDS (3 with a reference, else 1), BENCH_CONNECTIONS (16,64,256),
+ * BENCH_SCENARIOS (comma-separated keys: rpc-<conns>, health, ready, ws; all by default; a subset
+ * also skips the pod RSS runs), for iterating on one scenario.
  */
 import { execFileSync } from "node:child_process";
 import { availableParallelism } from "node:os";
@@ -46,7 +48,7 @@ interface Scenario {
   run(t: Target): Promise<HttpResult>;
 }
 
-const scenarios: Scenario[] = [
+const allScenarios: Scenario[] = [
   ...levels.map((c) => ({
     key: `rpc-${c}`,
     label: `JSON-RPC POST, ${c} conns`,
@@ -66,6 +68,13 @@ const scenarios: Scenario[] = [
   },
   { key: "ws", label: "WebSocket ping-pong, 16 conns", run: (t: Target) => pingpong(`ws://127.0.0.1:${t.http}/ws`, 16, seconds, loadCpu) },
 ];
+const only = process.env.BENCH_SCENARIOS?.split(",").map((k) => k.trim());
+const unknown = only?.filter((k) => !allScenarios.some((s) => s.key === k)) ?? [];
+if (unknown.length > 0) {
+  console.error(`bench: BENCH_SCENARIOS: unknown ${unknown.join(", ")}; known: ${allScenarios.map((s) => s.key).join(", ")}`);
+  process.exit(2);
+}
+const scenarios = only ? allScenarios.filter((s) => only.includes(s.key)) : allScenarios;
 
 /** One scenario against one target, with its CPU and RSS; repeated while CPU 0 was shared. */
 async function measure(t: Target, s: Scenario): Promise<Measure> {
@@ -212,6 +221,7 @@ async function main(): Promise<void> {
     if (referenceBin) await runTarget(results, () => startReference(referenceBin, serverCpu));
   }
   if (referenceBin) printComparison(results, ours, "reference (Go)");
+  if (only) return;
   console.log("");
   await podMemory();
 }

@@ -18,6 +18,7 @@ import { nestingExceeds, tooDeepMessage } from "./json-limits";
 import { sampleLatency, sleep } from "./latency";
 import { since, type Outcome } from "./metrics";
 import type { Runtime } from "./runtime";
+import { encodeTextFrame, readPlainFrames } from "./ws-frames";
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const errorFrame = (id: unknown, code: number, message: string, data?: unknown) =>
@@ -29,6 +30,16 @@ const SEND_HIGH_WATER = 1024 * 1024;
 const MAX_IN_FLIGHT = 64;
 /** Cap on the `delay_ms` directive (timers past 2^31 ms would silently fire after 1 ms). */
 const MAX_DELAY_MS = 3_600_000;
+const NO_FAULT: FaultAction = { type: "none" };
+
+/** One message as received: when, its bytes, and their text. */
+interface Message {
+  start: number;
+  data: Buffer;
+  text: string;
+}
+/** A JSON-RPC request (its method checked to be a string). */
+type Call = Record<string, unknown> & { method: string; id?: unknown; params?: unknown };
 
 export interface WsHandler {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -88,7 +99,6 @@ export function createWsHandler(rt: Runtime): WsHandler {
     },
   };
 }
-
 function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: Duplex): void {
   const subs = new Map<string, () => void>();
   let closed = false;
@@ -109,8 +119,13 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
     rt.metrics.activeStreams.dec({ protocol: "websocket" });
   });
   const header = (n: string) => req.headers[n] as string | undefined;
+  const path = req.url ?? "/ws";
+  const headers = req.headers as Record<string, string>;
+  const maxJournalBody = rt.config.journal.max_body_bytes;
+  // The frame ws.send would write. Without compression ws's sender queues nothing, so writing
+  // it straight to the socket keeps it in order with what ws writes (pongs, close frames).
   const send = (text: string, cb?: () => void) => {
-    if (!closed && ws.readyState === ws.OPEN) ws.send(text, cb);
+    if (!closed && ws.readyState === ws.OPEN) socket.write(encodeTextFrame(text), cb);
   };
   /** Cut the connection after the frame just sent is flushed (FIN, no close frame). */
   const drop = () => socket.destroy();
@@ -119,22 +134,23 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
   // what we send, the socket is paused: TCP pushes back instead of our memory growing.
   let inFlight = 0;
   let waitingForDrain = false;
+  const congested = () => ws.bufferedAmount > SEND_HIGH_WATER;
   const throttle = () => {
-    const congested = ws.bufferedAmount > SEND_HIGH_WATER;
-    if (congested && !waitingForDrain) {
+    const full = congested();
+    if (full && !waitingForDrain) {
       waitingForDrain = true;
       socket.once("drain", () => {
         waitingForDrain = false;
         throttle();
       });
     }
-    const hold = inFlight >= MAX_IN_FLIGHT || congested;
+    const hold = inFlight >= MAX_IN_FLIGHT || full;
     if (hold && !ws.isPaused) ws.pause();
     else if (!hold && ws.isPaused) ws.resume();
   };
   /** Resolves once the send buffer is below the high-water mark (or the socket closed). */
   const writable = () =>
-    ws.bufferedAmount <= SEND_HIGH_WATER || closed
+    !congested() || closed
       ? undefined
       : new Promise<void>((resolve) => {
           const done = () => {
@@ -146,87 +162,110 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
           socket.on("close", done);
         });
 
-  ws.on("message", (data) => {
+  const failed = (err: unknown) => {
+    rt.log.error("websocket message failed", { error: err instanceof Error ? err.message : String(err) });
+    send(errorFrame(null, -32603, "Internal error"));
+  };
+  // Most messages are answered before this returns; only those that wait (fault latency, repeat
+  // streams, a full send buffer) stay in flight.
+  const onText = (data: Buffer) => {
     inFlight++;
+    let waiting: Promise<void> | undefined;
+    try {
+      waiting = onMessage(data);
+    } catch (err) {
+      failed(err);
+    }
+    if (!waiting) {
+      inFlight--;
+      if (congested()) throttle();
+      return;
+    }
     throttle();
-    onMessage(data as Buffer)
-      .catch((err: unknown) => {
-        rt.log.error("websocket message failed", { error: err instanceof Error ? err.message : String(err) });
-        send(errorFrame(null, -32603, "Internal error"));
-      })
-      .finally(() => {
-        inFlight--;
-        throttle();
-      });
-  });
+    waiting.catch(failed).finally(() => {
+      inFlight--;
+      throttle();
+    });
+  };
+  ws.on("message", (data) => onText(data as Buffer));
+  readPlainFrames(socket, rt.config.websocket.max_payload_bytes, onText);
 
-  async function onMessage(data: Buffer): Promise<void> {
-    const start = performance.now();
-    const text = data.toString("utf8");
-    const done = (method: string, outcome: Outcome, fault: string, rule?: string) => {
-      rt.metrics.observe("websocket", method, outcome, fault, since(start));
-      rt.journal.record({ protocol: "websocket", method, path: req.url ?? "/ws", headers: req.headers as Record<string, string>, body: data, fault, rule });
-    };
+  /** Counts and journals one message; the decoded text stands in for the bytes when it is whole. */
+  function done(m: Message, method: string, outcome: Outcome, fault: string, rule?: string): undefined {
+    rt.metrics.observe("websocket", method, outcome, fault, since(m.start));
+    rt.journal.record({ protocol: "websocket", method, path, headers, body: m.data.length <= maxJournalBody ? m.text : m.data, fault, rule });
+    return undefined;
+  }
+
+  /** Answers one message; a Promise only when it has to wait. */
+  function onMessage(data: Buffer): Promise<void> | undefined {
+    const m: Message = { start: performance.now(), data, text: data.toString("utf8") };
     if (nestingExceeds(data, rt.config.max_json_depth)) {
       send(errorFrame(null, -32600, `Invalid request: ${tooDeepMessage(rt.config.max_json_depth)}`));
-      return done("too_deep", "client_error", "none");
+      return done(m, "too_deep", "client_error", "none");
     }
     let msg: unknown;
     try {
-      msg = JSON.parse(text);
+      msg = JSON.parse(m.text);
     } catch {
       send(errorFrame(null, -32700, "Parse error"));
-      return done("parse_error", "client_error", "none");
+      return done(m, "parse_error", "client_error", "none");
     }
     if (!isObject(msg) || typeof msg.method !== "string") {
       send(errorFrame(isObject(msg) ? msg.id : null, -32600, "Invalid request"));
-      return done("invalid_request", "client_error", "none");
+      return done(m, "invalid_request", "client_error", "none");
     }
+    const call = msg as Call;
+    if (rt.faults.empty) return answer(m, call, null);
+    const r = rt.faults.decide("websocket", call.method, header);
+    return r instanceof Promise ? r.then((d) => afterLatency(m, call, d)) : afterLatency(m, call, r);
+  }
+
+  function afterLatency(m: Message, call: Call, d: FaultDecision | null): Promise<void> | undefined {
+    return d && d.ttfbMs > 0 ? pause(d.ttfbMs).then(() => answer(m, call, d)) : answer(m, call, d);
+  }
+
+  function answer(m: Message, msg: Call, d: FaultDecision | null): Promise<void> | undefined {
     const method = msg.method;
     const id = msg.id ?? null;
-    let d: FaultDecision | null = null;
-    if (!rt.faults.empty) {
-      const r = rt.faults.decide("websocket", method, header);
-      d = r instanceof Promise ? await r : r;
-    }
     const fault = faultLabel(d);
     const outcome: Outcome = fault === "none" ? "ok" : "injected";
-    if (d && d.ttfbMs > 0) await pause(d.ttfbMs);
-    if (closed) return done(method, "cancelled", fault, d?.rule);
-    const a: FaultAction = d?.action ?? { type: "none" };
+    const rule = d?.rule;
+    if (closed) return done(m, method, "cancelled", fault, rule);
+    const a: FaultAction = d?.action ?? NO_FAULT;
     const disconnectAfter = a.type === "disconnect" ? a.after_events : undefined;
 
     switch (a.type) {
       case "jsonrpc_error":
         send(errorFrame(id, a.code, a.message, a.data));
-        return done(method, outcome, fault, d?.rule);
+        return done(m, method, outcome, fault, rule);
       case "http_status":
       case "grpc_status":
         ws.close(1011, `injected status ${a.type === "http_status" ? a.status : a.code}`);
-        return done(method, outcome, fault, d?.rule);
+        return done(m, method, outcome, fault, rule);
       case "reset":
         (socket as import("node:net").Socket).resetAndDestroy();
-        return done(method, outcome, fault, d?.rule);
+        return done(m, method, outcome, fault, rule);
       case "empty":
-        return done(method, outcome, fault, d?.rule);
+        return done(m, method, outcome, fault, rule);
       case "truncate": {
         const full = JSON.stringify({ id, jsonrpc: "2.0", result: { backend_id: rt.backendId, method, status: "ok" } });
         send(full.slice(0, Math.floor(full.length * a.fraction)));
-        return done(method, outcome, fault, d?.rule);
+        return done(m, method, outcome, fault, rule);
       }
       default:
         break;
     }
     if (disconnectAfter === 0) {
       drop();
-      return done(method, outcome, fault, d?.rule);
+      return done(m, method, outcome, fault, rule);
     }
 
     if (rt.config.chain.enabled && method === "eth_subscribe") {
       const params = Array.isArray(msg.params) ? msg.params : [];
       if (params[0] !== "newHeads") {
         send(errorFrame(id, -32602, `unsupported subscription ${JSON.stringify(params[0] ?? null)}; supported: newHeads`));
-        return done(method, "client_error", fault, d?.rule);
+        return done(m, method, "client_error", fault, rule);
       }
       const subId = `0x${Math.floor(rt.rng.next() * 2 ** 32)
         .toString(16)
@@ -239,7 +278,7 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
         send(JSON.stringify({ jsonrpc: "2.0", method: "eth_subscription", params: { subscription: subId, result: rt.chain.header(h) } }), last ? drop : undefined);
       });
       subs.set(subId, unsub);
-      return done(method, outcome, fault, d?.rule);
+      return done(m, method, outcome, fault, rule);
     }
     if (rt.config.chain.enabled && method === "eth_unsubscribe") {
       const target: unknown = Array.isArray(msg.params) ? msg.params[0] : undefined;
@@ -249,29 +288,36 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
         subs.delete(target as string);
       }
       send(JSON.stringify({ id, jsonrpc: "2.0", result: unsub !== undefined }));
-      return done(method, outcome, fault, d?.rule);
+      return done(m, method, outcome, fault, rule);
     }
     const chainAnswer = rt.config.chain.enabled ? chainResult(rt, { id, method, params: msg.params }) : undefined;
     if (chainAnswer) {
       send(JSON.stringify(chainAnswer));
-      return done(method, outcome, fault, d?.rule);
+      return done(m, method, outcome, fault, rule);
     }
 
-    // The reference's subscription simulation: N frames, delay_ms apart.
+    // The reference's subscription simulation: N frames, delay_ms apart. The first goes out now.
     const directive = Array.isArray(msg.params) && isObject(msg.params[0]) ? msg.params[0] : {};
     const rc = Number(directive.repeat_count ?? 1);
     const total = Number.isInteger(rc) && rc >= 1 ? Math.min(rc, rt.config.websocket.max_repeat_count) : 1;
     const dm = Number(directive.delay_ms ?? 0);
     const delay = Number.isFinite(dm) && dm > 0 ? Math.min(dm, MAX_DELAY_MS) : 0;
     const params = msg.params ?? null;
-    for (let seq = 1; seq <= total && !closed; seq++) {
-      const result = { backend_id: rt.backendId, method, params, sequence: seq, status: "ok", total };
-      const last = disconnectAfter !== undefined && seq >= disconnectAfter;
-      send(JSON.stringify({ id, jsonrpc: "2.0", result }), last ? drop : undefined);
-      if (last) break;
-      await writable();
-      if (seq < total) await pause(d?.interval ? sampleLatency(d.interval, rt.rng) : delay);
-    }
-    done(method, closed ? "cancelled" : outcome, fault, d?.rule);
+    const frame = (sequence: number) => JSON.stringify({ id, jsonrpc: "2.0", result: { backend_id: rt.backendId, method, params, sequence, status: "ok", total } });
+    const isLast = (seq: number) => disconnectAfter !== undefined && seq >= disconnectAfter;
+    const finish = () => done(m, method, closed ? "cancelled" : outcome, fault, rule);
+    send(frame(1), isLast(1) ? drop : undefined);
+    if (isLast(1) || (total === 1 && (!congested() || closed))) return finish();
+    return (async () => {
+      for (let seq = 1; ; seq++) {
+        await writable();
+        if (seq >= total) break;
+        await pause(d?.interval ? sampleLatency(d.interval, rt.rng) : delay);
+        if (closed) break;
+        send(frame(seq + 1), isLast(seq + 1) ? drop : undefined);
+        if (isLast(seq + 1)) break;
+      }
+      finish();
+    })();
   }
 }

@@ -145,3 +145,40 @@ test("the stream stops when the client leaves (no leaked repeat loop, gauge back
   await waitFor("the stopped stream's journal entry", async () => (await journal()).length > 0);
   assert.equal((await journal()).length, 1);
 });
+
+test("plain text frames, read on the lean path, are answered and journaled exactly as on ws's own reader", async () => {
+  await b.admin("DELETE", "/journal");
+  const lean = await connect({ "x-conn": "lean" });
+  const general = await connect({ "x-conn": "general" });
+  // A ping is not a plain text frame: this connection is read by ws from here on.
+  const ponged = new Promise<void>((r) => general.ws.once("pong", () => r()));
+  general.ws.ping();
+  await ponged;
+  const messages = [
+    JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping", params: [] }),
+    JSON.stringify({ id: "é😀", method: "eth_blockNumber" }),
+    JSON.stringify({ id: 3, method: "long", params: ["x".repeat(300)] }),
+    JSON.stringify({ id: 4, method: "sub", params: [{ repeat_count: 3 }] }),
+    "{nope",
+    "[1,2]",
+    "[".repeat(200) + "]".repeat(200),
+    "",
+  ];
+  for (const m of messages) {
+    lean.ws.send(m);
+    general.ws.send(m);
+  }
+  const [a, g] = await Promise.all([lean.next(10), general.next(10)]);
+  assert.equal(a.length, 10);
+  assert.deepEqual(a, g);
+  const journal = async (conn: string) =>
+    ((await b.admin("GET", "/journal?protocol=websocket")).json as Array<{ method: string; body: string; fault: string; headers: Record<string, string> }>)
+      .filter((e) => e.headers["x-conn"] === conn)
+      .map((e) => [e.method, e.body, e.fault]);
+  assert.deepEqual(await journal("lean"), await journal("general"));
+  assert.equal((await journal("lean")).length, messages.length);
+  // Bytes that are not UTF-8 in a text frame: both close with 1007.
+  lean.ws.send(Buffer.from([0x7b, 0xff]), { binary: false });
+  general.ws.send(Buffer.from([0x7b, 0xff]), { binary: false });
+  assert.deepEqual(await Promise.all([lean.closed.then((c) => c.code), general.closed.then((c) => c.code)]), [1007, 1007]);
+});

@@ -31,6 +31,8 @@ const deployed: Partial<Record<string, ImageKey>> = {
   "images.prometheus": "prometheus",
   "images.backend": "backend",
   "images.chainExporter": "chainExporter",
+  "images.loki": "loki",
+  "images.logCollector": "logCollector",
   "images.relayMiner": "relayMiner",
 };
 
@@ -189,8 +191,6 @@ export async function startLocalnetNode(scratch: Scratch, opts: { config?: Recor
       ...imageConfig,
       // No registry here serves Grafana (tools/README.md).
       "observability.grafana": "false",
-      // No Loki or log-collector test image, and the test node writes pod logs under its run dir, not /var/log/pods.
-      "observability.logs.enabled": "false",
       // The relay-miner binary the tests are given is the pinned commit (tools/versions.env).
       "relayMiner.version": pinnedCommit,
       ...(relayMiner ? {} : { "relayer.count": "0", "miner.count": "0" }),

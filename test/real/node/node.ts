@@ -21,6 +21,8 @@ import { alive, readNodeState, teardownNode, writeNodeState, type NodeRunState }
 import { startDocker, type NodeDocker } from "./docker";
 
 export const NODE_NAME = "rml-node";
+/** Where the node's kubelet writes pod logs: the standard place kind, minikube and Docker Desktop keep. */
+export const POD_LOGS_DIR = "/var/log/pods";
 
 export interface NodeTimings {
   /** Start to API server ready. */
@@ -126,7 +128,9 @@ export async function startNode(scratch: Scratch, opts: NodeOptions): Promise<Re
     cniConfDir: join(runDir, "cni", "net.d"),
     registryHostsDir: join(runDir, "containerd", "certs.d"),
     kubeletRoot: join(runDir, "kubelet"),
-    podLogsDir: join(runDir, "pod-logs"),
+    // The kubelet's default, where a real cluster's log collector (the localnet's DaemonSet) reads
+    // them; teardown removes what the run wrote there (host-state.ts watches the tree).
+    podLogsDir: POD_LOGS_DIR,
     resolvConf: join(runDir, "resolv.conf"),
     cgroupRoot,
     sandboxImage: opts.sandboxImage,

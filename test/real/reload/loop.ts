@@ -8,15 +8,18 @@
  * Topology: the validator and the backend (no Redis, relayers, miners or observability), so the
  * only image built is the backend's.
  */
+import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { buildImages } from "../../../tools/images/build";
 import { dockerToolsBinDir } from "../../../tools/docker/paths";
+import { nodeBinary } from "../../../tools/node/paths";
 import { offlineEngine, inlineStack } from "../engine";
 import { startNode, type RealNode } from "../node/node";
 import type { NodeDocker } from "../node/docker";
 import { repoRoot, type Scratch } from "../support";
+import { pinnedCommit } from "../../../components/relay-miner/versions/versions";
 
 export const NAMESPACE = "relayminer-localnet";
 /** The header the loop's edits change (the backend sets it on every express response: /echo). */
@@ -52,6 +55,12 @@ export interface ReloadLoop {
   setMark(mark: string): void;
   up(onEvent?: (e: EngineEvent, atMs: number) => void): Promise<UpRecord>;
   backendPods(): BackendPod[];
+  /** Pods of a workload by its name label (backend, relayer, miner). */
+  podsOf(name: string): BackendPod[];
+  /** Deploys the relayer and miner from the next up on (needs relayerSource). */
+  enableRelayers(): Promise<void>;
+  /** The log of a pod's first container ("" when it cannot be read yet). */
+  logOf(pod: string): Promise<string>;
   /** MARK_HEADER of each listed pod's answer to GET /health (undefined: no answer). */
   marks(pods: BackendPod[]): Promise<(string | undefined)[]>;
   /** Tags of a repository in the registry. */
@@ -88,23 +97,62 @@ export function withMark(source: string, mark: string): string {
   return cleaned.replace(ANCHOR, (line, indent: string) => `${line}\n${indent}res.setHeader("${MARK_HEADER}", "${mark}");`);
 }
 
-export async function startReloadLoop(scratch: Scratch, opts: { backendReplicas: number; initialMark: string }): Promise<ReloadLoop> {
-  const images = await buildImages(["pause", "busybox", "pocketd", "node", "backendBuild"]);
+export interface ReloadOptions {
+  backendReplicas: number;
+  initialMark: string;
+  /**
+   * Also deploys a relayer and a miner (with Redis) whose image is built from this copy of a
+   * pocket-relay-miner checkout with build.relayminerBuild = host, on the test relay-miner image
+   * (tools/images: RELAYMINER_TOOLS_BIN) as images.relayMiner.
+   */
+  relayerSource?: string;
+}
+
+/** The relay-miner line the relayer loop edits (logged once at start by every relayer). */
+export const RELAYER_LOG_LINE = 'Msg("connected to Redis")';
+const RELAYER_FILE = join("cmd", "cmd_relayer.go");
+
+/** Sets the mark in the relayer's start-up log line of a relay-miner checkout (a copy the bench owns). */
+export function setRelayerMark(checkout: string, mark: string): void {
+  const file = join(checkout, RELAYER_FILE);
+  const text = readFileSync(file, "utf8");
+  const edited = text.replace(/Msg\("connected to Redis( \[[^\]"]*\])?"\)/, `Msg("connected to Redis [${mark}]")`);
+  if (edited === text && !text.includes(`[${mark}]`)) throw new Error(`${file} no longer has ${RELAYER_LOG_LINE}: update test/real/reload/loop.ts`);
+  writeFileSync(file, edited);
+}
+
+export async function startReloadLoop(scratch: Scratch, opts: ReloadOptions): Promise<ReloadLoop> {
+  const relayer = opts.relayerSource !== undefined;
+  const images = await buildImages(["pause", "busybox", "pocketd", "node", "backendBuild", ...(relayer ? (["redis", "relayMiner"] as const) : [])]);
   const ref = (k: string) => images.find((i) => i.key === k)!;
   const node = await startNode(scratch, {
-    images: ["pause", "busybox", "pocketd"].map((k) => ref(k).archive),
+    images: ["pause", "busybox", "pocketd", ...(relayer ? ["redis"] : [])].map((k) => ref(k).archive),
     sandboxImage: ref("pause").ref,
     docker: true,
   });
   try {
     const docker = node.docker!;
-    docker.load([ref("node").archive, ref("backendBuild").archive]);
+    docker.load([ref("node").archive, ref("backendBuild").archive, ...(relayer ? [ref("relayMiner").archive] : [])]);
 
     const project = projectCopy(scratch.dir("reload-project"));
     const routes = join(project, ROUTES_FILE);
     const setMark = (mark: string) => writeFileSync(routes, withMark(readFileSync(routes, "utf8"), mark));
     setMark(opts.initialMark);
 
+    // What enableRelayers() sets: a relayer and a miner, their image built on the host.
+    const relayerConfig: Record<string, string> = relayer
+      ? {
+          "relayer.count": "1",
+          "miner.count": "1",
+          "redis.enabled": "true",
+          "redis.commander": "false",
+          "images.redis": ref("redis").ref,
+          "images.relayMiner": ref("relayMiner").ref,
+          "relayMiner.version": pinnedCommit,
+          "build.relayminerSource": opts.relayerSource!,
+          "build.relayminerBuild": "host",
+        }
+      : {};
     const engine = await offlineEngine(scratch);
     const env = { ...engine.env, ...docker.env, PATH: `${dockerToolsBinDir()}:${engine.env.PATH}` };
     const stack = await inlineStack({
@@ -127,8 +175,8 @@ export async function startReloadLoop(scratch: Scratch, opts: { backendReplicas:
       },
     });
 
-    const backendPods = (): BackendPod[] => {
-      const list = JSON.parse(node.kubectl(["get", "pods", "-n", NAMESPACE, "-l", "app.kubernetes.io/name=backend", "-o", "json"])).items as any[];
+    const podsOf = (name: string): BackendPod[] => {
+      const list = JSON.parse(node.kubectl(["get", "pods", "-n", NAMESPACE, "-l", `app.kubernetes.io/name=${name}`, "-o", "json"])).items as any[];
       return list.map((p) => ({
         name: p.metadata.name,
         uid: p.metadata.uid,
@@ -138,6 +186,7 @@ export async function startReloadLoop(scratch: Scratch, opts: { backendReplicas:
         deleting: Boolean(p.metadata.deletionTimestamp),
       }));
     };
+    const backendPods = () => podsOf("backend");
 
     return {
       node,
@@ -146,6 +195,15 @@ export async function startReloadLoop(scratch: Scratch, opts: { backendReplicas:
       stack,
       setMark,
       backendPods,
+      podsOf,
+      async enableRelayers() {
+        if (!relayer) throw new Error("enableRelayers: the loop was started without relayerSource");
+        await stack.setAllConfig(Object.fromEntries(Object.entries(relayerConfig).map(([k, value]) => [k, { value }])));
+      },
+      logOf: (pod) =>
+        new Promise((resolve) =>
+          execFile(nodeBinary("kubectl"), ["--kubeconfig", node.kubeconfig, "logs", "-n", NAMESPACE, pod], { maxBuffer: 64 << 20 }, (err, stdout) => resolve(err ? "" : stdout)),
+        ),
       async up(onEvent) {
         const t0 = Date.now();
         const steps: UpRecord["steps"] = [];
