@@ -50,11 +50,16 @@ export function relayClientArgs(e: VerifyEndpoints, o: { count: number; service:
   ];
 }
 
-/** Successful relays in the client's report (load test summary, or one unary relay). */
+/**
+ * Successful relays in the client's report: the load test's summary; one unary relay's status and
+ * signature; or one streaming relay's batches, every one signed (its report has no status line).
+ */
 export function succeededIn(output: string, count: number): number {
   const text = printable(output);
   if (count > 1) return Number(/Successful(?: Requests)?:\s*(\d+)/i.exec(text)?.[1] ?? 0);
-  return /Status:[^A-Z]*SUCCESS/.test(text) && /Signatures?:[^A-Z]*(ALL )?VALID/.test(text) ? 1 : 0;
+  if (/Status:[^A-Z]*SUCCESS/.test(text) && /Signature:[^A-Z]*VALID/.test(text)) return 1;
+  const batches = Number(/Batches Received:\s*(\d+)/.exec(text)?.[1] ?? 0);
+  return batches > 0 && /Signatures:[^A-Z]*ALL VALID/.test(text) ? 1 : 0;
 }
 
 export function sendRelays(binary: string, args: string[], count: number): SendResult {
