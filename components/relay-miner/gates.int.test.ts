@@ -16,27 +16,13 @@ import { redisKeyPrefixFor, redisKeys } from "../topology/names";
 const cleanups: (() => void)[] = [];
 after(() => cleanups.forEach((c) => c()));
 
-/** Runs a gate script; resolves with its exit code and output once it exits (or is killed). */
-function runGate(script: string, env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn("sh", [join(__dirname, script)], { env: { ...process.env, ...env } });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    // "close", not "exit": the exit can come before the last output has been read.
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
-
 /** Starts a gate script and lets the test watch its output while it runs. */
 function startGate(script: string, env: Record<string, string>, timeoutMs: number) {
   const child = spawn("sh", [join(__dirname, script)], { env: { ...process.env, ...env } });
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  // "close", not "exit": the exit can come before the last output has been read.
   const done = new Promise<{ code: number | null; out: string }>((resolve) =>
     child.on("close", (code) => {
       clearTimeout(timer);
@@ -51,6 +37,9 @@ function startGate(script: string, env: Record<string, string>, timeoutMs: numbe
   };
   return { done, printed };
 }
+
+/** Runs a gate script; resolves with its exit code and output once it exits (or is killed). */
+const runGate = (script: string, env: Record<string, string>, timeoutMs: number) => startGate(script, env, timeoutMs).done;
 
 async function startRedis(): Promise<number> {
   const redis = await startStandalone();
