@@ -96,29 +96,34 @@ interface ContextOrigin {
   instead: string;
 }
 
-/** Checks a build context before anything is registered, so a typo is a config error, not a build log. */
-function checkContext(origin: ContextOrigin, dir: string): void {
+/**
+ * Checks that `dir` is a directory holding `file` before anything is registered, so a typo is a
+ * config error naming the key, not a build log.
+ */
+function requireDirectoryWith(origin: ContextOrigin, dir: string, want: { file: string; dirIs: string; without: string; allowed: string }): void {
   const problem =
     !existsSync(dir) || !statSync(dir).isDirectory()
-      ? `the build context ${dir} is not a directory`
-      : !existsSync(join(dir, "Dockerfile"))
-        ? `the build context has no Dockerfile (expected ${join(dir, "Dockerfile")})`
+      ? `${want.dirIs} is not a directory`
+      : !existsSync(join(dir, want.file))
+        ? `${want.without} (expected ${join(dir, want.file)})`
         : undefined;
   if (problem) {
-    throw asRunError(new ConfigError([{ key: origin.key, value: origin.value, message: `${problem}; allowed: a directory with a Dockerfile, or ${origin.instead}` }]));
+    throw asRunError(new ConfigError([{ key: origin.key, value: origin.value, message: `${problem}; allowed: ${want.allowed}, or ${origin.instead}` }]));
   }
 }
 
+/** A Docker build context: a directory with a Dockerfile. */
+const checkContext = (origin: ContextOrigin, dir: string) =>
+  requireDirectoryWith(origin, dir, {
+    file: "Dockerfile",
+    dirIs: `the build context ${dir}`,
+    without: "the build context has no Dockerfile",
+    allowed: "a directory with a Dockerfile",
+  });
+
 /** A checkout the host build can compile: a directory with a go.mod. */
-function checkGoModule(origin: ContextOrigin, dir: string): void {
-  const problem =
-    !existsSync(dir) || !statSync(dir).isDirectory()
-      ? `${dir} is not a directory`
-      : !existsSync(join(dir, "go.mod"))
-        ? `${dir} is no Go module (expected ${join(dir, "go.mod")})`
-        : undefined;
-  if (problem) throw asRunError(new ConfigError([{ key: origin.key, value: origin.value, message: `${problem}; allowed: a pocket-relay-miner checkout, or ${origin.instead}` }]));
-}
+const checkGoModule = (origin: ContextOrigin, dir: string) =>
+  requireDirectoryWith(origin, dir, { file: "go.mod", dirIs: dir, without: `${dir} is no Go module`, allowed: "a pocket-relay-miner checkout" });
 
 /** The context hash; an unreadable file or a broken .dockerignore is blamed on the key that asked for the build. */
 function hashOrConfigError(origin: ContextOrigin, dir: string): string {
