@@ -7,15 +7,18 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
-import { setRecordingMocks, setStackConfig, settle, type Registered } from "../test/support/mock-program";
+import { inTurn, setRecordingMocks, setStackConfig, settle, type Registered } from "../test/support/mock-program";
 
 test("examples/index.ts imports relayminer-localnet by name and deploys what it asks for", async () => {
   assert.equal(realpathSync(require.resolve("relayminer-localnet", { paths: [__dirname] })), join(__dirname, "..", "components", "localnet", "index.ts"));
   const resources: Registered[] = [];
-  await setRecordingMocks(resources);
-  setStackConfig({});
-  const program = (await import("./index")) as Record<string, unknown>;
-  await settle(() => resources.length);
+  const program = await inTurn(async () => {
+    await setRecordingMocks(resources);
+    setStackConfig({});
+    const program = (await import("./index")) as Record<string, unknown>;
+    await settle(() => resources.length);
+    return program;
+  });
 
   assert.deepEqual(
     resources.filter((r) => r.type === "relayminer-localnet:index:RelayMinerLocalnet").map((r) => r.name),

@@ -3,6 +3,7 @@
  * Mocks are set before the component module is loaded, so nothing it registers can reach a real
  * engine.
  */
+// test-runner: own process (it sets Pulumi's mocks and DOCKER_HOST for the whole process before loading the images module)
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

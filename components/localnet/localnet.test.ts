@@ -4,7 +4,7 @@
  * file checks what the program asks for. The variants users reach for are in variants.test.ts and
  * redis-cluster.test.ts, the rendered timing and simulation in rendered-files.test.ts.
  */
-import { test, describe } from "node:test";
+import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -14,8 +14,11 @@ import { container, envOf, podSpec, configYaml } from "../../test/support/render
 import { validatorScripts } from "../validator/scripts";
 import { gateScripts } from "../relay-miner/gates";
 
-describe("default stack: the seed topology", async () => {
-  const run = await sharedRun();
+describe("default stack: the seed topology", () => {
+  let run: ProgramRun;
+  before(async () => {
+    run = await sharedRun();
+  });
 
   test("kinds and counts", () => {
     assert.deepEqual(

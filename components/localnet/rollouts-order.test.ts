@@ -1,4 +1,5 @@
 /** `pulumi up` waits for the pods: a part's dependents are registered only once it has rolled out (a hand-driven watch). */
+// test-runner: own process (its program is never awaited (its rollouts are held back by hand) and would record into the next file's mocks)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FakeSource, rolledOut } from "../../test/support/fake-object-source";

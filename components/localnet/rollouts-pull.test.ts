@@ -1,4 +1,5 @@
 /** A pod that cannot pull its image is an error on its workload at once, naming the image and its config key. */
+// test-runner: own process (its program is never awaited (its rollouts are held back by hand) and would record into the next file's mocks)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FakeSource } from "../../test/support/fake-object-source";

@@ -3,7 +3,7 @@
  * follows the validator and is scraped, Loki and the log collector exist exactly when logs are on,
  * and Grafana's datasources and log panels follow them.
  */
-import { describe, test } from "node:test";
+import { describe, test, before } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { runProgram, k, type ProgramRun, type Registered } from "../../test/support/mock-program";
@@ -23,8 +23,11 @@ const logPanels = (run: ProgramRun) =>
     .flatMap((text) => (JSON.parse(text) as { panels: { type: string }[] }).panels)
     .filter((p) => p.type === "logs").length;
 
-describe("observability: chain exporter, Loki and the log collector (default stack)", async () => {
-  const run = await runProgram();
+describe("observability: chain exporter, Loki and the log collector (default stack)", () => {
+  let run: ProgramRun;
+  before(async () => {
+    run = await runProgram();
+  });
   const ns = "relayminer-localnet";
 
   test("the chain exporter reads the validator's RPC and REST once per block and names accounts from the genesis keys", () => {

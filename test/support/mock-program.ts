@@ -99,8 +99,25 @@ export function setStackConfig(config: Record<string, string>): Record<string, s
   return raw;
 }
 
+let lastTurn: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `fn` when every earlier caller's turn has ended. Pulumi's mocks and stack config are one
+ * per process, so two programs at once (the async suites of several files sharing a process)
+ * would record each other's resources.
+ */
+export function inTurn<T>(fn: () => Promise<T>): Promise<T> {
+  const turn = lastTurn.then(fn);
+  lastTurn = turn.catch(() => undefined);
+  return turn;
+}
+
 /** `config` keys are written without the project prefix, e.g. { "relayer.count": "5" }. */
-export async function runProgram(config: Record<string, string> = {}): Promise<ProgramRun> {
+export function runProgram(config: Record<string, string> = {}): Promise<ProgramRun> {
+  return inTurn(() => runAlone(config));
+}
+
+async function runAlone(config: Record<string, string>): Promise<ProgramRun> {
   const resources: Registered[] = [];
   const pending: Promise<Captured>[] = [];
   await setRecordingMocks(resources);
