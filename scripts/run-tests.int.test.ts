@@ -27,8 +27,9 @@ const fixtures: Record<string, string> = {
   "e-passes.test.ts": `import { test } from "node:test";\ntest("the healthy file is still reported", () => {});\n`,
 };
 
-// The timeout is the hanging file's, and also bounds each file's start-up on a loaded machine.
-test("one broken file never hides the others' results", () => {
+const brokenFiles = ["a-crashes-at-import", "b-exits", "c-leaks", "d-hangs"];
+
+function runUnitTier(processes: string) {
   const files = Object.entries(fixtures).map(([name, text]) => {
     writeFileSync(join(dir, name), text);
     return join(dir, name);
@@ -38,14 +39,29 @@ test("one broken file never hides the others' results", () => {
     encoding: "utf8",
     timeout: 240_000,
     // NODE_TEST_CONTEXT would make the inner `node --test` think it is a file of this run.
-    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_TEST_CONTEXT")), TEST_TIMEOUT_MS: "30000" },
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_TEST_CONTEXT")), TEST_TIMEOUT_MS: "30000", TEST_UNIT_PROCESSES: processes },
   });
-  const out = `${r.stdout}${r.stderr}`;
-  assert.notEqual(r.status, 0, out);
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/** The tier's closing list: every file that failed, each once, with why. */
+function failedList(out: string): Map<string, string> {
+  const list = out.slice(out.lastIndexOf("== unit files:"));
+  return new Map([...list.matchAll(/^✖ .*\/([a-z-]+)\.test\.ts: (.*)$/gm)].map((m) => [m[1], m[2]]));
+}
+
+// The timeout is the hanging file's, and also bounds each file's start-up on a loaded machine.
+test("one broken file never hides the others' results, all five files in one shared process", () => {
+  const { status, out } = runUnitTier("1");
+  assert.notEqual(status, 0, out);
+  // The file after the one that exited mid-test ran all the same, in a new process.
   assert.match(out, /✔ the healthy file is still reported/);
-  for (const name of ["a-crashes-at-import", "b-exits", "c-leaks"]) assert.match(out, new RegExp(`✖ .*${name}\\.test\\.ts .*\\n {2}'test failed'`));
-  // Node 20/22 name the file in the failure; Node 24 names the test, after "test at <file>".
-  assert.match(out, /(✖ .*d-hangs\.test\.ts .*|d-hangs\.test\.ts:\d+:\d+\n✖ hangs .*)\n {2}'test timed out after 30000ms'/);
-  assert.match(out, /ℹ pass 2\n/, "the healthy file and the test that leaked after it ended");
+  const failed = failedList(out);
+  assert.deepEqual([...failed.keys()].sort(), brokenFiles, out);
+  assert.match(failed.get("b-exits")!, /^its process ended \(exit code 7\) while it ran$/);
+  assert.match(failed.get("c-leaks")!, /^an uncaught error: spawn rml-no-such-program-xyz ENOENT$/);
+  assert.match(out, /d-hangs\.test\.ts[^\n]*\n(?:.*\n)*?\s*'test timed out after 30000ms'/);
+  // The crash's group; the files it kept from running; those again each alone, for the uncaught error.
+  assert.match(out, /== unit files: 5 in 6 processes; tests 2 passed, 1 failed/);
   assert.match(out, /== unit tier: 5 files, wall time [\d.]+ s, FAILED/);
 });

@@ -12,15 +12,18 @@
 //   setup        only the set-up step
 // Usage: node scripts/run-tests.mjs TIER [path-substring ...]   files of TIER whose path contains one
 //        node scripts/run-tests.mjs TIER -- FILE ...             exactly these files
-// Node 20's --test does not expand globs, so the file list is built here. Each file runs in its own
-// process, so one that crashes or hangs cannot hide the others' results: a crash fails that file,
-// and a test running longer than TEST_TIMEOUT_MS (default 300000; none for real and pods) fails
-// with a timeout instead of stalling the run.
+// Node 20's --test does not expand globs, so the file list is built here. One file that crashes or
+// hangs cannot hide the others' results: a crash fails that file, and a test running longer than
+// TEST_TIMEOUT_MS (default 300000; none for real and pods) fails with a timeout instead of
+// stalling the run. Unit files share TEST_UNIT_PROCESSES processes (default: twice the cores;
+// scripts/run-tests/groups.mjs), where a crash fails the file that ran and the rest run again;
+// every other file runs in a process of its own.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { delimiter, join, relative } from "node:path";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
+import { planGroups, runGroups } from "./run-tests/groups.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const tier = process.argv[2] ?? "unit";
@@ -85,16 +88,57 @@ if (tier === "setup" || files.some((f) => tierOf(f) === "integration")) {
 
 // Files run in parallel: much of their time is spent waiting on child servers and sockets, so
 // more files than cores keeps both cores busy. The real tiers share one control plane or one
-// node per machine: their files run one after another.
-const concurrency = tier === "pods" || tier === "real" ? 1 : Math.max(2, availableParallelism() * 3);
+// node per machine: their files run one after another. Unit files share a few processes
+// (scripts/run-tests/groups.mjs); every other file runs in a process of its own.
+const cores = availableParallelism();
+const concurrency = tier === "pods" || tier === "real" ? 1 : Math.max(2, cores * 3);
 const testTimeoutMs = Number(process.env.TEST_TIMEOUT_MS) || 300_000;
 const timeout = tier === "real" || tier === "pods" ? [] : [`--test-timeout=${testTimeoutMs}`];
 // A file may take longer than one test's timeout, but not for ever (scripts/test-file-watchdog.mjs).
 const watchdog = tier === "real" || tier === "pods" ? [] : ["--import", "./scripts/test-file-watchdog.mjs"];
 const fileBudget = tier === "real" || tier === "pods" ? {} : { RML_TEST_FILE_BUDGET_MS: String(2 * testTimeoutMs) };
-const args = ["--import", "tsx", ...watchdog, "--test", `--test-concurrency=${concurrency}`, ...timeout, "--test-reporter", "spec", ...files];
-const result = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...env, ...fileBudget } });
-const status = result.status ?? 1;
+const unitFiles = files.filter((f) => tierOf(f) === "unit");
+const ownProcessFiles = files.filter((f) => tierOf(f) !== "unit");
+
+/** Writes whole lines only, so that reports from runs side by side never cut into each other's lines. */
+function lineWriter() {
+  let partial = "";
+  return {
+    write(chunk) {
+      const text = partial + chunk;
+      const cut = text.lastIndexOf("\n") + 1;
+      partial = text.slice(cut);
+      if (cut > 0) process.stdout.write(text.slice(0, cut));
+    },
+    end: () => partial && process.stdout.write(`${partial}\n`),
+  };
+}
+
+function runOwnProcesses() {
+  if (ownProcessFiles.length === 0) return Promise.resolve(0);
+  const args = ["--import", "tsx", ...watchdog, "--test", `--test-concurrency=${concurrency}`, ...timeout, "--test-reporter", "spec", ...ownProcessFiles];
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"], env: { ...env, ...fileBudget } });
+  const out = lineWriter();
+  child.stdout.on("data", (d) => out.write(d));
+  return new Promise((resolve) => child.on("close", (code) => (out.end(), resolve(code ?? 1))));
+}
+
+async function runUnitGroups() {
+  if (unitFiles.length === 0) return undefined;
+  const processes = Number(process.env.TEST_UNIT_PROCESSES) || 2 * cores;
+  const groups = planGroups(root, unitFiles, processes);
+  return runGroups(root, groups, { concurrency: processes, nodeArgs: ["--import", "tsx"], env, fileTimeoutMs: testTimeoutMs, print: (text) => process.stdout.write(text) });
+}
+
+const [ownStatus, unit] = await Promise.all([runOwnProcesses(), runUnitGroups()]);
+const unitFailed = unit !== undefined && (unit.failedFiles.length > 0 || unit.tests.fail > 0);
+if (unit) {
+  const failed = unit.failedFiles.map((f) => `\n✖ ${f.file}: ${f.why}`).join("");
+  console.log(
+    `\n== unit files: ${unitFiles.length} in ${unit.processes} processes; tests ${unit.tests.pass} passed, ${unit.tests.fail} failed, ${unit.tests.skip} skipped${failed}`,
+  );
+}
+const status = ownStatus || (unitFailed ? 1 : 0);
 const setupNote = setupSeconds === undefined ? "" : `set-up ${setupSeconds} s${setupStatus ? " (some programs NOT set up, see above)" : ""}, `;
 console.log(`\n== ${tier} tier: ${files.length} files, ${setupNote}wall time ${seconds(started)} s, ${status === 0 && setupStatus === 0 ? "passed" : "FAILED"}`);
 process.exit(status || setupStatus);
