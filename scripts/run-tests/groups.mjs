@@ -58,10 +58,12 @@ function runGroup(root, files, { nodeArgs, env, fileTimeoutMs }) {
     "spec",
     "--test-reporter-destination",
     "stdout",
+    // It writes nothing to its stream (see the file); a file destination (even /dev/null) is
+    // fsynced at the end by Node 22 and later, which /dev/null refuses.
     "--test-reporter",
     "./scripts/run-tests/tally-reporter.mjs",
     "--test-reporter-destination",
-    "/dev/null",
+    "stdout",
     "scripts/run-tests/group-entry.mjs",
   ];
   const child = spawn(process.execPath, args, {
@@ -107,7 +109,7 @@ export async function runGroups(root, groups, { concurrency, print, ...options }
       const reported = new Set(r.results.map((x) => x.file));
       for (const x of r.results) {
         for (const key of Object.keys(totals.tests)) totals.tests[key] += x[key];
-        if (x.failed) totals.failedFiles.push({ file: x.file, why: "failed (its report is above)" });
+        if (x.failed) totals.failedFiles.push({ file: x.file, why: x.why ?? "failed (its report is above)" });
       }
       for (const u of r.uncaught) totals.failedFiles.push({ file: files[0], why: `an uncaught error: ${u.message}` });
       if (r.done) continue;

@@ -11,16 +11,24 @@ const log = process.env.RML_TEST_GROUP_LOG;
 export default async function* tally(source) {
   // Files run one after another, and a file's tests are reported before its own suite.
   let counts = { pass: 0, fail: 0, skip: 0 };
+  let firstFailure;
   for await (const event of source) {
     if (!log || (event.type !== "test:pass" && event.type !== "test:fail")) continue;
     const { nesting, name, skip, todo, details } = event.data;
+    const failed = event.type === "test:fail";
     if (nesting === 0) {
-      // A file's own suite.
-      const outcome = event.type === "test:fail" ? "fail" : "pass";
-      appendFileSync(log, `file-${outcome} ${JSON.stringify({ file: name, ...counts })}\n`);
+      // A file's own suite: why it failed is its first failing test's, else its own (a timeout,
+      // an error while loading), so the runner's closing list says it even if no summary came.
+      const own = details?.error?.failureType === "subtestsFailed" ? undefined : firstLine(details?.error);
+      const why = failed ? (firstFailure ?? own) : undefined;
+      appendFileSync(log, `file-${failed ? "fail" : "pass"} ${JSON.stringify({ file: name, ...counts, why })}\n`);
       counts = { pass: 0, fail: 0, skip: 0 };
+      firstFailure = undefined;
     } else if (details?.type !== "suite") {
-      counts[event.type === "test:fail" ? "fail" : skip || todo ? "skip" : "pass"]++;
+      counts[failed ? "fail" : skip || todo ? "skip" : "pass"]++;
+      if (failed && !firstFailure && details?.error?.failureType !== "cancelledByParent") firstFailure = `${name}: ${firstLine(details?.error)}`;
     }
   }
 }
+
+const firstLine = (error) => String(error?.message ?? "failed").split("\n")[0];
