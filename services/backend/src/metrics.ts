@@ -18,6 +18,19 @@ const MAX_METHODS = 200;
 /** Longer names are client garbage, not methods; as labels they would hold megabytes per series. */
 const MAX_METHOD_LENGTH = 100;
 
+/** A request series handed out by `Metrics.series` (opaque to callers). */
+export interface Series {
+  readonly method: string;
+}
+
+/** A counter series and, once a duration was observed, its histogram series. */
+interface SeriesPair extends Series {
+  c: ReturnType<FastCounter["child"]>;
+  h?: ReturnType<FastHistogram["child"]>;
+  protocol: Protocol;
+  outcome: Outcome;
+}
+
 export class Metrics {
   readonly registry = new Registry();
   private readonly requests = new FastCounter("demo_requests_total", "Requests handled, by protocol, method, outcome and injected fault");
@@ -26,7 +39,7 @@ export class Metrics {
   readonly chainHeight: Gauge;
   private methods = new Map<string, Set<string>>();
   /** Series by label values, so a request costs one map lookup. */
-  private children = new Map<string, { c: ReturnType<FastCounter["child"]>; h?: ReturnType<FastHistogram["child"]> }>();
+  private children = new Map<string, SeriesPair>();
 
   constructor() {
     // prom-client formats and aggregates them like its own metrics.
@@ -56,20 +69,34 @@ export class Metrics {
     return method;
   }
 
-  /** Counts one request; `seconds` (if given) goes into the duration histogram. */
-  observe(protocol: Protocol, method: string, outcome: Outcome, fault: string, seconds?: number): void {
+  /**
+   * The series one request of these labels counts into. Series live as long as the registry (a
+   * reset zeroes them in place), so a caller may keep one and `count` into it without a lookup.
+   */
+  series(protocol: Protocol, method: string, outcome: Outcome, fault: string): Series {
     const m = this.methodLabel(protocol, method);
     const key = `${protocol}\u0000${m}\u0000${outcome}\u0000${fault}`;
     let child = this.children.get(key);
     if (!child) {
-      child = { c: this.requests.child(key, { protocol, method: m, outcome, fault }) };
+      child = { c: this.requests.child(key, { protocol, method: m, outcome, fault }), protocol, method: m, outcome };
       this.children.set(key, child);
     }
+    return child;
+  }
+
+  /** Counts one request into `s`; `seconds` (if given) goes into the duration histogram. */
+  count(s: Series, seconds?: number): void {
+    const child = s as SeriesPair;
     child.c.value++;
     if (seconds === undefined) return;
     // Made on the first duration, as prom-client does: a count alone leaves no histogram series.
-    child.h ??= this.duration.child(`${protocol}\u0000${m}\u0000${outcome}`, { protocol, method: m, outcome });
+    child.h ??= this.duration.child(`${child.protocol}\u0000${child.method}\u0000${child.outcome}`, { protocol: child.protocol, method: child.method, outcome: child.outcome });
     this.duration.observe(child.h, seconds);
+  }
+
+  /** Counts one request; `seconds` (if given) goes into the duration histogram. */
+  observe(protocol: Protocol, method: string, outcome: Outcome, fault: string, seconds?: number): void {
+    this.count(this.series(protocol, method, outcome, fault), seconds);
   }
 }
 

@@ -53,3 +53,21 @@ test("a registry reset zeroes the series and later requests still count", async 
   assert.match(text, /^demo_requests_total\{protocol="http",method="eth_call",outcome="ok",fault="none"\} 1$/m);
   assert.match(text, /^demo_request_duration_seconds_count\{protocol="http",method="eth_call",outcome="ok"\} 1$/m);
 });
+
+test("a series kept by the caller counts into the same lines as observe, across a reset, under the method cap", async () => {
+  const m = new Metrics();
+  const kept = m.series("websocket", "ping", "ok", "none");
+  m.count(kept, 0.01);
+  m.observe("websocket", "ping", "ok", "none", 0.01);
+  m.registry.resetMetrics();
+  m.count(kept, 0.01);
+  m.count(kept);
+  for (let i = 0; i < 205; i++) m.observe("websocket", `m${i}`, "ok", "none");
+  const capped = m.series("websocket", "late", "ok", "none");
+  m.count(capped);
+  assert.equal(capped, m.series("websocket", "m204", "ok", "none"));
+  const text = await m.registry.metrics();
+  assert.match(text, /^demo_requests_total\{protocol="websocket",method="ping",outcome="ok",fault="none"\} 2$/m);
+  assert.match(text, /^demo_request_duration_seconds_count\{protocol="websocket",method="ping",outcome="ok"\} 1$/m);
+  assert.match(text, /^demo_requests_total\{protocol="websocket",method="other",outcome="ok",fault="none"\} 7$/m);
+});

@@ -16,9 +16,10 @@ import { faultLabel, type FaultDecision } from "./faults";
 import { chainResult } from "./http/jsonrpc";
 import { nestingExceeds, tooDeepMessage } from "./json-limits";
 import { sampleLatency, sleep } from "./latency";
-import { since, type Outcome } from "./metrics";
+import { since, type Outcome, type Series } from "./metrics";
 import type { Runtime } from "./runtime";
 import { encodeTextFrame, readPlainFrames } from "./ws-frames";
+import { resultHead, resultTail } from "./ws-result";
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const errorFrame = (id: unknown, code: number, message: string, data?: unknown) =>
@@ -31,6 +32,7 @@ const MAX_IN_FLIGHT = 64;
 /** Cap on the `delay_ms` directive (timers past 2^31 ms would silently fire after 1 ms). */
 const MAX_DELAY_MS = 3_600_000;
 const NO_FAULT: FaultAction = { type: "none" };
+const NO_DIRECTIVE: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** One message as received: when, its bytes, and their text. */
 interface Message {
@@ -122,6 +124,10 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
   const path = req.url ?? "/ws";
   const headers = req.headers as Record<string, string>;
   const maxJournalBody = rt.config.journal.max_body_bytes;
+  const backendIdJson = JSON.stringify(rt.backendId);
+  // The series of the last method answered ok without a fault: clients mostly repeat one method.
+  let okMethod: string | undefined;
+  let okSeries: Series | undefined;
   // The frame ws.send would write. Without compression ws's sender queues nothing, so writing
   // it straight to the socket keeps it in order with what ws writes (pongs, close frames).
   const send = (text: string, cb?: () => void) => {
@@ -192,7 +198,15 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
 
   /** Counts and journals one message; the decoded text stands in for the bytes when it is whole. */
   function done(m: Message, method: string, outcome: Outcome, fault: string, rule?: string): undefined {
-    rt.metrics.observe("websocket", method, outcome, fault, since(m.start));
+    let series: Series;
+    if (outcome === "ok" && fault === "none") {
+      if (method !== okMethod || okSeries === undefined) {
+        okSeries = rt.metrics.series("websocket", method, "ok", "none");
+        okMethod = method;
+      }
+      series = okSeries;
+    } else series = rt.metrics.series("websocket", method, outcome, fault);
+    rt.metrics.count(series, since(m.start));
     rt.journal.record({ protocol: "websocket", method, path, headers, body: m.data.length <= maxJournalBody ? m.text : m.data, fault, rule });
     return undefined;
   }
@@ -297,27 +311,42 @@ function onConnection(rt: Runtime, ws: WebSocket, req: IncomingMessage, socket: 
     }
 
     // The reference's subscription simulation: N frames, delay_ms apart. The first goes out now.
-    const directive = Array.isArray(msg.params) && isObject(msg.params[0]) ? msg.params[0] : {};
+    const directive = Array.isArray(msg.params) && isObject(msg.params[0]) ? msg.params[0] : NO_DIRECTIVE;
     const rc = Number(directive.repeat_count ?? 1);
     const total = Number.isInteger(rc) && rc >= 1 ? Math.min(rc, rt.config.websocket.max_repeat_count) : 1;
     const dm = Number(directive.delay_ms ?? 0);
     const delay = Number.isFinite(dm) && dm > 0 ? Math.min(dm, MAX_DELAY_MS) : 0;
-    const params = msg.params ?? null;
-    const frame = (sequence: number) => JSON.stringify({ id, jsonrpc: "2.0", result: { backend_id: rt.backendId, method, params, sequence, status: "ok", total } });
+    const head = resultHead(backendIdJson, id, method, msg.params ?? null);
+    const tail = resultTail(total);
+    const lastFirst = disconnectAfter !== undefined && 1 >= disconnectAfter;
+    send(head + 1 + tail, lastFirst ? drop : undefined);
+    if (lastFirst || (total === 1 && (!congested() || closed))) return done(m, method, closed ? "cancelled" : outcome, fault, rule);
+    return repeat(m, method, head, tail, total, delay, d, disconnectAfter, outcome, fault, rule);
+  }
+
+  /** Frames 2..total of an answer (frame 1 is sent), then counts it. */
+  async function repeat(
+    m: Message,
+    method: string,
+    head: string,
+    tail: string,
+    total: number,
+    delay: number,
+    d: FaultDecision | null,
+    disconnectAfter: number | undefined,
+    outcome: Outcome,
+    fault: string,
+    rule: string | undefined,
+  ): Promise<void> {
     const isLast = (seq: number) => disconnectAfter !== undefined && seq >= disconnectAfter;
-    const finish = () => done(m, method, closed ? "cancelled" : outcome, fault, rule);
-    send(frame(1), isLast(1) ? drop : undefined);
-    if (isLast(1) || (total === 1 && (!congested() || closed))) return finish();
-    return (async () => {
-      for (let seq = 1; ; seq++) {
-        await writable();
-        if (seq >= total) break;
-        await pause(d?.interval ? sampleLatency(d.interval, rt.rng) : delay);
-        if (closed) break;
-        send(frame(seq + 1), isLast(seq + 1) ? drop : undefined);
-        if (isLast(seq + 1)) break;
-      }
-      finish();
-    })();
+    for (let seq = 1; ; seq++) {
+      await writable();
+      if (seq >= total) break;
+      await pause(d?.interval ? sampleLatency(d.interval, rt.rng) : delay);
+      if (closed) break;
+      send(head + (seq + 1) + tail, isLast(seq + 1) ? drop : undefined);
+      if (isLast(seq + 1)) break;
+    }
+    done(m, method, closed ? "cancelled" : outcome, fault, rule);
   }
 }
