@@ -68,8 +68,9 @@ const env = { ...process.env };
 let setupStatus = 0;
 let setupSeconds;
 
-// The set-up step: provision what integration tests run, and put it first on their PATH.
-if (tier === "setup" || files.some((f) => tierOf(f) === "integration")) {
+// The set-up step: provision what integration and real-binary tests run (Redis 8.2 for the
+// relay-miner's, say), and put it first on their PATH.
+if (tier === "setup" || files.some((f) => tierOf(f) === "integration" || tierOf(f) === "real")) {
   const t0 = performance.now();
   const dir = mkdtempSync(join(tmpdir(), "rml-setup-"));
   const pathFile = join(dir, "path.json");

@@ -35,7 +35,7 @@ const BLOCKS_CHANNEL = "ha:events:blocks";
 
 function redisServer(): string {
   const r = run("sh", ["-c", "command -v redis-server"], { allowFail: true });
-  if (r.status !== 0) throw new Error("redis-server is not installed (apt-get install redis-server)");
+  if (r.status !== 0) throw new Error("redis-server is not on PATH: run this file through scripts/run-tests.mjs, whose set-up step provisions Redis 8.2 (tools/programs)");
   return r.stdout.trim();
 }
 
